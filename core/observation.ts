@@ -1,0 +1,31 @@
+// The Observation record (DESIGN.md §3): one fact seen once, the unit every stage trades.
+import type { ObservationKey } from './observation-keys.js';
+
+export type ObservationSource = 'passive' | 'active';
+export type ObservationValue = string | number;
+
+export interface Observation {
+  /** Milliseconds since the Unix epoch (fractional part keeps µs/ns precision). */
+  ts: number;
+  source: ObservationSource;
+  key: ObservationKey;
+  value: ObservationValue;
+  /** The device this fact is about: its MAC when seen on the wire, its IP otherwise. */
+  mac?: string;
+  ip?: string;
+  port?: number;
+  proto?: 'tcp' | 'udp' | 'link';
+}
+
+/** Longest text value kept from the wire; longer values are cut and marked. */
+export const MAX_OBSERVATION_TEXT = 512;
+
+/**
+ * Wire text is attacker-controlled: strip control characters (keep tab), cap the length.
+ * Kept as data everywhere; renderers escape it again.
+ */
+export function cleanText(text: string): string {
+  let out = text.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ').trim();
+  if (out.length > MAX_OBSERVATION_TEXT) out = `${out.slice(0, MAX_OBSERVATION_TEXT)}…`;
+  return out;
+}
