@@ -143,6 +143,24 @@ export interface CaptureStats {
   durationMs: number;
 }
 
+/** The identity part of a device record: what core/identify decides from the evidence. */
+export type Identity = Pick<
+  DeviceRecord,
+  | 'vendor'
+  | 'vendorCountry'
+  | 'vendorParent'
+  | 'watchlists'
+  | 'registrant'
+  | 'registrantCountry'
+  | 'randomizedMac'
+  | 'class'
+  | 'model'
+  | 'firmware'
+  | 'os'
+  | 'confidence'
+  | 'reasons'
+>;
+
 export interface AnalyzeReport {
   devices: DeviceRecord[];
   connections: ConnectionRecord[];

@@ -50,7 +50,16 @@ export interface AppDecoder<Pdu = unknown> {
   readonly ethertypes?: readonly number[];
   /** Cheap check on the first bytes: may this decoder understand them? Never throws. */
   sniff(bytes: Uint8Array, ctx: AppContext): boolean;
-  /** Parse bytes into a PDU of views (subarray, never copies). Throws only DecodeError/TruncatedError. */
+  /**
+   * Parse bytes into a PDU of views (subarray, never copies). Throws only DecodeError/TruncatedError.
+   * What `bytes` holds depends on the transport:
+   * - tcp: the in-order reassembled prefix of ONE direction of a connection (up to the flow table's
+   *   payload cap, 4 KiB by default), from the first payload byte. It may hold several messages and
+   *   end inside one: decode every complete message; a cut final message is not an error once one
+   *   message decoded (throw TruncatedError only when not even the first is complete).
+   * - udp: one datagram's payload.
+   * - link: the frame after the Ethernet/802.1Q header (for 802.3 frames, from the LLC header on).
+   */
   decode(bytes: Uint8Array, ctx: AppContext): Pdu;
   /** Turn a decoded PDU into observations with registered keys. */
   observe(pdu: Pdu, ctx: AppContext, out: Emitter): void;
