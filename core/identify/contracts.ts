@@ -2,7 +2,7 @@
 // offer the engine that combines their claims into a device identity (DESIGN.md §3).
 // Each side is built and tested on its own; these types are the whole of what they share.
 
-import type { DeviceClass, IdentityField, ObservationSummary } from '../inventory.js';
+import type { DeviceClass, Identity, IdentityField, ObservationSummary } from '../inventory.js';
 import type { ObservationValue } from '../observation.js';
 import type { ObservationKey } from '../observation-keys.js';
 
@@ -72,4 +72,9 @@ export interface MacRegistry {
 export interface DeviceEvidence {
   mac: string | null;
   observations: readonly ObservationSummary[];
+}
+
+/** The engine: evidence in, identity (with reasons) out. Pure: the same evidence gives the same identity. */
+export interface Identifier {
+  identify(evidence: DeviceEvidence): Identity;
 }
