@@ -3,7 +3,7 @@
 import type { GeoLookup } from '../core/geo/contracts.js';
 import type { Identifier } from '../core/identify/contracts.js';
 import type { AnalyzeReport } from '../core/inventory.js';
-import { CidrSet, type Cidr, PRIVATE_RANGES, parseCidr } from '../core/net/cidr.js';
+import { type Cidr, CidrSet, PRIVATE_RANGES, parseCidr } from '../core/net/cidr.js';
 import { readCaptureFile } from './capture/read-file.js';
 import type { ReaderLimits } from './capture/types.js';
 import { APP_DECODERS } from './decode/registry.js';

@@ -1,7 +1,8 @@
 // One streaming reader for classic pcap and pcapng, chosen by the magic bytes, never by the file
 // name. Push bytes in (file chunks, a tcpdump pipe); packets come out through the handler.
-import { isPcapng, PcapngFormat } from './pcapng-format.js';
+
 import { PCAP_HEADER_BYTES, PcapFormat, pcapMagic } from './pcap-format.js';
+import { isPcapng, PcapngFormat } from './pcapng-format.js';
 import { RecordStream } from './record-stream.js';
 import {
   CaptureFormatError,

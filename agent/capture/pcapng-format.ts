@@ -142,17 +142,26 @@ export class PcapngFormat implements RecordFormat {
   }
 
   #enhanced(buf: Uint8Array, off: number, len: number): void {
-    if (len < 32) return countSkip(this.stats, 'bad_packet_block');
+    if (len < 32) {
+      countSkip(this.stats, 'bad_packet_block');
+      return;
+    }
     const id = this.#u32(buf, off + 8, this.#le);
     const caplen = this.#u32(buf, off + 20, this.#le);
-    if (caplen > len - 32) return countSkip(this.stats, 'bad_packet_block');
+    if (caplen > len - 32) {
+      countSkip(this.stats, 'bad_packet_block');
+      return;
+    }
     const hi = this.#u32(buf, off + 12, this.#le);
     const lo = this.#u32(buf, off + 16, this.#le);
     this.#emit(id, hi, lo, buf, off + 28, caplen, this.#u32(buf, off + 24, this.#le));
   }
 
   #simple(buf: Uint8Array, off: number, len: number): void {
-    if (len < 16) return countSkip(this.stats, 'bad_packet_block');
+    if (len < 16) {
+      countSkip(this.stats, 'bad_packet_block');
+      return;
+    }
     const orig = this.#u32(buf, off + 8, this.#le);
     const iface = this.#ifaces[0];
     // SPB has no captured length: it is the smaller of the wire length, the snap length and the body (§4.4).
@@ -163,10 +172,16 @@ export class PcapngFormat implements RecordFormat {
   }
 
   #obsolete(buf: Uint8Array, off: number, len: number): void {
-    if (len < 32) return countSkip(this.stats, 'bad_packet_block');
+    if (len < 32) {
+      countSkip(this.stats, 'bad_packet_block');
+      return;
+    }
     const id = this.#u16(buf, off + 8);
     const caplen = this.#u32(buf, off + 20, this.#le);
-    if (caplen > len - 32) return countSkip(this.stats, 'bad_packet_block');
+    if (caplen > len - 32) {
+      countSkip(this.stats, 'bad_packet_block');
+      return;
+    }
     const hi = this.#u32(buf, off + 12, this.#le);
     const lo = this.#u32(buf, off + 16, this.#le);
     this.#emit(id, hi, lo, buf, off + 28, caplen, this.#u32(buf, off + 24, this.#le));
@@ -182,10 +197,19 @@ export class PcapngFormat implements RecordFormat {
     orig: number,
   ): void {
     const iface = this.#ifaces[id];
-    if (!iface) return countSkip(this.stats, 'unknown_interface');
-    if (iface.linkType < 0) return countSkip(this.stats, 'bad_interface_block');
+    if (!iface) {
+      countSkip(this.stats, 'unknown_interface');
+      return;
+    }
+    if (iface.linkType < 0) {
+      countSkip(this.stats, 'bad_interface_block');
+      return;
+    }
     const ts = (hi * 4_294_967_296 + lo) / iface.unitsPerMs + iface.offsetMs;
-    if (!(ts >= 0 && ts < MAX_TS_MS)) return countSkip(this.stats, 'bad_timestamp');
+    if (!(ts >= 0 && ts < MAX_TS_MS)) {
+      countSkip(this.stats, 'bad_timestamp');
+      return;
+    }
     if (orig < caplen) {
       countSkip(this.stats, 'anomaly_caplen_exceeds_len');
       orig = caplen;

@@ -7,7 +7,7 @@ import type { ObservationKey } from '../../core/observation-keys.js';
 import { IP_PROTO, type PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
 import { tcpOptionSignature } from '../decode/tcp.js';
 import type { AppContext, Emitter, Transport } from '../decode/types.js';
-import { isStationIp, isStationMac, ipText, keyIpText, macText } from './address-text.js';
+import { ipText, isStationIp, isStationMac, keyIpText, macText } from './address-text.js';
 import type { Endpoint } from './evidence-store.js';
 import type { PassiveEngine } from './passive-engine.js';
 
@@ -171,8 +171,11 @@ export class FlowRecorder implements Emitter {
     const first = engine.flows.firstTs[id]!;
     const last = engine.flows.lastTs[id]!;
     const packets = engine.flows.packets;
-    for (const side of [0, 1])
-      this.#endpointOf(id, side)?.seen(first), this.#endpointOf(id, side)?.seen(last);
+    for (const side of [0, 1]) {
+      const ep = this.#endpointOf(id, side);
+      ep?.seen(first);
+      ep?.seen(last);
+    }
     // A UDP service: the non-initiating side answered from a service-looking port.
     if (proto === IP_PROTO.UDP && packets[id * 2 + server]! > 0 && looksLikeService(ports[server]!)) {
       const ep = this.#endpointOf(id, server);

@@ -88,7 +88,10 @@ export function buildInventory(
     dev.last = Math.max(dev.last, ep.last);
     for (const [k, values] of ep.facts) {
       let into = dev.facts.get(k);
-      if (!into) dev.facts.set(k, (into = new Map()));
+      if (!into) {
+        into = new Map();
+        dev.facts.set(k, into);
+      }
       for (const [v, f] of values) {
         const have = into.get(v);
         if (!have) into.set(v, { ...f });

@@ -15,7 +15,7 @@ import { decodeSll, decodeSll2 } from '../decode/sll.js';
 import { decodeTcp } from '../decode/tcp.js';
 import type { AppDecoder } from '../decode/types.js';
 import { decodeUdp } from '../decode/udp.js';
-import { isStationIp, isStationMac, ipText, macText } from './address-text.js';
+import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
 import { AppDispatcher } from './app-dispatch.js';
 import { ConnectionTable } from './connection-table.js';
 import { type EvidenceLimits, EvidenceStore } from './evidence-store.js';

@@ -2,17 +2,17 @@
 // 802.1Q-tagged), with ARP, DHCP, DNS, mDNS, HTTP, TLS to public clouds, SSH, SMB, Modbus, S7 and
 // EtherNet/IP, conversations interleaved as on a real mirror port. Deterministic for a seed.
 import {
-  type Host,
   BROADCAST,
   Clock,
   datagram,
+  type Host,
   MDNS_V4,
   tcpSession,
   WINDOWS_SYN_OPTIONS,
 } from '../lib/conversation.js';
 import { arp, ethernet } from '../lib/frames.js';
-import type { FrameRecord } from '../lib/pcap-writer.js';
 import * as p from '../lib/payloads.js';
+import type { FrameRecord } from '../lib/pcap-writer.js';
 
 /** Real vendor OUIs, so identification has work to do. */
 const OUIS = [

@@ -138,7 +138,7 @@ export function httpRequest(host: string, userAgent: string, path = '/'): Uint8A
 
 export function httpResponse(server: string, title: string, bodyBytes: number): Uint8Array {
   const head = `<html><head><title>${title}</title></head><body>`;
-  const body = head + 'x'.repeat(Math.max(0, bodyBytes - head.length - 14)) + '</body></html>';
+  const body = `${head + 'x'.repeat(Math.max(0, bodyBytes - head.length - 14))}</body></html>`;
   return Buffer.from(
     `HTTP/1.1 200 OK\r\nServer: ${server}\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
     'latin1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type DecodeError, TruncatedError } from '../../../agent/decode/errors.js';
 import { decodeEthernet } from '../../../agent/decode/ethernet.js';
-import { DecodeError, TruncatedError } from '../../../agent/decode/errors.js';
 import { PacketInfo } from '../../../agent/decode/packet-info.js';
 import { hex } from './helpers.js';
 
