@@ -9,11 +9,17 @@ const KEY_WORDS = 10;
 const EMPTY = -1;
 
 export interface FlowTableOptions {
-  /** Most flows held at once; the least recently used is evicted beyond it (default 131072). */
+  /** Most flows held at once; the least recently used is evicted beyond it (default 65536). */
   maxFlows: number;
 }
 
-export const DEFAULT_MAX_FLOWS = 131_072;
+export const DEFAULT_MAX_FLOWS = 65_536;
+
+/**
+ * A flow moves to the front of the LRU list at most once per this many ms of capture time: bulk
+ * transfers then cost no list surgery per packet, and eviction order is exact to within it.
+ */
+export const LRU_GRANULARITY_MS = 1000;
 
 export class FlowTable {
   readonly maxFlows: number;
@@ -37,6 +43,7 @@ export class FlowTable {
   readonly #slotOf: Int32Array;
   readonly #prev: Int32Array;
   readonly #next: Int32Array;
+  readonly #touchedAt: Float64Array;
   #head = EMPTY; // most recently used
   #tail = EMPTY; // least recently used
   readonly #free: Int32Array;
@@ -58,6 +65,7 @@ export class FlowTable {
     this.#slotOf = new Int32Array(max);
     this.#prev = new Int32Array(max);
     this.#next = new Int32Array(max);
+    this.#touchedAt = new Float64Array(max);
     this.firstTs = new Float64Array(max);
     this.lastTs = new Float64Array(max);
     this.packets = new Float64Array(max * 2);
@@ -134,7 +142,11 @@ export class FlowTable {
           (v6 ? this.#sameV6(base) : keys[base] === a0 && keys[base + 1] === b0)
         ) {
           this.created = false;
-          if (this.#head !== id) this.#touch(id);
+          if (ts - this.#touchedAt[id]! > LRU_GRANULARITY_MS && this.#head !== id) {
+            this.#touchedAt[id] = ts;
+            this.#unlink(id);
+            this.#pushFront(id);
+          }
           this.lastTs[id] = ts;
           return id;
         }
@@ -157,6 +169,7 @@ export class FlowTable {
     keys[base + 9] = meta;
     this.firstTs[id] = ts;
     this.lastTs[id] = ts;
+    this.#touchedAt[id] = ts;
     this.packets[id * 2] = 0;
     this.packets[id * 2 + 1] = 0;
     this.bytes[id * 2] = 0;
@@ -209,11 +222,6 @@ export class FlowTable {
   /** Canonical key words of a flow (for building records when it ends). */
   keyOf(id: number): Uint32Array {
     return this.#keys.subarray(id * KEY_WORDS, id * KEY_WORDS + KEY_WORDS);
-  }
-
-  #touch(id: number): void {
-    this.#unlink(id);
-    this.#pushFront(id);
   }
 
   #pushFront(id: number): void {

@@ -18,7 +18,7 @@ import { decodeUdp } from '../decode/udp.js';
 import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
 import { AppDispatcher } from './app-dispatch.js';
 import { ConnectionTable } from './connection-table.js';
-import { type EvidenceLimits, EvidenceStore } from './evidence-store.js';
+import { type Endpoint, type EvidenceLimits, EvidenceStore, type Fact } from './evidence-store.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
 import { StreamBuffers } from './stream-buffers.js';
@@ -53,6 +53,8 @@ export class PassiveEngine {
   flowsSeen = 0;
   readonly #info = new PacketInfo();
   readonly #rec: FlowRecorder;
+  /** Last ARP claim per IPv4 address (MAC as two 24-bit halves), for the repeat fast path. */
+  readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; fact: Fact }>();
   readonly #idle: number;
   #now = 0;
   #sinceSweep = 0;
@@ -207,12 +209,13 @@ export class PassiveEngine {
   }
 
   /** A MAC claiming an address (ARP, NDP): strong evidence of who owns the address. */
-  #bind(buf: Uint8Array, macOff: number, ip: string | null, ts: number): void {
-    if (!isStationMac(buf, macOff)) return;
+  #bind(buf: Uint8Array, macOff: number, ip: string | null, ts: number): Endpoint | null {
+    if (!isStationMac(buf, macOff)) return null;
     const ep = this.store.endpoint(macText(buf, macOff), null);
-    if (!ep) return;
+    if (!ep) return null;
     if (ip) this.store.record(ep, 'mac.ip', ip, ts);
     else ep.seen(ts);
+    return ep;
   }
 
   /** Finishes flows idle longer than the timeout, oldest first. */

@@ -70,10 +70,12 @@ describe('flow table', () => {
 
   it('returns -1 when full and orders flows by last use', () => {
     const t = new FlowTable({ maxFlows: 16 });
-    const ids = Array.from({ length: 16 }, (_, i) => t.lookup(packet(i, 100, 1, 2), i));
+    const ids = Array.from({ length: 16 }, (_, i) => t.lookup(packet(i, 100, 1, 2), i * 10_000));
     expect(t.lookup(packet(99, 100, 1, 2), 20)).toBe(-1);
     expect(t.oldest()).toBe(ids[0]);
-    t.lookup(packet(0, 100, 1, 2), 21); // touch the oldest
+    t.lookup(packet(0, 100, 1, 2), 150_500); // use the oldest again: it moves to the front
+    expect(t.oldest()).toBe(ids[1]);
+    t.lookup(packet(1, 100, 1, 2), 10_500); // within LRU_GRANULARITY_MS of its last move: stays put
     expect(t.oldest()).toBe(ids[1]);
   });
 
