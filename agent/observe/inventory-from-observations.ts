@@ -20,10 +20,8 @@ export function inventoryFromObservations(
 ): AnalyzeReport {
   const started = performance.now();
   const store = new EvidenceStore(opts.evidence);
-  let count = 0;
   let skipped = 0;
   for (const o of observations) {
-    count++;
     const mac = o.mac?.toLowerCase() ?? null;
     const ip = o.ip ?? null;
     if (!mac && !ip) {
