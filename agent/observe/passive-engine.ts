@@ -176,22 +176,35 @@ export class PassiveEngine {
     const et = info.etherType;
     if (et === ETHERTYPE.ARP) {
       const arp = decodeArp(info.buf, info.l3Off, info.end);
-      this.#bind(
-        info.buf,
-        arp.senderMacOff,
-        arp.senderIp === 0 ? null : ipText(info.buf, arp.senderMacOff + 6, 4),
-        ts,
-      );
-      if (arp.op === 2)
-        this.#bind(
-          info.buf,
-          arp.targetMacOff,
-          arp.targetIp === 0 ? null : ipText(info.buf, arp.targetMacOff + 6, 4),
-          ts,
-        );
+      this.#arpClaim(info.buf, arp.senderMacOff, arp.senderIp, ts);
+      if (arp.op === 2) this.#arpClaim(info.buf, arp.targetMacOff, arp.targetIp, ts);
       return;
     }
     this.#rec.linkFrame(info, ts);
+  }
+
+  /**
+   * ARP repeats the same claims all day: a claim already seen (same address, same MAC) only bumps
+   * its count, without building text; a new or changed claim goes through #bind.
+   */
+  #arpClaim(buf: Uint8Array, macOff: number, ip: number, ts: number): void {
+    const hi = (buf[macOff]! << 16) | (buf[macOff + 1]! << 8) | buf[macOff + 2]!;
+    const lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
+    const known = ip === 0 ? undefined : this.#arpSeen.get(ip);
+    if (known && known.hi === hi && known.lo === lo) {
+      known.fact.count++;
+      if (ts > known.fact.last) known.fact.last = ts;
+      known.ep.seen(ts);
+      return;
+    }
+    if (ip === 0) {
+      this.#bind(buf, macOff, null, ts);
+      return;
+    }
+    const text = ipText(buf, macOff + 6, 4);
+    const ep = this.#bind(buf, macOff, text, ts);
+    const fact = ep?.facts.get('mac.ip')?.get(text);
+    if (ep && fact && this.#arpSeen.size < 65_536) this.#arpSeen.set(ip, { hi, lo, ep, fact });
   }
 
   /** ICMPv6 neighbour discovery: address claims with the MAC in a link-layer option. */
