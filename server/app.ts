@@ -73,7 +73,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('services', services);
   metrics.gauge('originmap_db_bytes', 'Size of the SQLite database file in bytes', () => databaseBytes(db));
 
-  app.addHook('onRoute', checkRoute);
+  app.addHook('onRoute', (route) => {
+    checkRoute(route);
+    const auth = (route.config as { auth?: readonly string[] | 'public' } | undefined)?.auth ?? [];
+    for (const method of [route.method].flat()) services.routes.push({ method, url: route.url, auth });
+  });
   installErrorHandling(app);
   installAuth(app);
   app.addHook('preParsing', async (request, _reply, payload) => decodeBody(request, payload));

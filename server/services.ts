@@ -32,8 +32,16 @@ export const DEFAULT_LIMITS: Limits = {
 /** Per agent: a burst of 10 uploads, then 2 per second — far above a normal minute-by-minute upload. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 10, perSecond: 2 };
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  auth: readonly string[] | 'public';
+}
+
 export interface Services {
   db: Db;
+  /** Every registered route with its roles (the tenancy test enumerates them). */
+  routes: RouteInfo[];
   tenancy: TenancyRepo;
   tokens: TokenRepo;
   devices: DeviceRepo;
@@ -63,6 +71,7 @@ export function buildServices(deps: {
   const ingest = new IngestService(db, ingestRepo, deps.identifier, deps.signaturesVersion, deps.geo);
   return {
     db,
+    routes: [],
     tenancy: new TenancyRepo(db),
     tokens: new TokenRepo(db),
     devices: new DeviceRepo(db),

@@ -22,7 +22,8 @@ export interface Principal {
 
 // "om_" + base64url: recognisable by secret scanners, safe in headers and shells.
 const PREFIX = 'om_';
-const TOKEN_RE = /^om_[A-Za-z0-9_-]{43}$/;
+// 43 characters = 256 bits; longer is allowed for operator-made bootstrap tokens.
+const TOKEN_RE = /^om_[A-Za-z0-9_-]{43,128}$/;
 
 export function newToken(): string {
   return PREFIX + randomBytes(32).toString('base64url');

@@ -55,7 +55,7 @@ export async function call<T = unknown>(
     throw new Error(`${opts.method} ${opts.url}: expected ${expected}, got ${res.statusCode}: ${res.body}`);
   }
   return (
-    res.body ? (res.headers['content-type']?.includes('json') ? res.json() : res.body) : undefined
+    res.body ? (String(res.headers['content-type']).includes('json') ? res.json() : res.body) : undefined
   ) as T;
 }
 
