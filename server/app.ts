@@ -52,7 +52,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Requests already read when close() starts are served (the database closes after them);
+    // Fastify's 503 body would not carry a registered code.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 100 },
   });
@@ -79,10 +81,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) services.routes.push({ method, url: route.url, auth });
   });
   installErrorHandling(app);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   installAuth(app);
   app.addHook('preParsing', async (request, _reply, payload) => decodeBody(request, payload));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
+    // While closing, ask keep-alive clients to hang up so close() need not wait for their timeout.
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

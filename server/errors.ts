@@ -35,8 +35,8 @@ export const ERRORS = codes({
   OM_ERR_INGEST_AGENT_MISMATCH: { status: 403, message: "the batch's agentId is not the uploading agent" },
   OM_ERR_INGEST_INVALID: { status: 400, message: 'the batch is inconsistent; nothing was written' },
   OM_ERR_ENROLL_USED: { status: 401, message: 'the enrollment token was already used or has expired' },
-  OM_ERR_UNAVAILABLE: { status: 503, message: 'the server is shutting down; retry shortly' },
-  OM_ERR_INTERNAL: {
+  OM_ERR_SERVER_UNAVAILABLE: { status: 503, message: 'the server is shutting down; retry shortly' },
+  OM_ERR_SERVER_INTERNAL: {
     status: 500,
     message: 'internal error; the server log has the details under this request id',
   },

@@ -56,7 +56,8 @@ export function classify(err: unknown): {
       headers: {},
     };
   }
-  return { code: 'OM_ERR_INTERNAL', details: [], headers: {} };
+  if (e.statusCode === 503) return { code: 'OM_ERR_SERVER_UNAVAILABLE', details: [], headers: {} };
+  return { code: 'OM_ERR_SERVER_INTERNAL', details: [], headers: {} };
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, err: unknown): FastifyReply {
