@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { GeoLookup } from '../core/geo/contracts.js';
 import type { Identifier } from '../core/identify/contracts.js';
 import { checkRoute, installAuth } from './auth/guard.js';
-import { type Db, databaseBytes, openDatabase } from './db/database.js';
+import { closeDatabase, type Db, databaseBytes, openDatabase } from './db/database.js';
 import { decodeBody } from './http/body.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { Metrics } from './metrics.js';
@@ -115,7 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => {
     await services.reidentifier.stop();
-    if (ownDb) db.close();
+    if (ownDb) closeDatabase(db);
   });
   return app;
 }

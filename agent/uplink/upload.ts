@@ -121,7 +121,16 @@ export async function uploadBatch(batch: Batch, opts: UploadOptions): Promise<Ba
       .map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new UploadError('rejected', `the batch does not match the wire schema: ${first.join('; ')}`);
   }
-  const body = await gzipAsync(Buffer.from(JSON.stringify(batch)));
+  return uploadGzipped(await gzipBatch(batch), opts);
+}
+
+/** The gzip body of a batch, as it goes on the wire (and as a spool can keep it on disk). */
+export async function gzipBatch(batch: Batch): Promise<Buffer> {
+  return gzipAsync(Buffer.from(JSON.stringify(batch)));
+}
+
+/** POSTs an already gzipped batch (from gzipBatch, e.g. read back from a spool). */
+export async function uploadGzipped(body: Buffer, opts: UploadOptions): Promise<BatchAck> {
   const ack = await request(opts, 'v1/ingest', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },

@@ -31,10 +31,22 @@ export function openDatabase(opts: DbOptions): Db {
     // Keep the WAL from growing without bound under a steady ingest (pages, ~4 MiB).
     db.pragma('wal_autocheckpoint = 1000');
     migrate(db);
+    // Fresh statistics for the planner (which listing index fits a filter), bounded in cost.
+    db.pragma('optimize = 0x10002');
     return db;
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/** Closes after letting SQLite refresh the planner statistics that drifted (cheap, bounded). */
+export function closeDatabase(db: Db): void {
+  if (!db.open) return;
+  try {
+    db.pragma('optimize');
+  } finally {
+    db.close();
   }
 }
 

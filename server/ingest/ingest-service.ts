@@ -152,8 +152,10 @@ export class IngestService {
       if (!sameSeen(seenOf(stored), seen)) this.#repo.updateSeen(id, seen);
       this.#writeIdentity(stored, identity, 'ingest', now);
     }
-    for (const e of added) this.#repo.addEvidence(id, e);
-    return { id, evidence: added.length, capped };
+    if (stored) for (const e of added) this.#repo.addEvidence(id, e);
+    // New device: `merged` already folded repeats inside the batch, so each row is distinct.
+    else for (const e of merged) this.#repo.insertEvidence(id, e);
+    return { id, evidence: stored ? added.length : merged.length, capped };
   }
 
   /** Stores a newly decided identity and records the change of decided fields; false when unchanged. */

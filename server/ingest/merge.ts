@@ -43,10 +43,23 @@ export function canonicalIp(text: string): string | null {
   return v6 && !text.includes('%') ? formatIpv6(v6) : null;
 }
 
+// Canonical Date#toISOString text: taken as is (the common case, ~20 per device) without Date.parse.
+const CANONICAL_ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 function iso(text: string, where: string): string {
+  if (CANONICAL_ISO.test(text)) return text;
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw invalid(`${where}: not a valid time`);
-  return new Date(ms).toISOString();
+  const out = new Date(ms).toISOString();
+  // Date.parse rolls "02-30" over into March: a day that does not exist is refused, not moved.
+  if (
+    text.slice(0, 10) !== out.slice(0, 10) &&
+    /^\d{4}-\d{2}-\d{2}T/.test(text) &&
+    !/[+-]\d{2}:?\d{2}$/.test(text)
+  ) {
+    throw invalid(`${where}: not a valid time`);
+  }
+  return out;
 }
 
 function window(first: string, last: string, where: string): [string, string] {
@@ -100,7 +113,8 @@ export function prepareBatch(batch: Batch): PreparedBatch {
       roles: d.roles,
       firstSeen,
       lastSeen,
-      evidence: foldEvidence([], evidence, Number.POSITIVE_INFINITY).merged,
+      // Repeats inside the batch are merged with the stored evidence, in one pass, when written.
+      evidence,
     });
   });
 
@@ -123,9 +137,7 @@ export function prepareBatch(batch: Batch): PreparedBatch {
     if (ip && !d.ips.includes(ip)) d.ips.push(ip);
     if (at < d.firstSeen) d.firstSeen = at;
     if (at > d.lastSeen) d.lastSeen = at;
-    d.evidence = foldEvidence(d.evidence, [
-      { key: o.key, value: o.value, source: o.source, count: 1, firstSeen: at, lastSeen: at },
-    ]).merged;
+    d.evidence.push({ key: o.key, value: o.value, source: o.source, count: 1, firstSeen: at, lastSeen: at });
   });
 
   const connections = batch.connections.map((c, i) => {
