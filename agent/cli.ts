@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'read pcap/pcapng captures and print the inventory',
     load: () => import('./commands/analyze.js'),
   },
+  server: {
+    summary: 'run the collector (inventory API for agents and analysts)',
+    load: () => import('../server/command.js'),
+  },
 };
 
 export function usage(): string {

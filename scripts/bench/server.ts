@@ -1,0 +1,167 @@
+// `npm run bench:server`: the collector under load over real HTTP on loopback. 50 agents post
+// 1,000-device batches concurrently (gzip, the real upload client, from a worker thread) until
+// the store holds 100 k and then 1 M devices; at each size an analyst times device listings.
+// Prints ingest rows/s (devices + evidence rows) and listing p50/p99, and the load average.
+// Options: --devices <n> (default 1000000), --agents <n> (50), --batch <n> (1000),
+// --repeat <n> listing requests per scenario (200), --db <file> (default: a temp file, removed).
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { startServer } from '../../server/main.js';
+import { encodeCursor } from '../../server/repos/scope.js';
+import { BenchIdentifier } from './bench-data.js';
+import type { ListJob, UploadJob, UploadResult } from './server-agents.js';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000000' },
+    agents: { type: 'string', default: '50' },
+    batch: { type: 'string', default: '1000' },
+    repeat: { type: 'string', default: '200' },
+    db: { type: 'string' },
+  },
+});
+const TOTAL = Number(values.devices);
+const AGENTS = Number(values.agents);
+const BATCH = Number(values.batch);
+const REPEAT = Number(values.repeat);
+const CHECKPOINTS = [100_000, 1_000_000].filter((n) => n <= TOTAL);
+if (!CHECKPOINTS.includes(TOTAL)) CHECKPOINTS.push(TOTAL);
+
+function runWorker<T>(job: UploadJob | ListJob): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./server-agents.js', import.meta.url), { workerData: job });
+    w.once('message', (m: T & { fatal?: string }) => (m.fatal ? reject(new Error(m.fatal)) : resolve(m)));
+    w.once('error', reject);
+  });
+}
+
+function pct(ms: number[], p: number): number {
+  const s = [...ms].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function api<T>(url: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function main(): Promise<void> {
+  const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'om-bench-'));
+  const file = values.db ?? join(dir!, 'collector.db');
+  const load0 = loadavg();
+  const server = await startServer({
+    db: file,
+    identifier: new BenchIdentifier(),
+    signaturesVersion: 'bench',
+    host: '127.0.0.1',
+    port: 0,
+    handleSignals: false,
+    // The benchmark floods on purpose: the per-agent limit would otherwise be what it measures.
+    rateLimit: { burst: 1_000_000, perSecond: 1_000_000 },
+  });
+  const url = server.url;
+  const admin = server.app.services.tokens.issue({ role: 'admin' }, new Date().toISOString()).token;
+  try {
+    const op = await api<{ id: number }>(url, admin, 'POST', '/v1/operators', {
+      name: 'Bench Power',
+      sector: 'electricity',
+      country: 'JP',
+    });
+    const agents: { agentId: number; token: string }[] = [];
+    let midSite = 0;
+    for (let i = 0; i < AGENTS; i++) {
+      const site = await api<{ id: number }>(url, admin, 'POST', `/v1/operators/${op.id}/sites`, {
+        name: `site-${i}`,
+      });
+      if (i === Math.floor(AGENTS / 2)) midSite = site.id;
+      const made = await api<{ agent: { id: number }; enrollment: { token: string } }>(
+        url,
+        admin,
+        'POST',
+        `/v1/sites/${site.id}/agents`,
+        { name: `agent-${i}` },
+      );
+      const enrolled = await api<{ token: string }>(url, made.enrollment.token, 'POST', '/v1/enroll', {});
+      agents.push({ agentId: made.agent.id, token: enrolled.token });
+    }
+    const analyst = await api<{ token: string }>(url, admin, 'POST', '/v1/tokens', {
+      role: 'analyst',
+      operatorId: op.id,
+    });
+
+    console.log(
+      `collector benchmark: ${AGENTS} agents, ${BATCH}-device batches, up to ${TOTAL} devices; db ${file}`,
+    );
+    console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (2 cores)\n`);
+    let stored = 0;
+    for (const target of CHECKPOINTS) {
+      const perAgent = Math.round((target - stored) / BATCH / AGENTS);
+      const up = await runWorker<UploadResult>({
+        mode: 'upload',
+        url,
+        agents,
+        batchesPerAgent: perAgent,
+        batchSize: BATCH,
+        firstIndex: stored,
+        seed: 0x5eed,
+      });
+      stored += up.devices;
+      const rate = up.rows / (up.ms / 1000);
+      console.log(
+        `ingest to ${stored} devices: ${up.batches} batches, ${up.rows} rows (${up.devices} devices + ${up.evidence} evidence) in ` +
+          `${(up.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s, ${Math.round(up.devices / (up.ms / 1000))} devices/s, ` +
+          `errors ${up.errors.length}${up.errors.length ? ` (${up.errors.slice(0, 3).join(' | ')})` : ''}`,
+      );
+      const mid = Math.floor(stored / 2);
+      const scenarios = [
+        { name: 'first page (100)', path: '/v1/devices?limit=100' },
+        {
+          name: 'deep page (cursor at middle)',
+          path: `/v1/devices?limit=100&cursor=${encodeCursor(mid, mid)}`,
+        },
+        { name: 'class=camera', path: '/v1/devices?limit=100&class=camera' },
+        { name: 'vendorCountry=CN', path: '/v1/devices?limit=100&vendorCountry=CN' },
+        { name: 'watchlisted=true', path: '/v1/devices?limit=100&watchlisted=true' },
+        { name: 'siteId (one of 50)', path: `/v1/devices?limit=100&siteId=${midSite}` },
+        { name: 'sort=-lastSeen', path: '/v1/devices?limit=100&sort=-lastSeen' },
+        { name: 'q=plc-1234 (text)', path: '/v1/devices?limit=100&q=plc-1234' },
+        { name: 'one device in full', path: `/v1/devices/${mid}` },
+      ];
+      const lat = await runWorker<Record<string, { ms: number[]; errors: number; items: number }>>({
+        mode: 'list',
+        url,
+        token: analyst.token,
+        scenarios,
+        repeat: REPEAT,
+      });
+      console.log(`\nlistings at ${stored} devices (${REPEAT} requests each, sequential, over HTTP):`);
+      console.log('| scenario | p50 ms | p99 ms | items | errors |\n| --- | ---: | ---: | ---: | ---: |');
+      for (const s of scenarios) {
+        const r = lat[s.name]!;
+        console.log(
+          `| ${s.name} | ${pct(r.ms, 50).toFixed(2)} | ${pct(r.ms, 99).toFixed(2)} | ${r.items} | ${r.errors} |`,
+        );
+      }
+      console.log('');
+    }
+    const bytes = statSync(file).size;
+    console.log(
+      `database: ${(bytes / 1048576).toFixed(0)} MiB; load average at end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await server.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
