@@ -1,5 +1,6 @@
 // Aggregates finished flows into connections: local endpoint × remote address × service port ×
 // protocol × direction, with packets, bytes and first/last seen (DESIGN.md §3 "Connection").
+// `analyze` reads the rows once at the end; the agent drains them as deltas every interval.
 import type { ConnectionRecord } from '../../core/inventory.js';
 
 export interface ConnectionAgg {
@@ -44,5 +45,17 @@ export class ConnectionTable {
       return;
     }
     this.rows.set(key, { ...c, packets, bytes, first, last });
+  }
+
+  /** Hands out every row and empties the table (a long-running agent reports deltas). */
+  drain(): ConnectionAgg[] {
+    const rows = [...this.rows.values()];
+    this.rows.clear();
+    return rows;
+  }
+
+  /** Puts drained rows back (their delivery failed): they merge with anything added since. */
+  restore(rows: readonly ConnectionAgg[]): void {
+    for (const r of rows) this.add(r, r.packets, r.bytes, r.first, r.last);
   }
 }

@@ -1,6 +1,7 @@
 // Aggregates observations per endpoint (a MAC, an IP, or the pair seen together) over a whole run:
 // each distinct key/value once, with a count and first/last seen. Bounded: endpoints, values per
-// key and names per address are capped, and what the caps drop is counted.
+// key and names per address are capped, and what the caps drop is counted. A long-running agent
+// also marks what it has reported (Fact.sent, Endpoint.reported) and evicts long-unseen endpoints.
 import type { ObservationSource, ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 
@@ -9,6 +10,8 @@ export interface Fact {
   first: number;
   last: number;
   source: ObservationSource;
+  /** How much of `count` the agent has already reported (0 for `analyze`, which reports once). */
+  sent: number;
 }
 
 export interface EvidenceLimits {
@@ -18,12 +21,15 @@ export interface EvidenceLimits {
   maxValuesPerKey: number;
   /** Names kept per remote address (default 16). */
   maxNamesPerAddress: number;
+  /** Remote addresses with names kept (default 262144); beyond it the oldest-named address is forgotten. */
+  maxNamedAddresses: number;
 }
 
 export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
   maxEndpoints: 262_144,
   maxValuesPerKey: 64,
   maxNamesPerAddress: 16,
+  maxNamedAddresses: 262_144,
 };
 
 const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 'mdns.txt', 'mdns.service']);
@@ -31,9 +37,12 @@ const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 
 export class Endpoint {
   first = Number.POSITIVE_INFINITY;
   last = 0;
+  /** `last` when the agent last reported this endpoint (0: never reported). */
+  reported = 0;
   readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
   constructor(
-    readonly id: number,
+    /** Index in EvidenceStore.endpoints (renumbered when endpoints are evicted). */
+    public id: number,
     /** Lower-case colon MAC of a unicast station, or null. */
     readonly mac: string | null,
     /** Address text, or null (link-layer facts, DHCP before an address). */
@@ -99,7 +108,7 @@ export class EvidenceStore {
       this.#drop(`values:${key}`);
       return;
     }
-    values.set(value, { count: 1, first: ts, last: ts, source });
+    values.set(value, { count: 1, first: ts, last: ts, source, sent: 0 });
   }
 
   nameAddress(ip: string, rawName: string): void {
@@ -112,6 +121,34 @@ export class EvidenceStore {
     if (set.has(name)) return;
     if (set.size >= this.#limits.maxNamesPerAddress) this.#drop('names');
     else set.add(name);
+    if (this.names.size > this.#limits.maxNamedAddresses) {
+      // Insertion order: the address named longest ago goes first.
+      const oldest = this.names.keys().next().value;
+      if (oldest !== undefined) this.names.delete(oldest);
+      this.#drop('named_addresses');
+    }
+  }
+
+  /**
+   * Drops the endpoints `keep` refuses and renumbers the rest (ids stay dense, so the flow recorder's
+   * typed arrays keep working). Returns old id → new id (-1 for an evicted endpoint) and the evicted.
+   */
+  evict(keep: (ep: Endpoint) => boolean): { remap: Int32Array; evicted: Endpoint[] } {
+    const remap = new Int32Array(this.endpoints.length).fill(-1);
+    const evicted: Endpoint[] = [];
+    let n = 0;
+    for (const ep of this.endpoints) {
+      if (!keep(ep)) {
+        evicted.push(ep);
+        this.#byKey.delete(`${ep.mac ?? ''}|${ep.ip ?? ''}`);
+        continue;
+      }
+      remap[ep.id] = n;
+      ep.id = n;
+      this.endpoints[n++] = ep;
+    }
+    this.endpoints.length = n;
+    return { remap, evicted };
   }
 
   #drop(what: string): void {

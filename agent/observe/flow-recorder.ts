@@ -36,6 +36,8 @@ export class FlowRecorder implements Emitter {
   readonly #bits: Uint8Array;
   readonly #ep: Int32Array;
   readonly #udpCount: Uint8Array;
+  /** Per flow: packets (id*2) and bytes (id*2 + 1) already added to the connection table. */
+  readonly #reported: Float64Array;
   // Current emitter target.
   #src: Endpoint | null = null;
   #dst: Endpoint | null = null;
@@ -50,6 +52,7 @@ export class FlowRecorder implements Emitter {
     this.#bits = new Uint8Array(max);
     this.#ep = new Int32Array(max * 2);
     this.#udpCount = new Uint8Array(max * 2);
+    this.#reported = new Float64Array(max * 2);
   }
 
   created(id: number, dir: number, info: PacketInfo, ts: number): void {
@@ -68,6 +71,8 @@ export class FlowRecorder implements Emitter {
     const f0 = id * 2;
     this.#udpCount[f0] = 0;
     this.#udpCount[f0 + 1] = 0;
+    this.#reported[f0] = 0;
+    this.#reported[f0 + 1] = 0;
     this.engine.streams.reset(f0);
     this.engine.streams.reset(f0 + 1);
     this.#ep[f0 + dir] = srcLocal ? this.#endpoint(info, info.srcMacOff, info.srcIpOff) : -1;
@@ -166,27 +171,74 @@ export class FlowRecorder implements Emitter {
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
-    const client = this.#clientSide(id, ports);
-    const server = client ^ 1;
+    const server = this.#clientSide(id, ports) ^ 1;
     const first = engine.flows.firstTs[id]!;
     const last = engine.flows.lastTs[id]!;
-    const packets = engine.flows.packets;
     for (const side of [0, 1]) {
       const ep = this.#endpointOf(id, side);
       ep?.seen(first);
       ep?.seen(last);
     }
     // A UDP service: the non-initiating side answered from a service-looking port.
-    if (proto === IP_PROTO.UDP && packets[id * 2 + server]! > 0 && looksLikeService(ports[server]!)) {
+    if (
+      proto === IP_PROTO.UDP &&
+      engine.flows.packets[id * 2 + server]! > 0 &&
+      looksLikeService(ports[server]!)
+    ) {
       const ep = this.#endpointOf(id, server);
       if (ep) engine.store.record(ep, 'net.service', `udp/${ports[server]}`, last);
     }
+    this.#report(id);
+  }
+
+  /**
+   * A flow still alive (a Modbus session can last for weeks): adds its traffic since the last report
+   * to the connection table, so a long-running agent reports it as it grows, each packet once.
+   */
+  reportLive(id: number): void {
+    const last = this.engine.flows.lastTs[id]!;
+    this.#endpointOf(id, 0)?.seen(last);
+    this.#endpointOf(id, 1)?.seen(last);
+    this.#report(id);
+  }
+
+  /** Adds the endpoint ids live flows refer to (they must survive an eviction). */
+  endpointsInUse(into: Set<number>): void {
+    const flows = this.engine.flows;
+    for (let id = flows.oldest(); id >= 0; id = flows.newer(id)) {
+      if (this.#ep[id * 2]! >= 0) into.add(this.#ep[id * 2]!);
+      if (this.#ep[id * 2 + 1]! >= 0) into.add(this.#ep[id * 2 + 1]!);
+    }
+  }
+
+  /** After the evidence store renumbered its endpoints: old id → new id (-1: evicted). */
+  remapEndpoints(map: Int32Array): void {
+    const ep = this.#ep;
+    for (let i = 0; i < ep.length; i++) if (ep[i]! >= 0) ep[i] = map[ep[i]!] ?? -1;
+  }
+
+  /** The flow's packets and bytes not yet reported, as a connection of its local side (if exactly one). */
+  #report(id: number): void {
+    const engine = this.engine;
+    const f0 = id * 2;
+    const packets = engine.flows.packets[f0]! + engine.flows.packets[f0 + 1]!;
+    const bytes = engine.flows.bytes[f0]! + engine.flows.bytes[f0 + 1]!;
+    const newPackets = packets - this.#reported[f0]!;
+    const newBytes = bytes - this.#reported[f0 + 1]!;
+    if (newPackets === 0 && newBytes === 0) return;
+    this.#reported[f0] = packets;
+    this.#reported[f0 + 1] = bytes;
+    const key = engine.flows.keyOf(id);
+    const proto = key[9]! & 0xff;
+    const ports = [key[8]! >>> 16, key[8]! & 0xffff];
+    const client = this.#clientSide(id, ports);
+    const server = client ^ 1;
     const bits = this.#bits[id]!;
     const localClient = (bits & LOCAL[client]!) !== 0;
     const localServer = (bits & LOCAL[server]!) !== 0;
     if (localClient === localServer) return;
     const side = localClient ? client : server;
-    const ep = this.#ep[id * 2 + side]!;
+    const ep = this.#ep[f0 + side]!;
     if (ep < 0) return;
     const protoName =
       proto === IP_PROTO.TCP
@@ -206,10 +258,10 @@ export class FlowRecorder implements Emitter {
         direction: localClient ? 'outbound' : 'inbound',
         proto: protoName,
       },
-      packets[id * 2]! + packets[id * 2 + 1]!,
-      engine.flows.bytes[id * 2]! + engine.flows.bytes[id * 2 + 1]!,
-      first,
-      last,
+      newPackets,
+      newBytes,
+      engine.flows.firstTs[id]!,
+      engine.flows.lastTs[id]!,
     );
   }
 

@@ -192,6 +192,11 @@ export class FlowTable {
     return this.#tail;
   }
 
+  /** The next more recently used flow after `id`, or -1: oldest() then newer() walks every live flow. */
+  newer(id: number): number {
+    return this.#prev[id]!;
+  }
+
   /** Removes a flow (after the caller has finished with its state). */
   remove(id: number): void {
     this.#unlink(id);

@@ -15,7 +15,7 @@ import { assignDevices } from './device-assignment.js';
 import type { EvidenceStore, Fact } from './evidence-store.js';
 
 /** Keys whose values are names people use for a device. */
-const NAME_KEYS: readonly ObservationKey[] = [
+export const NAME_KEYS: readonly ObservationKey[] = [
   'dhcp.hostname',
   'dhcp.fqdn',
   'dhcpv6.fqdn',

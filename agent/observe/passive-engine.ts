@@ -17,7 +17,7 @@ import type { AppDecoder } from '../decode/types.js';
 import { decodeUdp } from '../decode/udp.js';
 import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
 import { AppDispatcher } from './app-dispatch.js';
-import { ConnectionTable } from './connection-table.js';
+import { type ConnectionAgg, ConnectionTable } from './connection-table.js';
 import { type Endpoint, type EvidenceLimits, EvidenceStore, type Fact } from './evidence-store.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
@@ -110,6 +110,32 @@ export class PassiveEngine {
   /** Finishes every flow (end of input): pending application bytes are decoded now. */
   finish(): void {
     for (let id = this.flows.oldest(); id >= 0; id = this.flows.oldest()) this.#end(id);
+  }
+
+  /**
+   * The long-running agent's periodic report: connection traffic since the previous drain, including
+   * flows still alive (each packet is counted in exactly one drain). Empties the connection table.
+   */
+  drainConnections(): ConnectionAgg[] {
+    for (let id = this.flows.oldest(); id >= 0; id = this.flows.newer(id)) this.#rec.reportLive(id);
+    return this.connections.drain();
+  }
+
+  /**
+   * Frees endpoints `evictable` allows, except those a live flow or a pending connection row refers
+   * to. Returns how many went. The caller decides (the agent: long unseen and fully reported).
+   */
+  evictEndpoints(evictable: (ep: Endpoint) => boolean): number {
+    const inUse = new Set<number>();
+    this.#rec.endpointsInUse(inUse);
+    for (const row of this.connections.rows.values()) inUse.add(row.endpoint);
+    const { remap, evicted } = this.store.evict((ep) => inUse.has(ep.id) || !evictable(ep));
+    if (evicted.length === 0) return 0;
+    this.#rec.remapEndpoints(remap);
+    for (const row of this.connections.rows.values()) row.endpoint = remap[row.endpoint]!;
+    const gone = new Set(evicted);
+    for (const [ip, seen] of this.#arpSeen) if (gone.has(seen.ep)) this.#arpSeen.delete(ip);
+    return evicted.length;
   }
 
   /** Decodes the link header; false when the link type is not one we read. */
