@@ -26,7 +26,8 @@ function mix(seed: number, frames: number, hosts = 200): { ts: number; data: Uin
     while (active.length < 50) active.push({ frames: conversation(rng, net, seq++), next: 0 });
     const slot = rng.int(active.length);
     const conv = active[slot]!;
-    out.push({ ts: (ts += 0.001 + rng.int(400) / 1000), data: conv.frames[conv.next++]!.data });
+    ts += 0.001 + rng.int(400) / 1000;
+    out.push({ ts, data: conv.frames[conv.next++]!.data });
     if (conv.next >= conv.frames.length) active.splice(slot, 1);
   }
   return out;
