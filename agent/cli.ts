@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'read pcap/pcapng captures and print the inventory',
     load: () => import('./commands/analyze.js'),
   },
+  agent: {
+    summary: 'run the agent: live capture, spool and upload to the collector',
+    load: () => import('./commands/agent.js'),
+  },
   server: {
     summary: 'run the collector (inventory API for agents and analysts)',
     load: () => import('../server/command.js'),

@@ -169,6 +169,31 @@ export const AgentConfig = Type.Object(
     uploadIntervalSeconds: Type.Integer({ minimum: 5, maximum: 86_400 }),
     heartbeatIntervalSeconds: Type.Integer({ minimum: 5, maximum: 86_400 }),
     maxBatchDevices: Type.Integer({ minimum: 1, maximum: WIRE_LIMITS.devices }),
+    /** Capture settings the collector overrides (the agent checks the filter before using it). */
+    capture: Type.Optional(
+      Type.Object(
+        {
+          filter: Type.Optional(Type.String({ maxLength: 4096 })),
+          snapLength: Type.Optional(Type.Integer({ minimum: 64, maximum: 262_144 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Scheduled active scan of the site (null: none); see DESIGN.md §6 for its bounds. */
+    scan: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.Object(
+          {
+            everyMinutes: Type.Integer({ minimum: 1, maximum: 525_600 }),
+            targets: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 256 }),
+            exclude: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 256 }),
+            safe: Type.Boolean(),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
   },
   { additionalProperties: false },
 );

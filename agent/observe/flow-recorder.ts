@@ -45,7 +45,8 @@ export class FlowRecorder implements Emitter {
 
   constructor(
     readonly engine: PassiveEngine,
-    readonly homeNets: CidrSet,
+    /** Which addresses are local; the agent may replace it (new flows use the new set). */
+    public homeNets: CidrSet,
     readonly udpPerDirection: number,
   ) {
     const max = engine.flows.maxFlows;

@@ -112,6 +112,11 @@ export class PassiveEngine {
     for (let id = this.flows.oldest(); id >= 0; id = this.flows.oldest()) this.#end(id);
   }
 
+  /** New home networks (the agent pulled them from the collector): flows from now on use them. */
+  setHomeNets(nets: CidrSet): void {
+    this.#rec.homeNets = nets;
+  }
+
   /**
    * The long-running agent's periodic report: connection traffic since the previous drain, including
    * flows still alive (each packet is counted in exactly one drain). Empties the connection table.

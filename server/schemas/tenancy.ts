@@ -73,6 +73,12 @@ export const Heartbeat = Type.Object(
     spoolBytes: Type.Optional(Type.Integer({ minimum: 0 })),
     spoolBatches: Type.Optional(Type.Integer({ minimum: 0 })),
     captureDrops: Type.Optional(Type.Integer({ minimum: 0 })),
+    capturePackets: Type.Optional(Type.Integer({ minimum: 0 })),
+    decodeErrors: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Seconds without capture (a tcpdump child down) since the agent started. */
+    captureGapSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** True while the spool cannot take more (bound reached after compaction, or a full disk). */
+    spoolFull: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

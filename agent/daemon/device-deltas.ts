@@ -1,0 +1,190 @@
+// The engine's evidence → the device part of a batch, for a long-running agent. A device is sent
+// when it changed: it is new, it has a fact never reported, or (at most every refresh interval) its
+// counts grew or it was seen again. Counts on the wire are deltas since the last report (core/wire.ts),
+// so a fact's `sent` mark moves only once the batch is safely in the spool (commit()).
+
+import type { ObservationValue } from '../../core/observation.js';
+import type { ObservationKey } from '../../core/observation-keys.js';
+import { WIRE_LIMITS, type WireConnection, type WireDevice } from '../../core/wire.js';
+import type { ConnectionAgg } from '../observe/connection-table.js';
+import { assignDevices } from '../observe/device-assignment.js';
+import type { Endpoint, EvidenceStore, Fact } from '../observe/evidence-store.js';
+import { iso, NAME_KEYS } from '../observe/inventory-builder.js';
+
+const ROLE = /^[a-z0-9_.-]{1,32}:(server|client)$/;
+const SERVICE = /^(tcp|udp)\/\d{1,5}$/;
+const IP = /^[0-9A-Fa-f.:]{2,45}$/;
+
+export interface DeviceDeltas {
+  devices: WireDevice[];
+  /** Device key of each endpoint (for the connections drained at the same moment). */
+  deviceOf: (string | undefined)[];
+  /** Values left out because the wire cannot carry them (too long, malformed): counted, not sent. */
+  unsendable: number;
+  /** Marks everything included as reported. Call only after the spool write succeeded. */
+  commit(): void;
+}
+
+export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: boolean }): DeviceDeltas {
+  const endpoints = store.endpoints;
+  const { deviceOf, addresses } = assignDevices(endpoints);
+  const changed = new Set<string>();
+  const byDevice = new Map<string, Endpoint[]>();
+  for (const ep of endpoints) {
+    const key = deviceOf[ep.id];
+    if (!key || (ep.last === 0 && ep.facts.size === 0)) continue;
+    const list = byDevice.get(key);
+    if (list) list.push(ep);
+    else byDevice.set(key, [ep]);
+    if (changed.has(key)) continue;
+    if (ep.reported === 0 || hasNew(ep) || (opts.refreshDue && (ep.last > ep.reported || hasGrown(ep))))
+      changed.add(key);
+  }
+
+  const marks: { fact: Fact; count: number }[] = [];
+  const seenMarks: { ep: Endpoint; last: number }[] = [];
+  const devices: WireDevice[] = [];
+  let unsendable = 0;
+  for (const key of changed) {
+    const eps = byDevice.get(key)!;
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    const deltas = new Map<
+      string,
+      { key: ObservationKey; value: ObservationValue; f: Fact; delta: number; parts: Fact[] }
+    >();
+    const all = new Map<ObservationKey, Set<ObservationValue>>();
+    for (const ep of eps) {
+      first = Math.min(first, ep.first);
+      last = Math.max(last, ep.last);
+      seenMarks.push({ ep, last: ep.last });
+      for (const [k, vals] of ep.facts) {
+        let set = all.get(k);
+        if (!set) {
+          set = new Set();
+          all.set(k, set);
+        }
+        for (const [v, f] of vals) {
+          set.add(v);
+          if (f.count <= f.sent) continue;
+          const id = `${k}\u0000${typeof v}\u0000${v}\u0000${f.source}`;
+          const d = deltas.get(id);
+          if (d) {
+            d.delta += f.count - f.sent;
+            d.parts.push(f);
+          } else deltas.set(id, { key: k, value: v, f, delta: f.count - f.sent, parts: [f] });
+        }
+      }
+    }
+    const observations: WireDevice['observations'] = [];
+    const ordered = [...deltas.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const d of ordered) {
+      if (observations.length >= WIRE_LIMITS.evidencePerDevice) break; // the rest go next time
+      const value = d.value;
+      if (typeof value === 'string' ? value.length > WIRE_LIMITS.text : !Number.isFinite(value)) {
+        unsendable++;
+        for (const f of d.parts) marks.push({ fact: f, count: f.count });
+        continue;
+      }
+      let f0 = Number.POSITIVE_INFINITY;
+      let l0 = 0;
+      for (const f of d.parts) {
+        f0 = Math.min(f0, f.first);
+        l0 = Math.max(l0, f.last);
+        marks.push({ fact: f, count: f.count });
+      }
+      observations.push({
+        key: d.key,
+        value,
+        source: d.f.source,
+        count: d.delta,
+        firstSeen: iso(f0),
+        lastSeen: iso(l0),
+      });
+    }
+    const text = (k: ObservationKey) => [...(all.get(k) ?? [])].map(String);
+    const keep = <T>(list: T[], ok: (x: T) => boolean, cap: number): T[] => {
+      const out = list.filter(ok);
+      unsendable += list.length - out.length;
+      return out.slice(0, cap);
+    };
+    const mac = key.startsWith('mac:') ? key.slice(4) : null;
+    devices.push({
+      id: key,
+      mac,
+      ips: keep([...(addresses.get(key) ?? [])].sort(), (ip) => IP.test(ip), WIRE_LIMITS.addressesPerDevice),
+      hostnames: keep(
+        [...new Set(NAME_KEYS.flatMap(text))].sort(),
+        (h) => h.length >= 1 && h.length <= WIRE_LIMITS.name,
+        WIRE_LIMITS.namesPerDevice,
+      ),
+      vlans: keep(
+        [...new Set(text('net.vlan').map((v) => Number(v.split('.')[0])))].sort((a, b) => a - b),
+        (v) => Number.isInteger(v) && v >= 0 && v <= 4095,
+        16,
+      ),
+      services: keep(text('net.service').sort(), (s) => SERVICE.test(s), WIRE_LIMITS.servicesPerDevice),
+      roles: keep(text('ot.role').sort(), (r) => ROLE.test(r), 64),
+      firstSeen: iso(Number.isFinite(first) ? first : last),
+      lastSeen: iso(last),
+      observations,
+    });
+  }
+  return {
+    devices,
+    deviceOf,
+    unsendable,
+    commit() {
+      for (const m of marks) m.fact.sent = m.count;
+      for (const s of seenMarks) s.ep.reported = Math.max(s.last, 1);
+    },
+  };
+}
+
+function hasNew(ep: Endpoint): boolean {
+  for (const vals of ep.facts.values()) for (const f of vals.values()) if (f.sent === 0) return true;
+  return false;
+}
+
+function hasGrown(ep: Endpoint): boolean {
+  for (const vals of ep.facts.values()) for (const f of vals.values()) if (f.count > f.sent) return true;
+  return false;
+}
+
+/** Whether an endpoint may be freed: long unseen and everything about it reported. */
+export function fullyReported(ep: Endpoint): boolean {
+  if (ep.reported === 0 || ep.last > ep.reported) return false;
+  for (const vals of ep.facts.values()) for (const f of vals.values()) if (f.count > f.sent) return false;
+  return true;
+}
+
+/** A drained connection row in wire form (device from the same moment's assignment), or null. */
+export function wireConnection(
+  row: ConnectionAgg,
+  deviceOf: readonly (string | undefined)[],
+  names: ReadonlyMap<string, ReadonlySet<string>>,
+): WireConnection | null {
+  const device = deviceOf[row.endpoint];
+  if (!device || !IP.test(row.remoteIp)) return null;
+  return {
+    device,
+    remoteIp: row.remoteIp,
+    // Inbound (the remote opened it): the wire has no direction yet, see core/wire.ts toWireConnection.
+    remotePort: row.remotePort ?? 0,
+    proto: row.proto,
+    // The collector decides geography from its own data.
+    country: null,
+    asn: null,
+    asOrg: null,
+    provider: null,
+    providerKind: null,
+    names: [...(names.get(row.remoteIp) ?? [])]
+      .filter((n) => n.length >= 1 && n.length <= WIRE_LIMITS.name)
+      .sort()
+      .slice(0, WIRE_LIMITS.namesPerConnection),
+    packets: row.packets,
+    bytes: row.bytes,
+    firstSeen: iso(row.first),
+    lastSeen: iso(row.last),
+  };
+}
