@@ -94,7 +94,10 @@ export class AgentDaemon {
       deviceRefreshMs: c.uplink.deviceRefreshMs,
       log: o.log,
       metrics: this.metrics,
-      onSpooled: () => this.uploader.kick(),
+      onSpooled: () => {
+        this.#gauges();
+        this.uploader.kick();
+      },
     });
     this.link = new CollectorLink({
       collector: c.collector,
@@ -140,7 +143,8 @@ export class AgentDaemon {
     }
     process.on('exit', this.#onExit);
     await this.sources.start();
-    if (c.metrics) this.#metricsServer = await this.metrics.serve(c.metrics.host, c.metrics.port);
+    if (c.metrics)
+      this.#metricsServer = await this.metrics.serve(c.metrics.host, c.metrics.port, () => this.#gauges());
     this.#every('snapshot', this.#settings.snapshotMs, () => this.snapshots.run());
     this.#every('heartbeat', this.#settings.heartbeatMs, () => this.#heartbeat());
     this.#every('config', c.uplink.configPullMs, () => void this.link.pull());
@@ -249,6 +253,7 @@ export class AgentDaemon {
   }
 
   #heartbeat(): void {
+    this.#gauges();
     this.sources.requestStats();
     // tcpdump answers SIGUSR1 on stderr within milliseconds: send once it had the chance.
     setTimeout(() => void this.link.heartbeat(), 200).unref();

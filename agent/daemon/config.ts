@@ -38,6 +38,8 @@ export interface CaptureSettings {
   filter: string;
   snapLength: number;
   immediate: boolean;
+  /** Kernel capture buffer per interface, MiB. */
+  bufferMegabytes: number;
   tcpdump: string;
   /** A command that writes pcap to stdout instead of tcpdump (argv, no shell), or null. */
   command: string[] | null;
@@ -224,6 +226,7 @@ function readCapture(src: YamlSource, r: Reader, node: unknown, path: PathOf): C
       'filter',
       'snapLength',
       'immediate',
+      'bufferMegabytes',
       'tcpdump',
       'command',
       'directory',
@@ -281,6 +284,7 @@ function readCapture(src: YamlSource, r: Reader, node: unknown, path: PathOf): C
     filter,
     snapLength: r.int(f?.get('snapLength'), 'capture.snapLength', 64, 262_144, 65_535),
     immediate: r.bool(f?.get('immediate'), 'capture.immediate', true),
+    bufferMegabytes: r.int(f?.get('bufferMegabytes'), 'capture.bufferMegabytes', 1, 1024, 32),
     tcpdump: f?.has('tcpdump') ? (src.text(f.get('tcpdump'), 'capture.tcpdump', 4096) ?? '') : 'tcpdump',
     command,
     directory,

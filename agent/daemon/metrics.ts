@@ -61,13 +61,14 @@ export class AgentMetrics {
     return `${lines.join('\n')}\n`;
   }
 
-  /** Serves GET /metrics on host:port; resolves once listening. */
-  serve(host: string, port: number): Promise<Server> {
+  /** Serves GET /metrics on host:port (`refresh` updates gauges first); resolves once listening. */
+  serve(host: string, port: number, refresh?: () => void): Promise<Server> {
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || req.url !== '/metrics') {
         res.writeHead(404).end();
         return;
       }
+      refresh?.();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.text());
     });
     return new Promise((resolve, reject) => {

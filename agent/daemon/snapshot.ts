@@ -72,10 +72,13 @@ export class Snapshotter {
     }
   }
 
-  /** One snapshot. `force` ignores a directory read in progress (the agent is stopping). */
-  run(now = Date.now(), force = false): SnapshotOutcome {
+  /**
+   * One snapshot. `final` (the agent is stopping) sends every pending count, not only changes, and
+   * does not wait for a directory read in progress.
+   */
+  run(now = Date.now(), final = false): SnapshotOutcome {
     const o = this.#o;
-    if (!force && o.watcher?.busy) return 'busy';
+    if (!final && o.watcher?.busy) return 'busy';
     const spool = o.spool();
     if (!spool) return 'failed';
     if (this.#boundFull) {
@@ -84,7 +87,7 @@ export class Snapshotter {
       o.log.info('spool has room again');
       this.#gauge();
     }
-    const refreshDue = now - this.#lastRefresh >= o.deviceRefreshMs;
+    const refreshDue = final || now - this.#lastRefresh >= o.deviceRefreshMs;
     const deltas = collectDeviceDeltas(o.engine.store, { refreshDue });
     const rows = o.engine.drainConnections();
     const connections = rows.flatMap((r) => wireConnection(r, deltas.deviceOf, o.engine.store.names) ?? []);

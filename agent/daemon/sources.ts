@@ -159,6 +159,7 @@ export class CaptureSources {
       snapLength: this.#snapLength,
       filter: this.#filter,
       immediate: this.#capture.immediate,
+      bufferMegabytes: this.#capture.bufferMegabytes,
     });
     return this.#child(`tcpdump on ${iface}`, this.#capture.tcpdump, args, true);
   }

@@ -15,6 +15,14 @@ const STDERR_TAIL = 8192;
 const STABLE_MS = 60_000;
 /** How long a stopped child gets between SIGTERM and SIGKILL. */
 const STOP_GRACE_MS = 3000;
+/**
+ * tcpdump leaves its read loop on SIGTERM, and packets the kernel had already accepted but tcpdump had
+ * not read yet are lost. So before stopping it, the agent asks for statistics (SIGUSR1) until tcpdump
+ * has written every packet its filter received — at most DRAIN_MAX_MS. A custom command gets QUIET_MS
+ * of silence on its output instead.
+ */
+const DRAIN_MAX_MS = 3000;
+const QUIET_MS = 300;
 
 export interface CaptureChildOptions {
   /** Names the source in logs and errors: "tcpdump on eth1". */
@@ -58,6 +66,10 @@ export class CaptureChild {
   #dropsBefore = 0;
   #dropsNow = 0;
   #stats: CaptureChildStats = { packets: 0, drops: 0, restarts: 0, gapMs: 0, readerSkipped: 0 };
+  #lastData = 0;
+  /** The current run's latest statistics line, and a waiter for the next one. */
+  #runStats: { captured: number; received: number; dropped: number } | null = null;
+  #statsWaiter: (() => void) | null = null;
 
   constructor(opts: CaptureChildOptions) {
     this.#o = opts;
@@ -103,10 +115,31 @@ export class CaptureChild {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    await this.#drain(child);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
+  }
+
+  async #drain(child: ChildProcess): Promise<void> {
+    const until = Date.now() + DRAIN_MAX_MS;
+    while (Date.now() < until && child.exitCode === null) {
+      if (!this.#o.isTcpdump) {
+        if (Date.now() - this.#lastData >= QUIET_MS) return;
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      const next = new Promise<void>((resolve) => {
+        this.#statsWaiter = resolve;
+        setTimeout(resolve, 500);
+      });
+      this.requestStats();
+      await next;
+      const s = this.#runStats;
+      // The kernel's "received" includes what it dropped: those will never come.
+      if (s && s.captured + s.dropped >= s.received) return;
+    }
   }
 
   /** Sync kill for process exit handlers: nothing of ours may outlive the agent. */
@@ -140,9 +173,11 @@ export class CaptureChild {
     this.#child = child;
     this.#startedAt = Date.now();
     this.#dropsNow = 0;
+    this.#runStats = null;
     o.onChildChange?.();
     const stream = new CaptureStream(o.name, o.onPacket, o.limits);
     child.stdout!.on('data', (chunk: Buffer) => {
+      this.#lastData = Date.now();
       if (!settled) this.#resumed();
       settle({ ok: true });
       const before = stream.stats.packets;
@@ -160,6 +195,11 @@ export class CaptureChild {
       stderr = (stderr + text).slice(-STDERR_TAIL);
       const s = parseStats(text);
       if (s?.dropped !== undefined) this.#dropsNow = s.dropped;
+      if (s?.captured !== undefined && s.received !== undefined) {
+        this.#runStats = { captured: s.captured, received: s.received, dropped: s.dropped ?? 0 };
+        this.#statsWaiter?.();
+        this.#statsWaiter = null;
+      }
     });
     child.on('error', (err) => {
       // ENOENT and friends: no 'close' follows a failed spawn on some versions, so settle here too.

@@ -11,8 +11,13 @@ import { join } from 'node:path';
 export interface TcpdumpStats {
   captured: number;
   received: number;
-  /** Dropped by the kernel (buffer full) plus dropped by the interface. */
+  /** Dropped by the kernel: the capture buffer was full, the packet is lost to us. */
   dropped: number;
+  /**
+   * The interface's own receive drops (/proc/net/dev rx_dropped, e.g. frames of a protocol the
+   * host has disabled): reported by tcpdump, but not packets the capture lost.
+   */
+  interfaceDropped: number;
 }
 
 export type TcpdumpFailure =
@@ -37,7 +42,8 @@ export function parseStats(text: string): Partial<TcpdumpStats> | null {
     any = true;
     if (m[2] === 'captured') out.captured = n;
     else if (m[2] === 'received by filter') out.received = n;
-    else out.dropped = (out.dropped ?? 0) + n;
+    else if (m[2] === 'dropped by kernel') out.dropped = n;
+    else out.interfaceDropped = n;
   }
   return any ? out : null;
 }
@@ -79,14 +85,29 @@ export interface TcpdumpArgs {
   snapLength: number;
   filter: string;
   immediate: boolean;
+  /** Kernel capture buffer, MiB (tcpdump -B takes KiB). */
+  bufferMegabytes: number;
 }
 
 /**
- * tcpdump -i IF -n -U -w - -s SNAPLEN [--immediate-mode] [FILTER]: pcap on stdout, flushed per
- * packet (-U), no name lookups (-n: never a DNS query of ours on a plant network).
+ * tcpdump -i IF -n -U -w - -s SNAPLEN -B KIB [--immediate-mode] [FILTER]: pcap on stdout, flushed per
+ * packet (-U), no name lookups (-n: never a DNS query of ours on a plant network). The buffer matters
+ * with --immediate-mode: each packet then retires a ring block, and on a loaded 2-core box the
+ * default 2 MiB ring dropped packets (measured: 2 of ~300 in the fault tests) where 32 MiB did not.
  */
 export function tcpdumpArgs(a: TcpdumpArgs): string[] {
-  const args = ['-i', a.iface, '-n', '-U', '-w', '-', '-s', String(a.snapLength)];
+  const args = [
+    '-i',
+    a.iface,
+    '-n',
+    '-U',
+    '-w',
+    '-',
+    '-s',
+    String(a.snapLength),
+    '-B',
+    String(a.bufferMegabytes * 1024),
+  ];
   if (a.immediate) args.push('--immediate-mode');
   // "--" ends the options: a filter can never be read as one.
   if (a.filter.trim()) args.push('--', a.filter);
