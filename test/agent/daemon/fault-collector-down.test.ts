@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop('SIGKILL')));
   await plant?.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir && !process.env.OM_KEEP) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(skip)(`collector down, then up${skip ? ` (skipped: ${skip})` : ''}`, () => {

@@ -92,7 +92,8 @@ export async function buildPlant(devices: number): Promise<PlantNet> {
     },
   };
   try {
-    await ip(['link', 'add', bridge, 'type', 'bridge']);
+    // Snooping off: a snooping bridge joins 224.0.0.106 (RFC 4286) and announces it in IGMP reports.
+    await ip(['link', 'add', bridge, 'type', 'bridge', 'mcast_snooping', '0']);
     const root = [
       ...all.map((l) => `link add ${l.host} type veth peer name ${l.peer}`),
       ...all.map((l) => `netns add ${l.ns}`),
@@ -104,7 +105,8 @@ export async function buildPlant(devices: number): Promise<PlantNet> {
       await run('sysctl', ['-qw', `net.ipv6.conf.${name}.disable_ipv6=1`]).catch(() => undefined);
     await ip(
       ['-batch', '-'],
-      `${all.map((l) => `link set ${l.host} master ${bridge} up`).join('\n')}\nlink set ${bridge} up\n`,
+      // No multicast on the root side: an address-less port still sends IGMP reports from 0.0.0.0.
+      `${all.map((l) => `link set ${l.host} multicast off master ${bridge} up`).join('\n')}\nlink set ${bridge} multicast off up\n`,
     );
     await Promise.all(
       all.map(async (l) => {
@@ -147,10 +149,10 @@ export async function buildPlant(devices: number): Promise<PlantNet> {
  */
 export const DEVICE_TRAFFIC = `
 const dgram = require('node:dgram'); const net = require('node:net');
-const [index, datagrams, size, http] = process.argv.slice(1).map(Number);
+const [index, datagrams, size, http, portBase] = process.argv.slice(1).map(Number);
 (async () => {
   const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(40000 + index, r));
+  await new Promise((r) => s.bind(portBase + index, r));
   for (let i = 0; i < datagrams; i++) {
     await new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('no echo')), 5000);
@@ -167,16 +169,23 @@ const [index, datagrams, size, http] = process.argv.slice(1).map(Number);
 })().catch((e) => { process.stderr.write(String(e)); process.exit(1); });
 `;
 
-/** Runs DEVICE_TRAFFIC on every device at once. */
+/** Runs DEVICE_TRAFFIC on every device at once (UDP from port portBase + device index). */
 export async function deviceTraffic(
   plant: PlantNet,
   datagrams: number,
   size = 200,
   http = true,
+  portBase = 40000,
 ): Promise<void> {
   await Promise.all(
     plant.devices.map((d, i) =>
-      plant.node(d.ns, DEVICE_TRAFFIC, [String(i), String(datagrams), String(size), http ? '1' : '0']),
+      plant.node(d.ns, DEVICE_TRAFFIC, [
+        String(i),
+        String(datagrams),
+        String(size),
+        http ? '1' : '0',
+        String(portBase),
+      ]),
     ),
   );
 }
