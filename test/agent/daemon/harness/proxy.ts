@@ -12,6 +12,8 @@ export class CollectorProxy {
   uploadsForwarded = 0;
   /** Called when an upload has been forwarded whole. */
   onUpload: (() => void) | null = null;
+  /** Milliseconds from an upload forwarded whole to the first byte of the collector's answer. */
+  readonly answerMs: number[] = [];
   port = 0;
 
   constructor(readonly target: () => number) {
@@ -54,6 +56,7 @@ export class CollectorProxy {
     let head = '';
     let bodyLeft = -1;
     let isUpload = false;
+    let forwardedAt = 0;
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       let data = chunk;
@@ -74,6 +77,7 @@ export class CollectorProxy {
         if (bodyLeft === 0) {
           bodyLeft = -1;
           if (isUpload) {
+            forwardedAt = performance.now();
             if (this.holdUploads) held.held = true;
             this.uploadsForwarded++;
             this.onUpload?.();
@@ -82,6 +86,10 @@ export class CollectorProxy {
       }
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (forwardedAt) {
+        this.answerMs.push(performance.now() - forwardedAt);
+        forwardedAt = 0;
+      }
       if (!held.held) client.write(chunk);
     });
   }
