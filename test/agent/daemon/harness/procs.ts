@@ -158,7 +158,14 @@ export async function tenant(
 /** Writes an agent config (YAML) for the tests. */
 export function agentConfig(
   dir: string,
-  o: { url: string; enrollment: string; capture: string; metricsPort: number; extra?: string; uplink?: string },
+  o: {
+    url: string;
+    enrollment: string;
+    capture: string;
+    metricsPort: number;
+    extra?: string;
+    uplink?: string;
+  },
 ): string {
   writeFileSync(join(dir, 'enrollment-token'), `${o.enrollment}\n`, { mode: 0o600 });
   const file = join(dir, 'agent.yaml');
