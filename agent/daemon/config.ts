@@ -163,12 +163,16 @@ function readSpool(src: YamlSource, r: Reader, node: unknown): { maxBytes: numbe
 }
 
 function readCollector(src: YamlSource, r: Reader, node: unknown, path: PathOf): CollectorSettings {
-  const f = src.fields(
-    node,
-    'collector',
-    ['url'],
-    ['enrollmentToken', 'enrollmentTokenFile', 'caFile', 'allowInsecureHttp', 'timeoutSeconds'],
-  );
+  // A missing section was reported by the top level already.
+  const f =
+    node === undefined
+      ? null
+      : src.fields(
+          node,
+          'collector',
+          ['url'],
+          ['enrollmentToken', 'enrollmentTokenFile', 'caFile', 'allowInsecureHttp', 'timeoutSeconds'],
+        );
   const out: CollectorSettings = {
     url: new URL('http://127.0.0.1/'),
     enrollmentToken: null,
@@ -217,23 +221,26 @@ function readCollector(src: YamlSource, r: Reader, node: unknown, path: PathOf):
 }
 
 function readCapture(src: YamlSource, r: Reader, node: unknown, path: PathOf): CaptureSettings {
-  const f = src.fields(
-    node,
-    'capture',
-    [],
-    [
-      'interfaces',
-      'filter',
-      'snapLength',
-      'immediate',
-      'bufferMegabytes',
-      'tcpdump',
-      'command',
-      'directory',
-      'restartMinSeconds',
-      'restartMaxSeconds',
-    ],
-  );
+  const f =
+    node === undefined
+      ? null
+      : src.fields(
+          node,
+          'capture',
+          [],
+          [
+            'interfaces',
+            'filter',
+            'snapLength',
+            'immediate',
+            'bufferMegabytes',
+            'tcpdump',
+            'command',
+            'directory',
+            'restartMinSeconds',
+            'restartMaxSeconds',
+          ],
+        );
   const interfaces: string[] = [];
   for (const item of src.list(f?.get('interfaces'), 'capture.interfaces', 64) ?? []) {
     const name = src.text(item, 'capture.interfaces[]', 15);
