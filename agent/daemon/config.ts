@@ -221,6 +221,7 @@ function readCollector(src: YamlSource, r: Reader, node: unknown, path: PathOf):
 }
 
 function readCapture(src: YamlSource, r: Reader, node: unknown, path: PathOf): CaptureSettings {
+  const problemsBefore = src.problems.length;
   const f =
     node === undefined
       ? null
@@ -278,7 +279,8 @@ function readCapture(src: YamlSource, r: Reader, node: unknown, path: PathOf): C
       };
     }
   }
-  if (f && interfaces.length === 0 && !command && !directory)
+  // Said only when none was given (a bad one was reported where it is).
+  if (f && interfaces.length === 0 && !command && !directory && src.problems.length === problemsBefore)
     src.problem(node as never, 'capture: give interfaces, a command or a directory to read packets from');
   const filterNode = f?.get('filter');
   const filter = filterNode === undefined ? '' : (src.text(filterNode, 'capture.filter', 4096) ?? '');
