@@ -1,8 +1,11 @@
 // The agent's YAML config: defaults, paths relative to the file, and every problem reported as
 // file:line, all of them in one run.
+
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAgentConfig } from '../../../agent/daemon/config.js';
+import { loadAgentConfig, parseAgentConfig } from '../../../agent/daemon/config.js';
 import { DataFileError } from '../../../core/catalog/yaml-source.js';
+import { packageRoot } from '../../../core/paths.js';
 
 function problems(text: string): string[] {
   try {
@@ -106,5 +109,15 @@ describe('agent config', () => {
       "/etc/originmap/agent.yaml:1: the file: missing field 'capture'",
     ]);
     expect(problems('- just\n- a list\n')[0]).toMatch(/the file must be a mapping/);
+  });
+});
+
+describe('docs/agent.example.yaml', () => {
+  it('is a valid configuration', () => {
+    const file = join(packageRoot(), 'docs', 'agent.example.yaml');
+    const c = loadAgentConfig(file);
+    expect(c.capture.interfaces).toEqual(['eth1']);
+    expect(c.collector.url.protocol).toBe('https:');
+    expect(c.metrics).toEqual({ host: '127.0.0.1', port: 9471 });
   });
 });
