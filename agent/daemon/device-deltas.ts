@@ -16,11 +16,19 @@ const SERVICE = /^(tcp|udp)\/\d{1,5}$/;
 const IP = /^[0-9A-Fa-f.:]{2,45}$/;
 
 export interface DeviceDeltas {
-  devices: WireDevice[];
+  /** Devices that changed (built by chunks() or devices). */
+  changed: number;
+  /**
+   * The changed devices in wire form, built `size` at a time: a snapshot of thousands of devices
+   * never holds all of them in memory at once (the agent's peak memory is set by its snapshots).
+   */
+  chunks(size: number): Generator<WireDevice[]>;
+  /** All of them at once (tests, small inventories). */
+  readonly devices: WireDevice[];
   /** Device key of each endpoint (for the connections drained at the same moment). */
   deviceOf: (string | undefined)[];
   /** Values left out because the wire cannot carry them (too long, malformed): counted, not sent. */
-  unsendable: number;
+  readonly unsendable: number;
   /** Marks everything included as reported. Call only after the spool write succeeded. */
   commit(): void;
 }
@@ -43,9 +51,8 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
 
   const marks: { fact: Fact; count: number }[] = [];
   const seenMarks: { ep: Endpoint; last: number }[] = [];
-  const devices: WireDevice[] = [];
   let unsendable = 0;
-  for (const key of changed) {
+  const build = (key: string): WireDevice => {
     const eps = byDevice.get(key)!;
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
@@ -109,7 +116,7 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
       return out.slice(0, cap);
     };
     const mac = key.startsWith('mac:') ? key.slice(4) : null;
-    devices.push({
+    return {
       id: key,
       mac,
       ips: keep([...(addresses.get(key) ?? [])].sort(), (ip) => IP.test(ip), WIRE_LIMITS.addressesPerDevice),
@@ -128,12 +135,34 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
       firstSeen: iso(Number.isFinite(first) ? first : last),
       lastSeen: iso(last),
       observations,
-    });
-  }
+    };
+  };
+  let built: WireDevice[] | null = null;
   return {
-    devices,
+    changed: changed.size,
+    *chunks(size: number) {
+      // Each pass builds everything anew: what commit() marks is what this pass produced.
+      marks.length = 0;
+      seenMarks.length = 0;
+      unsendable = 0;
+      let chunk: WireDevice[] = [];
+      for (const key of changed) {
+        chunk.push(build(key));
+        if (chunk.length >= size) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length) yield chunk;
+    },
+    get devices() {
+      built ??= [...this.chunks(Number.POSITIVE_INFINITY)].flat();
+      return built;
+    },
     deviceOf,
-    unsendable,
+    get unsendable() {
+      return unsendable;
+    },
     commit() {
       for (const m of marks) m.fact.sent = m.count;
       for (const s of seenMarks) s.ep.reported = Math.max(s.last, 1);

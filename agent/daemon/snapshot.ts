@@ -9,7 +9,7 @@ import type { WireObservation } from '../../core/wire.js';
 import { WIRE_LIMITS } from '../../core/wire.js';
 import type { DirWatcher } from '../live/dir-watcher.js';
 import type { PassiveEngine } from '../observe/passive-engine.js';
-import { DEFAULT_MAX_BATCH_CHARS } from '../uplink/batch-content.js';
+import { type BatchContent, DEFAULT_MAX_BATCH_CHARS } from '../uplink/batch-content.js';
 import { type Spool, SpoolError } from '../uplink/spool.js';
 import { collectDeviceDeltas, wireConnection } from './device-deltas.js';
 import type { Logger } from './log.js';
@@ -93,21 +93,19 @@ export class Snapshotter {
     const connections = rows.flatMap((r) => wireConnection(r, deltas.deviceOf, o.engine.store.names) ?? []);
     const files = o.watcher?.takeMarks() ?? [];
     const observations = this.#observations;
-    if (
-      deltas.devices.length === 0 &&
-      connections.length === 0 &&
-      observations.length === 0 &&
-      files.length === 0
-    ) {
+    if (deltas.changed === 0 && connections.length === 0 && observations.length === 0 && files.length === 0) {
       if (refreshDue) this.#lastRefresh = now;
       return 'nothing';
     }
+    const maxDevices = o.maxBatchDevices();
+    // Devices are built one batch at a time inside the write: a snapshot's peak memory is one batch.
+    const pieces = function* (): Generator<BatchContent> {
+      for (const devices of deltas.chunks(maxDevices)) yield { devices, connections: [], observations: [] };
+      yield { devices: [], connections, observations };
+    };
     let batches: number;
     try {
-      batches = spool.put(
-        { devices: deltas.devices, connections, observations },
-        { maxDevices: o.maxBatchDevices(), maxChars: DEFAULT_MAX_BATCH_CHARS, files },
-      );
+      batches = spool.putParts(pieces(), { maxDevices, maxChars: DEFAULT_MAX_BATCH_CHARS, files });
     } catch (err) {
       if (!(err instanceof SpoolError)) throw err;
       o.engine.connections.restore(rows);
@@ -117,7 +115,7 @@ export class Snapshotter {
       this.#gauge();
       if (!this.#failing)
         o.log.error(
-          { kind: err.kind, devices: deltas.devices.length, connections: connections.length },
+          { kind: err.kind, devices: deltas.changed, connections: connections.length },
           `cannot write to the spool, keeping the data in memory until it can: ${err.message}`,
         );
       this.#failing = true;
@@ -135,7 +133,7 @@ export class Snapshotter {
     if (deltas.unsendable)
       o.log.debug({ values: deltas.unsendable }, 'values the wire cannot carry were left out');
     o.log.debug(
-      { batches, devices: deltas.devices.length, connections: connections.length, files: files.length },
+      { batches, devices: deltas.changed, connections: connections.length, files: files.length },
       'snapshot spooled',
     );
     this.#checkBound(spool);

@@ -153,31 +153,42 @@ export class Spool {
     content: BatchContent,
     opts: { maxDevices: number; maxChars: number; files?: readonly FileMark[] },
   ): number {
-    const parts = cutContent(content, opts);
-    const rows = parts.map((p) => ({ id: randomUUID(), json: JSON.stringify(p), part: p }));
-    const zipped = rows.map((r) => gzipSync(r.json));
+    return this.putParts([content], opts);
+  }
+
+  /**
+   * Like put(), for content produced piece by piece (a large snapshot): each piece is cut, encoded
+   * and inserted in turn, all in one transaction, so only one piece is in memory at a time.
+   */
+  putParts(
+    pieces: Iterable<BatchContent>,
+    opts: { maxDevices: number; maxChars: number; files?: readonly FileMark[] },
+  ): number {
     const now = new Date().toISOString();
+    let batches = 0;
     try {
       this.#db.transaction(() => {
-        rows.forEach((r, i) => {
-          const z = zipped[i]!;
-          const s = this.#statements;
-          s.insert.run(
-            r.id,
-            now,
-            r.part.devices.length,
-            r.part.connections.length,
-            r.part.observations.length,
-            z.length,
-            z,
-          );
-        });
+        for (const piece of pieces)
+          for (const part of cutContent(piece, opts)) {
+            const z = gzipSync(JSON.stringify(part));
+            const s = this.#statements;
+            s.insert.run(
+              randomUUID(),
+              now,
+              part.devices.length,
+              part.connections.length,
+              part.observations.length,
+              z.length,
+              z,
+            );
+            batches++;
+          }
         for (const f of opts.files ?? []) this.#statements.fileMark.run(f.path, f.size, f.mtimeMs, now);
       })();
     } catch (err) {
       throw toSpoolError(err, 'cannot write to the spool');
     }
-    return rows.length;
+    return batches;
   }
 
   /** The oldest batch (uploads go in sequence order), or null. A damaged row is set aside, not retried. */

@@ -63,6 +63,11 @@ describe('device deltas', () => {
     const got = new Map<string, number>();
     let d = collectDeviceDeltas(e.store, { refreshDue: false });
     expect(d.devices.length).toBeGreaterThan(0);
+    // Built a few at a time (what the snapshot spools), the same devices in the same order.
+    const chunks = [...d.chunks(2)];
+    expect(chunks.every((c) => c.length >= 1 && c.length <= 2)).toBe(true);
+    expect(chunks.flat()).toEqual(d.devices);
+    expect(d.changed).toBe(d.devices.length);
     sum(got, d.devices);
     d.commit();
     expect(collectDeviceDeltas(e.store, { refreshDue: false }).devices).toEqual([]);

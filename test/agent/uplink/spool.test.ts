@@ -97,6 +97,35 @@ describe('spool', () => {
     expect(parts.map((p) => p.devices[0]!.observations.length)).toEqual([512, 388]);
   });
 
+  it('writes content produced piece by piece in one transaction: all of it, or none', () => {
+    const mac = (i: number) => `00:00:00:00:02:${i.toString(16).padStart(2, '0')}`;
+    function* pieces(fail: boolean): Generator<BatchContent> {
+      yield content([dev(mac(1), { a: 1 }), dev(mac(2), { a: 1 }), dev(mac(3), { a: 1 })]);
+      if (fail) throw new Error('building the next piece failed');
+      yield content([], [conn(mac(1), 443, 1, 100)]);
+    }
+    const f = { path: '/captures/b.pcap', size: 10, mtimeMs: 5 };
+    expect(() => spool.putParts(pieces(true), { maxDevices: 2, maxChars: 1 << 20, files: [f] })).toThrow(
+      'building the next piece failed',
+    );
+    expect(spool.depth().batches).toBe(0);
+    expect(spool.fileDone(f)).toBe(false);
+    // Each piece is cut on its own: 3 devices at 2 a batch, then the connections.
+    expect(spool.putParts(pieces(false), { maxDevices: 2, maxChars: 1 << 20, files: [f] })).toBe(3);
+    expect(spool.fileDone(f)).toBe(true);
+    const sizes: number[][] = [];
+    for (let b = spool.next(); b; b = spool.next()) {
+      const p = JSON.parse(b.payloadJson) as BatchContent;
+      sizes.push([p.devices.length, p.connections.length]);
+      spool.ack(b.seq);
+    }
+    expect(sizes).toEqual([
+      [2, 0],
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
   it('sets a damaged row aside instead of blocking the queue', () => {
     spool.put(content([dev('00:00:00:00:00:01', { a: 1 })]), LIMITS);
     spool.put(content([dev('00:00:00:00:00:02', { b: 1 })]), LIMITS);
