@@ -6,6 +6,7 @@ import { isScalar } from 'yaml';
 import { YamlSource } from '../../core/catalog/yaml-source.js';
 import { type Cidr, parseCidr } from '../../core/net/cidr.js';
 import { DEFAULT_MAX_FLOWS } from '../observe/flow-table.js';
+import { DEFAULT_STREAM_BUFFERS } from '../observe/stream-buffers.js';
 
 /** The largest config file we read. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -51,6 +52,8 @@ export interface CaptureSettings {
 export interface EngineSettings {
   maxFlows: number;
   streamBytes: number;
+  /** TCP directions buffered at once for the decoders (each holds streamBytes). */
+  streamBuffers: number;
   flowIdleMs: number;
   maxEndpoints: number;
   /** Endpoints unseen this long, and fully reported, are freed. */
@@ -306,6 +309,7 @@ function readEngine(src: YamlSource, r: Reader, node: unknown): EngineSettings {
   const f = section(src, node, 'engine', [
     'maxFlows',
     'streamBytes',
+    'streamBuffers',
     'flowIdleSeconds',
     'maxEndpoints',
     'evictAfterHours',
@@ -313,6 +317,13 @@ function readEngine(src: YamlSource, r: Reader, node: unknown): EngineSettings {
   return {
     maxFlows: r.int(f?.get('maxFlows'), 'engine.maxFlows', 16, 16_777_216, DEFAULT_MAX_FLOWS),
     streamBytes: r.int(f?.get('streamBytes'), 'engine.streamBytes', 64, 1_048_576, 4096),
+    streamBuffers: r.int(
+      f?.get('streamBuffers'),
+      'engine.streamBuffers',
+      16,
+      1_048_576,
+      DEFAULT_STREAM_BUFFERS,
+    ),
     flowIdleMs: r.int(f?.get('flowIdleSeconds'), 'engine.flowIdleSeconds', 1, 86_400, 300) * S,
     maxEndpoints: r.int(f?.get('maxEndpoints'), 'engine.maxEndpoints', 16, 16_777_216, 262_144),
     evictAfterMs: r.int(f?.get('evictAfterHours'), 'engine.evictAfterHours', 1, 8760, 24) * 3600 * S,

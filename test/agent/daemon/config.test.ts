@@ -43,6 +43,7 @@ describe('agent config', () => {
     expect(c.engine).toMatchObject({
       maxFlows: 65_536,
       streamBytes: 4096,
+      streamBuffers: 8192,
       flowIdleMs: 300_000,
       evictAfterMs: 86_400_000,
     });
