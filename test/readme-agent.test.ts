@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
-import { canBuildNetworks } from './agent/daemon/harness/plant-net.js';
+import { canBuildNetworks, DISABLE_IPV6 } from './agent/daemon/harness/plant-net.js';
 import { CLI, cliBuilt, until } from './agent/daemon/harness/procs.js';
 
 const skip =
@@ -45,8 +45,7 @@ beforeAll(() => {
   ip('link', 'add', `om${id}a`, 'type', 'veth', 'peer', 'name', `om${id}b`);
   ip('link', 'set', `om${id}a`, 'netns', machine);
   ip('link', 'set', `om${id}b`, 'netns', device);
-  for (const ns of [machine, device])
-    execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
+  for (const ns of [machine, device]) execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', DISABLE_IPV6]);
   const m = [
     'link set lo up',
     `link set om${id}a name eth0`,

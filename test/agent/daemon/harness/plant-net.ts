@@ -6,9 +6,12 @@
 // mirror of the uplink. Names carry a random id: other tests may build networks at the same time.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+export const DISABLE_IPV6 =
+  'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6';
 
 export const REMOTE_UDP = '203.0.113.10';
 export const REMOTE_HTTP = '198.51.100.20';
@@ -102,7 +105,7 @@ export async function buildPlant(devices: number): Promise<PlantNet> {
     await ip(['-batch', '-'], `${root.join('\n')}\n`);
     // No IPv6 on the root side: no router solicitations or DAD from our ports in the capture.
     for (const name of [bridge, ...all.map((l) => l.host)])
-      await run('sysctl', ['-qw', `net.ipv6.conf.${name}.disable_ipv6=1`]).catch(() => undefined);
+      await writeFile(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '1').catch(() => undefined);
     await ip(
       ['-batch', '-'],
       // No multicast on the root side: an address-less port still sends IGMP reports from 0.0.0.0.
@@ -110,8 +113,8 @@ export async function buildPlant(devices: number): Promise<PlantNet> {
     );
     await Promise.all(
       all.map(async (l) => {
-        await run('ip', ['netns', 'exec', l.ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-        await run('ip', ['netns', 'exec', l.ns, 'sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+        // /proc rather than sysctl(8): procps is not on every minimal machine.
+        await run('ip', ['netns', 'exec', l.ns, 'sh', '-c', DISABLE_IPV6]);
         const steps = [
           `link set ${l.peer} name eth0`,
           `link set eth0 address ${l.mac}`,
