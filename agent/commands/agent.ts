@@ -5,12 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFileError } from '../../core/catalog/yaml-source.js';
 import { packageRoot } from '../../core/paths.js';
-import { AgentDaemon } from '../daemon/agent-daemon.js';
-import { EnrollmentMissingError } from '../daemon/collector-link.js';
 import { loadAgentConfig } from '../daemon/config.js';
 import { createAgentLogger } from '../daemon/log.js';
-import { SourceStartError } from '../daemon/sources.js';
-import { HttpClientError } from '../uplink/http-client.js';
+import { runAgent } from '../daemon/run-agent.js';
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 
@@ -53,35 +50,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const log = createAgentLogger(config.log.level);
-  let daemon: AgentDaemon;
-  try {
-    daemon = new AgentDaemon({ config, log, version: version() });
-    await daemon.start();
-  } catch (err) {
-    if (
-      err instanceof SourceStartError ||
-      err instanceof EnrollmentMissingError ||
-      err instanceof HttpClientError ||
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ||
-      (err as Error).message?.startsWith('capture.filter')
-    )
-      throw new CliError((err as Error).message);
-    throw err;
-  }
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'stopping');
-      process.removeListener('SIGTERM', onSignal);
-      process.removeListener('SIGINT', onSignal);
-      daemon.stop().then(resolve, (err: Error) => {
-        log.error({ err: err.message }, 'error while stopping');
-        resolve();
-      });
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
-  return 0;
+  return runAgent(
+    { configFile: file, version: version(), pretty: process.stdout.isTTY === true },
+    config.stateDir,
+    log,
+  );
 }
 
 function version(): string {

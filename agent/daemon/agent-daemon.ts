@@ -71,6 +71,7 @@ export class AgentDaemon {
       decoders: APP_DECODERS,
       maxFlows: c.engine.maxFlows,
       streamBytes: c.engine.streamBytes,
+      streamBuffers: c.engine.streamBuffers,
       idleTimeoutMs: c.engine.flowIdleMs,
       evidence: { maxEndpoints: c.engine.maxEndpoints },
     });
@@ -145,7 +146,7 @@ export class AgentDaemon {
     await this.sources.start();
     if (c.metrics)
       this.#metricsServer = await this.metrics.serve(c.metrics.host, c.metrics.port, () => this.#gauges());
-    this.#every('snapshot', this.#settings.snapshotMs, () => this.snapshots.run());
+    this.#every('snapshot', this.#settings.snapshotMs, () => this.#snapshot());
     this.#every('heartbeat', this.#settings.heartbeatMs, () => this.#heartbeat());
     this.#every('config', c.uplink.configPullMs, () => void this.link.pull());
     this.#every('evict', EVICT_EVERY_MS, () => this.#evict());
@@ -211,7 +212,7 @@ export class AgentDaemon {
     this.#settings.maxBatchDevices = s.maxBatchDevices;
     if (s.snapshotMs !== this.#settings.snapshotMs) {
       this.#settings.snapshotMs = s.snapshotMs;
-      this.#every('snapshot', s.snapshotMs, () => this.snapshots.run());
+      this.#every('snapshot', s.snapshotMs, () => this.#snapshot());
     }
     if (s.heartbeatMs !== this.#settings.heartbeatMs) {
       this.#settings.heartbeatMs = s.heartbeatMs;
@@ -250,6 +251,13 @@ export class AgentDaemon {
           this.#scanAbort = null;
         });
     });
+  }
+
+  /** A snapshot; while a capture file is being read, tried again every second until it is done. */
+  #snapshot(): void {
+    if (this.snapshots.run() !== 'busy' || this.#stopping) return;
+    const retry = setTimeout(() => this.#snapshot(), 1000);
+    retry.unref();
   }
 
   #heartbeat(): void {
@@ -296,6 +304,10 @@ export class AgentDaemon {
     m.set('decode_errors_total', this.#decodeErrors() + t.readerSkipped);
     m.set('devices_tracked', this.engine.store.endpoints.length);
     m.set('flows_live', this.engine.flows.size);
+    const mem = process.memoryUsage();
+    m.set('process_rss_bytes', mem.rss);
+    m.set('heap_used_bytes', mem.heapUsed);
+    m.set('external_bytes', mem.external);
   }
 
   #decodeErrors(): number {

@@ -24,6 +24,9 @@ const HELP = {
   flows_live: 'Flows held by the passive engine',
   heartbeats_failed_total: 'Heartbeats the collector did not receive',
   config_rejected_total: 'Configurations from the collector refused (the previous one kept)',
+  process_rss_bytes: 'Resident memory of the agent process',
+  heap_used_bytes: 'JavaScript heap in use',
+  external_bytes: 'Memory outside the JavaScript heap held by JavaScript objects (buffers, typed arrays)',
 } as const;
 
 export type MetricName = keyof typeof HELP;

@@ -34,6 +34,8 @@ function procStat(pid: number): { rssMb: number; cpuS: number } {
   return { rssMb: rssKb / 1024, cpuS: (Number(f[11]) + Number(f[12])) / TICKS };
 }
 
+const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1048576).toFixed(1)} MB`;
+
 async function metrics(port: number): Promise<Record<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const out: Record<string, number> = {};
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
     ];
     writeFileSync(
       join(dir, 'agent.yaml'),
-      `collector:\n  url: ${url}\n  enrollmentTokenFile: enroll\nstateDir: state\ncapture:\n  command: ${JSON.stringify(replay)}\nmetrics:\n  port: ${metricsPort}\nlog:\n  level: ${process.env.BENCH_LOG ?? 'warn'}\n`,
+      `collector:\n  url: ${url}\n  enrollmentTokenFile: enroll\nstateDir: state\ncapture:\n  command: ${JSON.stringify(replay)}\n${process.env.BENCH_ENGINE ? `engine:\n${process.env.BENCH_ENGINE}\n` : ''}metrics:\n  port: ${metricsPort}\nlog:\n  level: ${process.env.BENCH_LOG ?? 'warn'}\n`,
     );
     const load0 = loadavg();
     const agent = spawn(process.execPath, [cli, 'agent', '--config', join(dir, 'agent.yaml')], {
@@ -113,9 +115,9 @@ async function main(): Promise<void> {
       const s = procStat(agent.pid!);
       const m = await metrics(metricsPort);
       samples.push({ t: (Date.now() - t0) / 1000, ...s, packets: m.capture_packets_total ?? 0 });
-      if (samples.length % 12 === 1)
+      if (samples.length % (Number(process.env.BENCH_EVERY) || 12) === 1)
         process.stderr.write(
-          `${samples.at(-1)!.t.toFixed(0)} s: RSS ${s.rssMb.toFixed(1)} MB, ${m.capture_packets_total} packets\n`,
+          `${samples.at(-1)!.t.toFixed(0)} s: RSS ${s.rssMb.toFixed(1)} MB (heap ${mb(m.heap_used_bytes)}, external ${mb(m.external_bytes)}), ${m.capture_packets_total} packets\n`,
         );
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
     }
