@@ -31,7 +31,7 @@ export class ConnectionTable {
     first: number,
     last: number,
   ): void {
-    const key = `${c.endpoint}|${c.remoteIp}|${c.remotePort ?? ''}|${c.localPort ?? ''}|${c.proto}|${c.direction}`;
+    const key = rowKey(c);
     const row = this.rows.get(key);
     if (row) {
       row.packets += packets;
@@ -54,8 +54,25 @@ export class ConnectionTable {
     return rows;
   }
 
+  /**
+   * After the evidence store renumbered its endpoints (old id → new id): rows and their keys follow,
+   * so a later flow of another endpoint that now has an old id cannot add to a row not its own.
+   */
+  remapEndpoints(map: Int32Array): void {
+    const rows = [...this.rows.values()];
+    this.rows.clear();
+    for (const r of rows) {
+      r.endpoint = map[r.endpoint] ?? -1;
+      this.rows.set(rowKey(r), r);
+    }
+  }
+
   /** Puts drained rows back (their delivery failed): they merge with anything added since. */
   restore(rows: readonly ConnectionAgg[]): void {
     for (const r of rows) this.add(r, r.packets, r.bytes, r.first, r.last);
   }
+}
+
+function rowKey(c: Omit<ConnectionAgg, 'packets' | 'bytes' | 'first' | 'last'>): string {
+  return `${c.endpoint}|${c.remoteIp}|${c.remotePort ?? ''}|${c.localPort ?? ''}|${c.proto}|${c.direction}`;
 }

@@ -137,7 +137,7 @@ export class PassiveEngine {
     const { remap, evicted } = this.store.evict((ep) => inUse.has(ep.id) || !evictable(ep));
     if (evicted.length === 0) return 0;
     this.#rec.remapEndpoints(remap);
-    for (const row of this.connections.rows.values()) row.endpoint = remap[row.endpoint]!;
+    this.connections.remapEndpoints(remap);
     const gone = new Set(evicted);
     for (const [ip, seen] of this.#arpSeen) if (gone.has(seen.ep)) this.#arpSeen.delete(ip);
     return evicted.length;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { PacketRef } from '../../../agent/capture/types.js';
 import { APP_DECODERS } from '../../../agent/decode/registry.js';
-import type { ConnectionAgg } from '../../../agent/observe/connection-table.js';
+import { type ConnectionAgg, ConnectionTable } from '../../../agent/observe/connection-table.js';
 import { EvidenceStore } from '../../../agent/observe/evidence-store.js';
 import { PassiveEngine } from '../../../agent/observe/passive-engine.js';
 import { privateRanges } from '../../../core/net/cidr.js';
@@ -167,6 +167,37 @@ describe('endpoint eviction', () => {
     const sum = (m: Map<string, number[]>) => [...m.values()].reduce((n, t) => n + t[1]!, 0);
     expect(sum(after)).toBe(sum(oneShot));
     for (const ep of e.store.endpoints) expect(e.store.endpoint(ep.mac, ep.ip)).toBe(ep);
+  });
+
+  it('rows still pending follow their endpoint: no later flow adds to a row not its own', () => {
+    const frames = mix(13, 20_000, 400);
+    const e = engine(1024);
+    feed(e, frames.slice(0, 10_000));
+    // Evict with rows not yet drained: their endpoints stay, renumbered, and so must the rows' keys.
+    expect(e.evictEndpoints(() => true)).toBeGreaterThan(0);
+    feed(e, frames.slice(10_000));
+    e.finish();
+    const got = totals(e, e.drainConnections());
+    const once = engine(1024);
+    feed(once, frames);
+    once.finish();
+    expect(got).toEqual(totals(once, once.connections.rows.values()));
+  });
+
+  it('renumbers pending connection rows with their keys', () => {
+    const t = new ConnectionTable();
+    const c = { remoteIp: '198.51.100.7', remotePort: 502, localPort: null, proto: 'tcp' as const };
+    t.add({ ...c, endpoint: 7, direction: 'outbound' }, 2, 200, 1, 2);
+    // Endpoint 7 becomes 5; another endpoint takes id 7 and talks to the same service.
+    const map = Int32Array.from({ length: 9 }, (_, i) => (i === 7 ? 5 : i === 8 ? 7 : -1));
+    t.remapEndpoints(map);
+    t.add({ ...c, endpoint: 7, direction: 'outbound' }, 1, 100, 3, 3);
+    t.add({ ...c, endpoint: 5, direction: 'outbound' }, 1, 50, 4, 4);
+    const rows = t.drain().map((r) => [r.endpoint, r.packets, r.bytes]);
+    expect(rows.sort()).toEqual([
+      [5, 3, 250],
+      [7, 1, 100],
+    ]);
   });
 
   it('evicts nothing the caller refuses', () => {
