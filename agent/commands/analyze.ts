@@ -1,4 +1,6 @@
 // `originmap analyze <capture...>`: read pcap/pcapng files and print the inventory.
+import { createGeoLookup } from '../../core/geo/geo-lookup.js';
+import { GeoDataError } from '../../core/geo/mmdb-source.js';
 import { parseCidrList } from '../../core/net/cidr.js';
 import { analyzeCaptures } from '../analyze.js';
 import { CaptureFormatError } from '../capture/types.js';
@@ -19,6 +21,8 @@ options:
                        link-local and multicast ranges are always local
   --max-flows <n>      flows held at once before the least recently used is finished (131072)
   --stream-bytes <n>   bytes of each TCP direction kept for the decoders (4096)
+  --geo-country <mmdb> a MaxMind-format country database instead of the packaged one
+  --geo-asn <mmdb>     a MaxMind-format ASN database instead of the packaged one
   --quiet              no progress line on stderr
   -h, --help           this help
 `;
@@ -29,6 +33,8 @@ export async function run(argv: string[]): Promise<number> {
     'home-net': { type: 'string', multiple: true },
     'max-flows': { type: 'string' },
     'stream-bytes': { type: 'string' },
+    'geo-country': { type: 'string' },
+    'geo-asn': { type: 'string' },
     quiet: { type: 'boolean' },
   });
   if (args.help) {
@@ -45,10 +51,16 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   const progress = !args.values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
+  const countryMmdb = args.values['geo-country'] as string | undefined;
+  const asnMmdb = args.values['geo-asn'] as string | undefined;
+  const geo = createGeoLookup({ countryMmdb, asnMmdb });
   let report: ReturnType<typeof analyzeCaptures>;
   try {
+    // The data loads on first use; a user's file is opened now so a bad one fails before the capture is read.
+    if (countryMmdb || asnMmdb) geo.lookup('1.1.1.1');
     report = analyzeCaptures(args.positionals, {
       homeNets,
+      geo,
       engine: {
         maxFlows: intOption(args.values['max-flows'], '--max-flows', 16, 16_777_216),
         streamBytes: intOption(args.values['stream-bytes'], '--stream-bytes', 64, 1_048_576),
@@ -60,7 +72,9 @@ export async function run(argv: string[]): Promise<number> {
     });
   } catch (err) {
     progress?.clear();
-    if (err instanceof CaptureFormatError || err instanceof RangeError) throw new CliError(err.message);
+    if (err instanceof CaptureFormatError || err instanceof RangeError || err instanceof GeoDataError) {
+      throw new CliError(err.message);
+    }
     throw err;
   }
   progress?.clear();
