@@ -1,12 +1,17 @@
 // The explicit list of application and industrial decoders, in the order they are tried.
 // Specific, cheaply-sniffed protocols come first; generic text sniffers (HTTP, banners) last.
-import type { AppDecoder } from './types.js';
 
 // --- discovery and IT protocols (issue 3, part 1) ---
+import { httpDecoder } from './http.js';
+import { rtspDecoder } from './rtsp.js';
+import type { AppDecoder } from './types.js';
 
 // --- industrial protocols (issue 3, part 2) ---
 
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
+  rtspDecoder,
+  // generic text sniffers: after every specific decoder
+  httpDecoder,
   // --- industrial protocols ---
 ];
