@@ -4,12 +4,14 @@
 // --- discovery and IT protocols (issue 3, part 1) ---
 import { httpDecoder } from './http.js';
 import { rtspDecoder } from './rtsp.js';
+import { tlsDecoder } from './tls.js';
 import type { AppDecoder } from './types.js';
 
 // --- industrial protocols (issue 3, part 2) ---
 
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
+  tlsDecoder,
   rtspDecoder,
   // generic text sniffers: after every specific decoder
   httpDecoder,
