@@ -7,6 +7,7 @@ import { CONTENT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './
 import { ja3, ja3s, ja4 } from './tls-fingerprint.js';
 import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from './tls-hello.js';
 import { type HandshakeMessage, walkRecords } from './tls-records.js';
+import { parseSslv2Hello, type Sslv2ClientHello, sniffSslv2Hello } from './tls-sslv2.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 import { type CertificateNames, certificateNames, type DirectoryString, directoryText } from './x509.js';
 
@@ -24,13 +25,19 @@ export interface TlsPdu {
   serverHello: ServerHello | null;
   /** Names of the first (leaf) certificate of a cleartext Certificate message. */
   certificate: CertificateNames | null;
+  /** An SSL 2.0-compatible ClientHello (no extensions, so no SNI and no fingerprint). */
+  sslv2Hello: Sslv2ClientHello | null;
   /** Content type of the record that ended the cleartext handshake, if one did. */
   stoppedBy: number | null;
   anomalies: string[];
 }
 
-/** Record header: handshake (22), version 3.x, a plausible length, then a hello message type. */
+/**
+ * Record header: handshake (22), version 3.x, a plausible length, then a hello message type; or an
+ * SSL 2.0-compatible ClientHello.
+ */
 export function sniffTls(bytes: Uint8Array): boolean {
+  if (sniffSslv2Hello(bytes)) return true;
   if (bytes.length < 3 || bytes[0] !== CONTENT.handshake || bytes[1] !== 3 || bytes[2]! > 4) return false;
   if (bytes.length >= 5) {
     const length = (bytes[3]! << 8) | bytes[4]!;
@@ -53,11 +60,22 @@ export function createTlsDecoder(options: TlsOptions = TLS_OPTIONS): AppDecoder<
 export const tlsDecoder: AppDecoder<TlsPdu> = createTlsDecoder();
 
 function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
+  if (sniffSslv2Hello(bytes)) {
+    return {
+      clientHello: null,
+      serverHello: null,
+      certificate: null,
+      sslv2Hello: parseSslv2Hello(bytes),
+      stoppedBy: null,
+      anomalies: ['tls.sslv2_client_hello'],
+    };
+  }
   const walk = walkRecords(bytes, options.maxHandshakeLength);
   const pdu: TlsPdu = {
     clientHello: null,
     serverHello: null,
     certificate: null,
+    sslv2Hello: null,
     stoppedBy: walk.stoppedBy,
     anomalies: walk.anomalies,
   };

@@ -93,9 +93,9 @@ describe('tls sniff', () => {
     expect(sniffTls(records(22, HELLO, 0x0301))).toBe(true);
     expect(sniffTls(records(22, SERVER_FLIGHT))).toBe(true);
     expect(sniffTls(Buffer.from('GET / HTTP/1.1\r\n'))).toBe(false);
-    // SSLv2-compatible ClientHello (RFC 5246 Appendix E.2) and application data are not ours.
-    expect(sniffTls(hex('80 2e 01 00 02'))).toBe(false);
     expect(sniffTls(records(23, Buffer.alloc(40)))).toBe(false);
+    // SSL 2.0 itself (version 0x0002) is not; the SSLv2-compatible TLS hello below is.
+    expect(sniffTls(hex('80 2e 01 00 02'))).toBe(false);
   });
 });
 
@@ -220,6 +220,41 @@ describe('tls server flight', () => {
     expect(pdu.serverHello).not.toBeNull();
     expect(pdu.certificate).toBeNull();
     expect(pdu.anomalies).toEqual(['tls.bad_handshake_11']);
+  });
+});
+
+// RFC 5246 Appendix E.2: msg_length 0x8022 (34 bytes follow), CLIENT-HELLO, TLS 1.0, 3 cipher specs,
+// no session id, a 16-byte challenge.
+const SSLV2_HELLO = hex(`
+  80 22          # msg_length, top bit set
+  01             # msg_type CLIENT-HELLO
+  0301           # version TLS 1.0
+  0009 0000 0010 # cipher_spec_length, session_id_length, challenge_length
+  000035 00002f 0000ff
+  00112233445566778899aabbccddeeff`);
+
+describe('tls SSLv2-compatible ClientHello', () => {
+  it('is recognised and counted, with no fingerprint (no extensions to take one from)', () => {
+    expect(sniffTls(SSLV2_HELLO)).toBe(true);
+    const pdu = decode(SSLV2_HELLO);
+    expect(pdu.sslv2Hello).toEqual({ version: 0x0301, cipherSpecs: 3 });
+    const out = observe(SSLV2_HELLO);
+    expect(out.observations).toEqual([]);
+    expect(out.anomalies).toEqual(['tls.sslv2_client_hello']);
+  });
+
+  it('malformed: cut, a ragged cipher list, a bad challenge length, a msg_length that disagrees', () => {
+    const cut = thrown(() => decode(SSLV2_HELLO.subarray(0, 20)));
+    expect(cut).toBeInstanceOf(TruncatedError);
+    expect(cut.field).toBe('sslv2.body');
+    const bad = (at: number, value: number) => {
+      const b = Buffer.from(SSLV2_HELLO);
+      b[at] = value;
+      return b;
+    };
+    expect(thrown(() => decode(bad(6, 8))).field).toBe('sslv2.cipher_spec_length');
+    expect(thrown(() => decode(bad(10, 8))).field).toBe('sslv2.challenge_length');
+    expect(thrown(() => decode(bad(1, 0x21))).field).toBe('sslv2.msg_length');
   });
 });
 

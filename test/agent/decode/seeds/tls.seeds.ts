@@ -39,7 +39,11 @@ const tls13 = Buffer.concat([
   records(23, Buffer.alloc(40, 0x33)),
 ]);
 
+// SSLv2-compatible ClientHello (RFC 5246 Appendix E.2): 3 cipher specs, no session id, 16-byte challenge.
+const sslv2 = Buffer.from('802201030100090000001000003500002f0000ff00112233445566778899aabbccddeeff', 'hex');
+
 export const seeds: FuzzSeed[] = [
+  { transport: 'tcp', bytes: sslv2 },
   { transport: 'tcp', bytes: records(22, hello, 0x0301) },
   { transport: 'tcp', bytes: records(22, hello, 0x0301, 64) },
   { transport: 'tcp', bytes: records(22, tls12), ctx: { fromClient: false } },
