@@ -128,23 +128,17 @@ function parseMessage(
   if (!first)
     throw new TruncatedError(protocol, start, 'start_line', bytes.length - start + 1, bytes.length - start);
   if (first.bareLf) anomalies.push(`${protocol}.bare_lf`);
-  const head = parseStartLine(bytes, first, dialect);
+  // One object shape from the start: spreading a partial record here cost more than the parse.
+  const message = parseStartLine(bytes, first, dialect);
   const { headers, next: bodyStart } = parseHeaders(bytes, first.next, protocol, limits, anomalies);
-  const message: TextMessage = {
-    ...head,
-    headers,
-    framing: 'none',
-    body: bytes.subarray(bodyStart, bodyStart),
-    bodyComplete: true,
-  };
+  message.headers = headers;
+  message.body = bytes.subarray(bodyStart, bodyStart);
   const next = frameBody(bytes, bodyStart, message, dialect, limits, anomalies);
   return { message, next };
 }
 
-type StartLine = Pick<TextMessage, 'kind' | 'method' | 'target' | 'version' | 'status' | 'reason'>;
-
-/** RFC 9112 §3 request-line / §4 status-line (RFC 2326 §6.1 / §7.1 for RTSP). */
-function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): StartLine {
+/** RFC 9112 §3 request-line / §4 status-line (RFC 2326 §6.1 / §7.1 for RTSP); headers and body come later. */
+function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): TextMessage {
   const { protocol, versionPrefix } = dialect;
   const { start, end } = line;
   if (hasAscii(bytes, start, versionPrefix)) {
@@ -160,14 +154,14 @@ function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): StartL
     }
     const status = Number(ascii(bytes, code, code + 3));
     const reasonStart = Math.min(code + 4, end);
-    return {
-      kind: 'response',
-      method: null,
-      target: null,
-      version: bytes.subarray(start, vEnd),
+    return message(
+      'response',
+      null,
+      null,
+      bytes.subarray(start, vEnd),
       status,
-      reason: bytes.subarray(reasonStart, end),
-    };
+      bytes.subarray(reasonStart, end),
+    );
   }
   const sp1 = bytes.indexOf(0x20, start);
   if (sp1 < 0 || sp1 >= end || !isToken(bytes, start, sp1)) {
@@ -183,13 +177,30 @@ function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): StartL
   if (versionEnd(bytes, sp2 + 1, end, versionPrefix) !== end) {
     throw new DecodeError(protocol, sp2 + 1, 'request_line.version', `not ${versionPrefix}x.y`);
   }
+  const version = bytes.subarray(sp2 + 1, end);
+  return message('request', bytes.subarray(start, sp1), bytes.subarray(sp1 + 1, sp2), version, null, null);
+}
+
+function message(
+  kind: TextMessage['kind'],
+  method: Uint8Array | null,
+  target: Uint8Array | null,
+  version: Uint8Array,
+  status: number | null,
+  reason: Uint8Array | null,
+): TextMessage {
+  const none = version.subarray(0, 0);
   return {
-    kind: 'request',
-    method: bytes.subarray(start, sp1),
-    target: bytes.subarray(sp1 + 1, sp2),
-    version: bytes.subarray(sp2 + 1, end),
-    status: null,
-    reason: null,
+    kind,
+    method,
+    target,
+    version,
+    status,
+    reason,
+    headers: [],
+    framing: 'none',
+    body: none,
+    bodyComplete: true,
   };
 }
 
