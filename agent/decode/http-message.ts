@@ -154,7 +154,7 @@ function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): TextMe
     }
     const status = Number(ascii(bytes, code, code + 3));
     const reasonStart = Math.min(code + 4, end);
-    return message(
+    return newMessage(
       'response',
       null,
       null,
@@ -178,10 +178,10 @@ function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): TextMe
     throw new DecodeError(protocol, sp2 + 1, 'request_line.version', `not ${versionPrefix}x.y`);
   }
   const version = bytes.subarray(sp2 + 1, end);
-  return message('request', bytes.subarray(start, sp1), bytes.subarray(sp1 + 1, sp2), version, null, null);
+  return newMessage('request', bytes.subarray(start, sp1), bytes.subarray(sp1 + 1, sp2), version, null, null);
 }
 
-function message(
+function newMessage(
   kind: TextMessage['kind'],
   method: Uint8Array | null,
   target: Uint8Array | null,
