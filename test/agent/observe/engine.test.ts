@@ -46,7 +46,8 @@ describe('generated captures', () => {
     // The workstation's IPv6 neighbour advertisement carries its MAC even without a link header.
     expect(raw.devices.filter((d) => d.mac).map((d) => d.id)).toEqual(['mac:f4:8e:38:11:22:33']);
     for (const d of raw.devices.filter((x) => !x.mac)) expect(d.id).toBe(`ip:${d.ips[0]}`);
-    const v4 = (r: AnalyzeReport) => new Set(r.devices.flatMap((d) => d.ips).filter((ip) => !ip.includes(':')));
+    const v4 = (r: AnalyzeReport) =>
+      new Set(r.devices.flatMap((d) => d.ips).filter((ip) => !ip.includes(':')));
     const ethernet = v4(reports.get('demo-us-le.pcap')!);
     const rawV4 = v4(raw);
     for (const ip of rawV4) expect(ethernet.has(ip), ip).toBe(true);
@@ -72,7 +73,12 @@ describe('what the demo network shows', () => {
     expect(ws.observations.find((o) => o.key === 'tcp.syn')?.value).toBe('128:64240:1460:8:M,N,W,N,N,S');
     expect(ws.observations.filter((o) => o.key === 'ip.ttl').map((o) => o.value)).toEqual([128]);
     const wsConnections = r.connections.filter((c) => c.device === 'mac:f4:8e:38:11:22:33');
-    expect(wsConnections.map((c) => `${c.remoteIp} ${c.country}`)).toEqual(['1.0.1.1 CN', '133.242.0.1 JP', '52.97.146.162 US', '8.8.8.8 US']);
+    expect(wsConnections.map((c) => `${c.remoteIp} ${c.country}`)).toEqual([
+      '1.0.1.1 CN',
+      '133.242.0.1 JP',
+      '52.97.146.162 US',
+      '8.8.8.8 US',
+    ]);
     expect(wsConnections.every((c) => c.direction === 'outbound')).toBe(true);
     expect(wsConnections.find((c) => c.remoteIp === '133.242.0.1')?.names).toEqual(['ntt-dc.example.jp']);
   });
