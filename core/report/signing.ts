@@ -126,7 +126,7 @@ export function verifyDocument(bytes: Uint8Array, publicKey: KeyObject): Verifie
       ? Buffer.from(sig.value, 'base64')
       : null;
   // Canonical base64 only: the last character's unused bits must not give a second spelling.
-  if (!value || value.length !== 64 || value.toString('base64') !== sig.value)
+  if (value === null || value.length !== 64 || value.toString('base64') !== sig.value)
     throw new SignatureError('the signature value is not 64 bytes of canonical base64');
   const expectedKey = keyIdOf(ed25519(publicKey, 'the public key'));
   if (sig.keyId !== expectedKey)
