@@ -73,3 +73,26 @@ export function sampleInput(over: Partial<SummaryInput> = {}): SummaryInput {
     };
   }
 }
+
+export const SCRIPT = '<script>alert(1)</script>';
+
+/** A summary whose wire text (banner-derived model, vendor, message, names, site) carries markup. */
+export function hostileSummary() {
+  const input = sampleInput();
+  input.devices = input.devices.map((d, i) =>
+    i === 0
+      ? {
+          ...d,
+          watchlists: ['ndaa-889'],
+          vendor: `Evil"><img src=x onerror=alert(2)>`,
+          model: `Apache ${SCRIPT}`,
+        }
+      : d,
+  );
+  input.connections = input.connections.map((c, i) =>
+    i === 0 ? { ...c, country: 'CN', names: [`${SCRIPT}.example`], asOrg: `</td>${SCRIPT}` } : c,
+  );
+  input.findings = input.findings.map((f, i) => (i === 3 ? { ...f, message: `banner ${SCRIPT}` } : f));
+  input.operator = { ...input.operator, name: `Kansai ${SCRIPT} Water` };
+  return buildSummary(input);
+}
