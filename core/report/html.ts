@@ -2,7 +2,7 @@
 // assets, a CSP that forbids both), English or Japanese labels, every string escaped by `h`.
 import { countryName } from '../countries.js';
 import { h, type SafeHtml, trusted } from './html-escape.js';
-import { classLabel, kindLabel, type Lang, labels } from './labels.js';
+import { classLabel, kindLabel, type Lang, labels, sectorLabel } from './labels.js';
 import type { Summary } from './schema.js';
 import { barChart } from './svg-charts.js';
 
@@ -17,16 +17,17 @@ export interface HtmlOptions {
 const CSS = `
 :root{--ink:#1b1f24;--muted:#5b6470;--line:#d8dde3;--bar:#6b8fb5;--accent:#c2462e;--bg:#f6f7f9}
 *{box-sizing:border-box}
-body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic","IPAGothic","IPAPGothic","DejaVu Sans",Arial,sans-serif;color:var(--ink);margin:0;padding:24px 32px;font-size:13px;line-height:1.45}
+body{font-family:"DejaVu Sans",Arial,"Noto Sans CJK JP","Hiragino Sans","Yu Gothic","IPAPGothic",sans-serif;color:var(--ink);margin:0;padding:24px 32px;font-size:13px;line-height:1.45}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;padding-bottom:4px;border-bottom:2px solid var(--ink)}h3{font-size:13px;margin:16px 0 6px;color:var(--muted)}
 .meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}.meta dt{color:var(--muted)}.meta dd{margin:0}
 .note{color:var(--muted);font-size:12px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}
 .card{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px}.card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:12px}
-table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:12px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:var(--bg);font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:12px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{background:var(--bg);font-weight:600;white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.id{white-space:nowrap}
 .sev-critical,.sev-high{color:var(--accent);font-weight:600}
 .chart .lbl,.chart .val{font-size:12px;fill:var(--ink)}.chart .bar{fill:var(--bar)}.chart .bar.accent{fill:var(--accent)}
+html:lang(ja) body{font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic","IPAPGothic","IPAGothic","DejaVu Sans",sans-serif}
 footer{margin-top:32px;color:var(--muted);font-size:11px;border-top:1px solid var(--line);padding-top:8px}
 @page{size:A4;margin:14mm}
 @media print{body{padding:0}h2{break-after:avoid}tr,.card,svg{break-inside:avoid}thead{display:table-header-group}}
@@ -56,7 +57,7 @@ export function renderHtml(s: Summary, options: HtmlOptions): string {
 
   const header = h`<header><h1>${L.title}</h1><dl class="meta">
 <dt>${L.operator}</dt><dd>${s.operator.name} (${s.operator.id})</dd>
-<dt>${L.sector}</dt><dd>${s.operator.sector ?? L.unknown}</dd>
+<dt>${L.sector}</dt><dd>${s.operator.sector === null ? L.unknown : sectorLabel(s.operator.sector, lang)}</dd>
 <dt>${L.homeCountry}</dt><dd>${country(s.operator.homeCountry)}</dd>
 <dt>${L.period}</dt><dd>${s.period.label} (${date(s.period.start)} – ${date(s.period.end)}, ${s.period.timeZone})</dd>
 <dt>${L.sites}</dt><dd>${s.sites.map((x) => x.name).join(', ') || L.none}</dd>
@@ -98,7 +99,7 @@ ${card(cov ? `${cov.agentsReporting} / ${cov.agentsTotal}` : '–', L.agentsRepo
     s.watchlisted.devices,
     h`<tr><th>${L.device}</th><th>${L.site}</th><th>${L.vendor}</th><th>${L.class}</th><th>${L.model}</th><th>${L.firmware}</th><th>${L.lists}</th><th>${L.lastSeen}</th></tr>`,
     (d) =>
-      h`<tr><td>${d.device}</td><td>${d.site ?? ''}</td><td>${d.vendor ?? L.unknown} (${d.vendorCountry ?? '?'})</td><td>${cls(d.class)}</td><td>${d.model ?? ''}</td><td>${d.firmware ?? ''}</td><td>${d.watchlists.join(', ')}</td><td>${date(d.lastSeen)}</td></tr>`,
+      h`<tr><td class="id">${d.device}</td><td class="id">${d.site ?? ''}</td><td>${d.vendor ?? L.unknown} (${d.vendorCountry ?? '?'})</td><td>${cls(d.class)}</td><td>${d.model ?? ''}</td><td>${d.firmware ?? ''}</td><td>${d.watchlists.join(', ')}</td><td>${date(d.lastSeen)}</td></tr>`,
   )}</section>`;
 
   const fc = s.foreignConnections;
@@ -113,7 +114,7 @@ ${barChart(
     fc.top,
     h`<tr><th>${L.device}</th><th>${L.remote}</th><th>${L.country}</th><th>${L.asn}</th><th>${L.provider}</th><th>${L.names}</th><th class="n">${L.bytes}</th></tr>`,
     (c) =>
-      h`<tr><td>${c.device}</td><td>${c.remoteIp} ${c.proto}/${c.remotePort}</td><td>${country(c.country)}</td><td>${c.asn === null ? '' : `AS${c.asn}`} ${c.asOrg ?? ''}</td><td>${c.provider ?? ''} ${c.providerKind ? `(${kindLabel(c.providerKind, lang)})` : ''}</td><td>${c.names.join(', ')}</td><td class="n">${num.format(c.bytes)}</td></tr>`,
+      h`<tr><td class="id">${c.device}</td><td class="id">${c.remoteIp} ${c.proto}/${c.remotePort}</td><td>${country(c.country)}</td><td>${c.asn === null ? '' : `AS${c.asn}`} ${c.asOrg ?? ''}</td><td>${c.provider ?? ''} ${c.providerKind ? `(${kindLabel(c.providerKind, lang)})` : ''}</td><td>${c.names.join(', ')}</td><td class="n">${num.format(c.bytes)}</td></tr>`,
   )}</section>`;
 
   const f = s.findings;

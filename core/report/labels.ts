@@ -239,3 +239,29 @@ export function classLabel(cls: string, lang: Lang): string {
 export function kindLabel(kind: string, lang: Lang): string {
   return lang === 'ja' ? (KINDS_JA[kind] ?? kind) : kind;
 }
+
+const SECTORS_JA: Record<string, string> = {
+  electricity: '電気',
+  gas: 'ガス',
+  oil: '石油',
+  water: '水道',
+  rail: '鉄道',
+  'road-freight': '貨物自動車運送',
+  'ocean-freight': '外航貨物',
+  aviation: '航空',
+  airports: '空港',
+  telecom: '電気通信',
+  broadcasting: '放送',
+  post: '郵便',
+  finance: '金融',
+  'credit-cards': 'クレジットカード',
+  ports: '港湾',
+  manufacturing: '製造',
+  healthcare: '医療',
+  government: '行政',
+  other: 'その他',
+};
+
+export function sectorLabel(sector: string, lang: Lang): string {
+  return lang === 'ja' ? (SECTORS_JA[sector] ?? sector) : sector;
+}

@@ -424,7 +424,7 @@ export function generateInventory(options: GenerateOptions = {}): AnalyzeReport 
   const huawei = add(vendor('Huawei'), 'router');
   add(vendor('Huawei'), 'server', { model: 'FusionServer 2288H V5' });
   add(vendor('DJI'), 'drone');
-  add(null, 'workstation', {
+  add(null, 'phone', {
     randomizedMac: true,
     id: 'mac:da:a1:19:00:00:01',
     mac: 'da:a1:19:00:00:01',
