@@ -8,7 +8,16 @@ import { CliError } from './commands/cli-error.js';
 type CommandModule = { run(argv: string[]): Promise<number> };
 
 // Each subcommand adds its own line here when its module lands.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  report: {
+    summary: 'signed regulator summary (JSON, CSV, HTML) from analyze --json',
+    load: () => import('./commands/report.js'),
+  },
+  verify: {
+    summary: 'check a signed summary against a public key, offline',
+    load: () => import('./commands/verify.js'),
+  },
+};
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
