@@ -30,21 +30,26 @@ export function evaluate(policy: Policy, input: EvaluationInput): Finding[] {
   const context = input.context ?? {};
   const home = context.homeCountry !== undefined ? context.homeCountry : policy.defaults.homeCountry;
   const facts = new FactBuilder(input.devices, context, home);
+  // Facts are built once per subject, not once per rule: a connection's copy the device's.
+  let deviceFacts: Facts[] | null = null;
+  let connectionFacts: Facts[] | null = null;
   const out: Finding[] = [];
   for (const rule of policy.rules) {
     if (!rule.enabled) continue;
     const used = usedFields(rule);
     if (rule.subject === 'device') {
-      for (const d of input.devices) {
-        const f = facts.device(d);
+      deviceFacts ??= input.devices.map((d) => facts.device(d));
+      input.devices.forEach((d, i) => {
+        const f = deviceFacts![i]!;
         if (test(rule.when, f)) out.push(finding(rule, 'device', d.id, f, used, d.firstSeen, d.lastSeen));
-      }
+      });
     } else {
-      for (const c of input.connections) {
-        const f = facts.connection(c);
+      connectionFacts ??= input.connections.map((c) => facts.connection(c));
+      input.connections.forEach((c, i) => {
+        const f = connectionFacts![i]!;
         if (test(rule.when, f))
           out.push(finding(rule, 'connection', connectionKey(c), f, used, c.firstSeen, c.lastSeen));
-      }
+      });
     }
   }
   return out;

@@ -41,6 +41,7 @@ export class FactBuilder {
   readonly #anyOt: boolean;
   readonly #devices = new Map<string, Facts>();
   readonly #byId: ReadonlyMap<string, DeviceRecord>;
+  readonly #prefixedCache = new Map<string, Facts>();
 
   constructor(devices: readonly DeviceRecord[], context: EvaluationContext, homeCountry: string | null) {
     this.#home = homeCountry;
@@ -99,33 +100,44 @@ export class FactBuilder {
     return facts;
   }
 
-  /** A connection's facts; the local device's are null when it is not in the inventory. */
+  /**
+   * A connection's facts; the local device's are null when it is not in the inventory. The
+   * `device.*` facts live on a per-device prototype shared by all its connections: copying them
+   * into every connection made evaluation garbage-collector bound on large inventories.
+   */
   connection(c: ConnectionRecord): Facts {
-    const local = this.#byId.get(c.device);
-    const device = local ? this.device(local) : null;
-    const facts: Record<string, FactValue> = {
-      remoteIp: c.remoteIp,
-      remotePort: c.remotePort,
-      proto: c.proto,
-      country: c.country,
-      foreign: foreign(c.country, this.#home),
-      asn: c.asn,
-      asOrg: c.asOrg,
-      provider: c.provider,
-      providerKind: c.providerKind,
-      names: c.names,
-      packets: c.packets,
-      bytes: c.bytes,
-      site: this.#site,
-      sector: this.#sector,
-    };
-    if (device) {
-      for (const [k, v] of Object.entries(device))
-        if (k !== 'site' && k !== 'sector') facts[`device.${k}`] = v;
-    } else {
-      facts['device.id'] = c.device;
-    }
+    const facts: Record<string, FactValue> = Object.create(this.#prefixed(c.device));
+    facts.remoteIp = c.remoteIp;
+    facts.remotePort = c.remotePort;
+    facts.proto = c.proto;
+    facts.country = c.country;
+    facts.foreign = foreign(c.country, this.#home);
+    facts.asn = c.asn;
+    facts.asOrg = c.asOrg;
+    facts.provider = c.provider;
+    facts.providerKind = c.providerKind;
+    facts.names = c.names;
+    facts.packets = c.packets;
+    facts.bytes = c.bytes;
+    facts.site = this.#site;
+    facts.sector = this.#sector;
     return facts;
+  }
+
+  #prefixed(id: string): Facts {
+    let p = this.#prefixedCache.get(id);
+    if (p) return p;
+    const local = this.#byId.get(id);
+    const out: Record<string, FactValue> = Object.create(null);
+    if (local) {
+      for (const [k, v] of Object.entries(this.device(local)))
+        if (k !== 'site' && k !== 'sector') out[`device.${k}`] = v;
+    } else {
+      out['device.id'] = id;
+    }
+    p = Object.freeze(out);
+    this.#prefixedCache.set(id, p);
+    return p;
   }
 
   /** otSegment and the evidence that decided it (kept in the finding's facts). */
