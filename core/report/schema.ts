@@ -222,7 +222,7 @@ export const SummarySchema = Type.Object(
   },
   {
     ...strict,
-    $id: 'https://originmap.dev/schema/summary-1.json',
+    $id: 'urn:originmap:schema:summary:1',
     title: 'originmap regulator summary, version 1',
   },
 );
