@@ -182,11 +182,11 @@ export function reconcile(
       severity: f.severity,
       message: f.message,
       facts: f.facts,
-      firstSeen: old.firstSeen < f.firstSeen ? old.firstSeen : f.firstSeen,
-      lastSeen: old.lastSeen > f.lastSeen ? old.lastSeen : f.lastSeen,
+      firstSeen: Date.parse(old.firstSeen) < Date.parse(f.firstSeen) ? old.firstSeen : f.firstSeen,
+      lastSeen: Date.parse(old.lastSeen) > Date.parse(f.lastSeen) ? old.lastSeen : f.lastSeen,
     };
     const resolvedAt = lastChangeTo(old, 'resolved');
-    if (old.status === 'resolved' && resolvedAt !== null && f.lastSeen > resolvedAt) {
+    if (old.status === 'resolved' && resolvedAt !== null && Date.parse(f.lastSeen) > Date.parse(resolvedAt)) {
       result.reopened.push(old.id);
       merged.status = 'open';
       merged.history = [

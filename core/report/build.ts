@@ -50,14 +50,18 @@ function byCountThenKey<T extends { count: number }>(key: (t: T) => string): (a:
 
 const ck = (c: string | null) => c ?? '~';
 
+/** Instants are compared as numbers: "…00Z" and "…00.000Z" are the same time but sort apart as text. */
+const ms = (iso: string) => Date.parse(iso);
+
 function inPeriod(firstSeen: string, lastSeen: string, p: Period): boolean {
-  return firstSeen < p.end && lastSeen >= p.start;
+  return ms(firstSeen) < ms(p.end) && ms(lastSeen) >= ms(p.start);
 }
 
 /** A finding's status at an instant, replaying its history; null if it did not exist yet. */
 export function statusAt(f: TrackedFinding, at: string): FindingStatus | null {
   let status: FindingStatus | null = null;
-  for (const h of f.history) if (h.at < at) status = h.to;
+  const t = ms(at);
+  for (const h of f.history) if (ms(h.at) < t) status = h.to;
   return status;
 }
 
@@ -180,8 +184,8 @@ export function buildSummary(input: SummaryInput): Summary {
       (f) =>
         f.waiver &&
         statusAt(f, period.end) === 'waived' &&
-        f.waiver.until >= period.end &&
-        f.waiver.until <= horizon,
+        ms(f.waiver.until) >= ms(period.end) &&
+        ms(f.waiver.until) <= ms(horizon),
     )
     .map((f) => ({
       finding: f.id,
@@ -271,7 +275,8 @@ function summariseFindings(
   period: Period,
   maxOpen: number,
 ): Summary['findings'] {
-  const within = (at: string) => at >= period.start && at < period.end;
+  const [start, end] = [ms(period.start), ms(period.end)];
+  const within = (at: string) => ms(at) >= start && ms(at) < end;
   const rules = new Map<string, Summary['findings']['byRule'][number]>();
   let opened = 0;
   let resolved = 0;

@@ -89,4 +89,15 @@ describe('regulator summary', () => {
     expect(t['devices-by-class-country.csv']!.startsWith('class,vendor_country,count\r\n')).toBe(true);
     expect(csvTables(s, { bom: true })['agents.csv']!.startsWith('\ufeffagent,')).toBe(true);
   });
+
+  it('compares instants as times, not as text (offsets and fractions)', () => {
+    const base = sampleInput();
+    const at = (t: string) => ({ ...base.devices[0]!, firstSeen: t, lastSeen: t });
+    const total = (t: string) => buildSummary({ ...base, devices: [at(t)], connections: [] }).devices.total;
+    // 23:00 in Tokyo on Jan 31 is 14:00 UTC, inside a period ending at 15:00 UTC (text order says otherwise).
+    expect(total('2025-01-31T23:00:00+09:00')).toBe(1);
+    expect(total('2025-02-01T00:00:00+09:00')).toBe(0);
+    expect(total('2025-01-31T15:00:00Z')).toBe(0);
+    expect(total('2024-12-31T15:00:00Z')).toBe(1);
+  });
 });
