@@ -25,6 +25,7 @@ import {
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 import { readCapped } from './read-capped.js';
+import { withSafeErrors } from './safe-error.js';
 
 const USAGE = `usage: originmap report <analyze.json> --operator <name> --key <private-key.pem> --out <dir> [options]
        originmap report keygen --out <dir>
@@ -55,7 +56,11 @@ const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 const KEY_FILE = 'originmap-report.key';
 const PUB_FILE = 'originmap-report.pub';
 
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  return withSafeErrors(() => main(argv));
+}
+
+async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'keygen') return keygen(argv.slice(1));
   const args = parseCommandArgs(argv, {
     operator: { type: 'string' },

@@ -6,6 +6,7 @@ import { loadPublicKey, SignatureError, verifyDocument } from '../../core/report
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 import { readCapped } from './read-capped.js';
+import { withSafeErrors } from './safe-error.js';
 
 const USAGE = `usage: originmap verify <summary.json> --key <public-key.pem>
 
@@ -22,7 +23,11 @@ options:
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 const MAX_KEY_BYTES = 64 * 1024;
 
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  return withSafeErrors(() => main(argv));
+}
+
+async function main(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, { key: { type: 'string', short: 'k' } });
   if (args.help) {
     process.stdout.write(USAGE);

@@ -119,7 +119,7 @@ export function verifyDocument(bytes: Uint8Array, publicKey: KeyObject): Verifie
   if (!sig || typeof sig !== 'object') throw new SignatureError('the report has no signature');
   if (sig.alg !== 'Ed25519' || sig.canonicalization !== 'RFC8785')
     throw new SignatureError(
-      `unsupported signature (alg ${String(sig.alg)}, canonicalization ${String(sig.canonicalization)})`,
+      `unsupported signature (alg ${quote(sig.alg)}, canonicalization ${quote(sig.canonicalization)})`,
     );
   const value =
     typeof sig.value === 'string' && /^[A-Za-z0-9+/]{86}==$/.test(sig.value)
@@ -131,7 +131,7 @@ export function verifyDocument(bytes: Uint8Array, publicKey: KeyObject): Verifie
   const expectedKey = keyIdOf(ed25519(publicKey, 'the public key'));
   if (sig.keyId !== expectedKey)
     throw new SignatureError(
-      `the report was signed with key ${String(sig.keyId)}, not with the given key ${expectedKey}`,
+      `the report was signed with key ${quote(sig.keyId)}, not with the given key ${expectedKey}`,
     );
   let payload: Buffer;
   try {
@@ -146,4 +146,10 @@ export function verifyDocument(bytes: Uint8Array, publicKey: KeyObject): Verifie
       'the signed content is intact but the file is not byte for byte what was signed (re-formatted or edited)',
     );
   return { keyId: expectedKey, document };
+}
+
+/** A value read from the report, for an error message: JSON-quoted, short, one line. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}…"` : text;
 }

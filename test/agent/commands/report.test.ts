@@ -168,13 +168,21 @@ describe('originmap report and verify', () => {
     const wrong = await runCli(['verify', json, '--key', join(other, 'originmap-report.pub')]);
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(
-      /^originmap verify: FAILED .*: the report was signed with key ed25519:\w+, not with the given key ed25519:\w+\n$/,
+      /^originmap verify: FAILED .*: the report was signed with key "ed25519:\w+", not with the given key ed25519:\w+\n$/,
     );
     expect((await runCli(['verify', json, '--key', key])).err).toMatch(/bad key .*this is a private key/);
     expect((await runCli(['verify', json])).err).toMatch(/--key <public-key.pem> is required/);
     expect(
       (await runCli(['verify', join(dir, 'none.json'), '--key', join(other, 'originmap-report.pub')])).err,
     ).toMatch(/cannot read summary .*none\.json: ENOENT/);
+    // A key id carrying terminal escapes and a newline is quoted, and the error stays one line.
+    const sly = JSON.parse(readFileSync(json, 'utf8'));
+    sly.signature.keyId = 'ed25519:\u001b[2J\nFAKE OK';
+    writeFileSync(join(dir, 'sly.json'), JSON.stringify(sly));
+    const r3 = await runCli(['verify', join(dir, 'sly.json'), '--key', join(other, 'originmap-report.pub')]);
+    expect(r3.code).toBe(1);
+    expect(r3.err).not.toContain('\u001b');
+    expect(r3.err.trimEnd().split('\n')).toHaveLength(1);
     const help = await runCli(['verify', '--help']);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^usage: originmap verify/);

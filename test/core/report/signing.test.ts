@@ -89,7 +89,7 @@ describe('report signatures (Ed25519)', () => {
     const text = signDocument(doc, priv);
     const other = generateSigningKeys();
     expect(() => verifyDocument(Buffer.from(text), loadPublicKey(other.publicPem))).toThrow(
-      `signed with key ${keys.keyId}, not with the given key ${other.keyId}`,
+      `signed with key "${keys.keyId}", not with the given key ${other.keyId}`,
     );
     expect(() => loadPublicKey(keys.privatePem)).toThrow('this is a private key');
     expect(() => loadPublicKey('hello')).toThrow('not a PEM public key');
