@@ -13,7 +13,7 @@ import { SECTORS } from '../../core/policy/vocabulary.js';
 import { InputError, parseAnalyzeDocument } from '../../core/report/analyze-input.js';
 import { CronError, checkTimeZone, instantsOf, wallOf } from '../../core/report/cron.js';
 import { isLang } from '../../core/report/labels.js';
-import { produceReport } from '../../core/report/produce.js';
+import { produceReport, reportFiles } from '../../core/report/produce.js';
 import type { Period } from '../../core/report/schedule.js';
 import { type Summary, summaryProblems } from '../../core/report/schema.js';
 import {
@@ -157,9 +157,7 @@ async function main(argv: string[]): Promise<number> {
   );
   const out = v.out!;
   mkdirSync(join(out, 'csv'), { recursive: true });
-  writeFileSync(join(out, `${report.baseName}.json`), report.json);
-  writeFileSync(join(out, `${report.baseName}.${lang}.html`), report.html);
-  for (const [name, text] of Object.entries(report.csv)) writeFileSync(join(out, 'csv', name), text);
+  for (const f of reportFiles(report, lang)) writeFileSync(join(out, f.path), f.content);
   const s = report.summary;
   process.stdout.write(
     `${join(out, `${report.baseName}.json`)}: ${s.devices.total} devices, ${s.watchlisted.total} watch-listed, ${s.foreignConnections.total} foreign connections, ${s.findings.openAtEnd} open findings; signed by ${report.keyId}\n`,

@@ -28,6 +28,19 @@ export function reportBaseName(summary: Summary): string {
   return `originmap-summary-${summary.operator.id.replace(SAFE, '_')}-${summary.period.label.replace(SAFE, '_')}`;
 }
 
+/**
+ * The files of a report as relative paths and contents, for the CLI's --out and the collector's
+ * delivery directory alike: `<base>.json` (the signed record, byte for byte), `<base>.<lang>.html`,
+ * and `csv/<table>.csv`. Writing them is the caller's job (core does no I/O).
+ */
+export function reportFiles(report: ProducedReport, lang: Lang): { path: string; content: string }[] {
+  return [
+    { path: `${report.baseName}.json`, content: report.json },
+    { path: `${report.baseName}.${lang}.html`, content: report.html },
+    ...Object.entries(report.csv).map(([name, content]) => ({ path: `csv/${name}`, content })),
+  ];
+}
+
 export function produceReport(input: SummaryInput, key: KeyObject, options: { lang: Lang }): ProducedReport {
   const summary = buildSummary(input);
   const keyId = keyIdOf(key);
