@@ -37,7 +37,8 @@ signed JSON record (Ed25519 over RFC 8785 canonical JSON), an HTML report and CS
 options:
   --operator <name>       operator name (required)
   --operator-id <id>      short id for file names (default: from the name)
-  --sector <sector>       ${SECTORS.join(', ')}
+  --sector <sector>       one of: ${SECTORS.slice(0, 9).join(', ')},
+                          ${SECTORS.slice(9).join(', ')}
   --site <name>           site the capture comes from (default: site)
   --policy <spec>         packs or files to evaluate (default: jp-espa); replaces the input's findings
   --home-country <CC>     ISO 3166-1 alpha-2 (default: the policy's, JP for jp-espa)

@@ -1,3 +1,4 @@
+// originmap report and verify end to end: keys, files, previous periods, one-line failures.
 import {
   chmodSync,
   existsSync,

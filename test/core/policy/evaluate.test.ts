@@ -1,3 +1,4 @@
+// Policy evaluation: the jp-espa acceptance case, unknown-fact semantics, operators, stable ids, inert messages.
 import { describe, expect, it } from 'vitest';
 import { findingsForReport, formatFindings, terminalSafe } from '../../../core/policy/analyze.js';
 import { connectionKey, evaluate, findingId } from '../../../core/policy/evaluate.js';

@@ -1,3 +1,4 @@
+// Findings lifecycle: transitions, waivers and their expiry, reconciling a new evaluation.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../core/inventory.js';
 import {

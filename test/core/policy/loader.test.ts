@@ -1,3 +1,4 @@
+// Policy loader: every problem reported as file:line, vocabularies, bounded patterns, message fields.
 import { describe, expect, it } from 'vitest';
 import { nestedQuantifier } from '../../../core/policy/conditions.js';
 import { policyFromText } from '../../../core/policy/packs.js';

@@ -1,3 +1,4 @@
+// Policy packs: the shipped packs, combining specs, operator files that extend and override.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

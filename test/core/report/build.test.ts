@@ -1,3 +1,4 @@
+// Regulator summary builder: counts, foreign connections, findings over time, coverage, changes, CSV.
 import { describe, expect, it } from 'vitest';
 import { buildSummary, statusAt } from '../../../core/report/build.js';
 import { csvTables } from '../../../core/report/csv.js';

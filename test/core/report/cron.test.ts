@@ -1,3 +1,4 @@
+// Cron expressions in time zones and report schedules under a controllable clock.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../core/clock.js';
 import { CronError, nextRun, parseCron, previousRun } from '../../../core/report/cron.js';

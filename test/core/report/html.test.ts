@@ -1,3 +1,4 @@
+// HTML report: escaping by construction, inert wire text, English and Japanese labels.
 import { describe, expect, it } from 'vitest';
 import { buildSummary } from '../../../core/report/build.js';
 import { renderHtml } from '../../../core/report/html.js';

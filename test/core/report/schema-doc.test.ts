@@ -1,3 +1,4 @@
+// The documented JSON Schema and docs/report-schema.md stay in step with the code.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SummarySchema } from '../../../core/report/schema.js';

@@ -1,3 +1,4 @@
+// RFC 8785 canonical JSON and Ed25519 report signatures, down to single changed bytes.
 import { describe, expect, it } from 'vitest';
 import { CanonicalJsonError, canonicalJson } from '../../../core/report/canonical-json.js';
 import {
