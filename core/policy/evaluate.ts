@@ -45,6 +45,10 @@ export function evaluate(policy: Policy, input: EvaluationInput): Finding[] {
       });
     } else {
       connectionFacts ??= input.connections.map((c) => facts.connection(c));
+      if (rule.groupBy) {
+        out.push(...grouped(rule, rule.groupBy, input.connections, connectionFacts, used));
+        continue;
+      }
       input.connections.forEach((c, i) => {
         const f = connectionFacts![i]!;
         if (test(rule.when, f))
@@ -53,6 +57,68 @@ export function evaluate(policy: Policy, input: EvaluationInput): Finding[] {
     }
   }
   return out;
+}
+
+/** Most values kept per fact in a grouped finding (the message shows five and a count). */
+const GROUP_VALUES = 20;
+
+/**
+ * One finding per group of matching connections: the grouped fields' common values, every other
+ * fact as the list of its distinct values (capped), `connections` as the group's size.
+ */
+function grouped(
+  rule: Rule,
+  groupBy: readonly string[],
+  connections: readonly ConnectionRecord[],
+  facts: readonly Facts[],
+  used: readonly string[],
+): Finding[] {
+  const groups = new Map<string, number[]>();
+  connections.forEach((_, i) => {
+    const f = facts[i]!;
+    if (!test(rule.when, f)) return;
+    const key = JSON.stringify(groupBy.map((g) => f[g] ?? null));
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
+  });
+  const out: Finding[] = [];
+  for (const [key, members] of groups) {
+    const merged: Record<string, FactValue> = {};
+    const fields = new Set([...used, ...templateFields(rule.messageParts)]);
+    for (const field of fields) {
+      if (groupBy.includes(field)) {
+        merged[field] = facts[members[0]!]![field] ?? null;
+        continue;
+      }
+      merged[field] = mergeValues(members.map((i) => facts[i]![field] ?? null));
+    }
+    merged.connections = members.length;
+    let first = connections[members[0]!]!.firstSeen;
+    let last = connections[members[0]!]!.lastSeen;
+    for (const i of members) {
+      const c = connections[i]!;
+      if (Date.parse(c.firstSeen) < Date.parse(first)) first = c.firstSeen;
+      if (Date.parse(c.lastSeen) > Date.parse(last)) last = c.lastSeen;
+    }
+    const subject = `group:${groupBy.map((g, n) => `${g}=${String((JSON.parse(key) as unknown[])[n])}`).join(',')}`;
+    out.push(finding(rule, 'connection', subject, merged, [...used, 'connections'], first, last));
+  }
+  return out;
+}
+
+/** One value when the group agrees (null when all unknown); otherwise the distinct values, capped. */
+function mergeValues(values: readonly FactValue[]): FactValue {
+  const first = values[0] ?? null;
+  const scalar = !Array.isArray(first);
+  if (scalar && values.every((v) => v === first)) return first;
+  if (values.every((v) => typeof v === 'boolean' || v === null)) return null;
+  const out: (string | number)[] = [];
+  for (const v of values)
+    for (const x of Array.isArray(v) ? v : [v])
+      if ((typeof x === 'string' || typeof x === 'number') && !out.includes(x) && out.length < GROUP_VALUES)
+        out.push(x);
+  return out as string[];
 }
 
 function finding(

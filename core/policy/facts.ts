@@ -119,6 +119,7 @@ export class FactBuilder {
     facts.names = c.names;
     facts.packets = c.packets;
     facts.bytes = c.bytes;
+    facts.connections = 1;
     facts.site = this.#site;
     facts.sector = this.#sector;
     return facts;

@@ -13,7 +13,7 @@ import {
   SEVERITIES,
   type SubjectKind,
 } from './types.js';
-import { fieldsOf } from './vocabulary.js';
+import { CONNECTION_FIELDS, fieldsOf, GROUPABLE_TYPES } from './vocabulary.js';
 import {
   didYouMean,
   entriesOf,
@@ -40,6 +40,8 @@ export interface OverrideDraft {
   whenNode?: YamlNode | null;
   message?: string;
   sources?: string[];
+  /** Kept as YAML until the target rule's subject is known; null removes the grouping. */
+  groupByNode?: YamlNode | null;
 }
 
 export interface PolicyFileDraft {
@@ -60,7 +62,7 @@ export interface LoadOptions {
 }
 
 const TOP_KEYS = ['policy', 'title', 'extends', 'defaults', 'sources', 'rules', 'overrides'];
-const RULE_KEYS = ['id', 'subject', 'severity', 'title', 'when', 'message', 'sources', 'enabled'];
+const RULE_KEYS = ['id', 'subject', 'severity', 'title', 'when', 'message', 'sources', 'enabled', 'groupBy'];
 
 /** Parses a policy file; the draft's `problems` holds everything wrong with it (empty when valid). */
 export function parsePolicyFile(text: string, file: string, options: LoadOptions): PolicyFileDraft {
@@ -191,6 +193,7 @@ function readRule(node: YamlNode, draft: PolicyFileDraft, options: LoadOptions):
   const message = readMessage(fields.get('message') ?? node, problems);
   const sources = readRuleSources(fields.get('sources') ?? node, draft);
   const enabled = fields.has('enabled') ? readBool(fields.get('enabled')!, problems, 'enabled') : true;
+  const groupBy = fields.has('groupBy') ? readGroupBy(fields.get('groupBy')!, subject, problems) : null;
   let when: Condition | null = null;
   if (!fields.has('when')) problems.add(node, 'rule has no when: condition');
   else if (subject)
@@ -214,6 +217,7 @@ function readRule(node: YamlNode, draft: PolicyFileDraft, options: LoadOptions):
     messageParts: messageParts!,
     sources: sources!,
     enabled: enabled ?? true,
+    groupBy,
     pack: draft.id,
     overriddenBy: null,
     at,
@@ -226,7 +230,7 @@ function readOverride(node: YamlNode, draft: PolicyFileDraft): OverrideDraft | n
     problems.add(node, 'an override is a mapping with the id of the rule it changes');
     return null;
   }
-  const keys = ['id', 'severity', 'enabled', 'title', 'when', 'message', 'sources'];
+  const keys = ['id', 'severity', 'enabled', 'title', 'when', 'message', 'sources', 'groupBy'];
   const ov: Partial<OverrideDraft> = { at: problems.at(node) };
   const before = problems.list.length;
   let hasId = false;
@@ -240,6 +244,7 @@ function readOverride(node: YamlNode, draft: PolicyFileDraft): OverrideDraft | n
     else if (key === 'when') ov.whenNode = value;
     else if (key === 'message') ov.message = readMessage(value, problems) ?? undefined;
     else if (key === 'sources') ov.sources = readRuleSources(value, draft) ?? undefined;
+    else if (key === 'groupBy') ov.groupByNode = value;
     else problems.add(keyNode, `unknown override key '${key}'${didYouMean(key, keys)}`);
   }
   if (!hasId) problems.add(node, 'override has no id');
@@ -308,4 +313,41 @@ function readRuleSources(node: YamlNode | null, draft: PolicyFileDraft): string[
     else out.push(citation);
   }
   return out.length === keys.length ? out : null;
+}
+
+/** groupBy: connection rules only, naming single-valued connection fields. */
+export function readGroupBy(
+  node: YamlNode | null,
+  subject: SubjectKind | null,
+  problems: Problems,
+): string[] | null {
+  const names = textListOf(node, problems, 'groupBy');
+  if (names === null) return null;
+  if (subject === 'device') {
+    problems.add(
+      node,
+      'groupBy is for connection rules (a device rule already gives one finding per device)',
+    );
+    return null;
+  }
+  let ok = names.length > 0;
+  if (!ok) problems.add(node, 'groupBy names at least one connection field');
+  for (const name of names) {
+    const spec = Object.hasOwn(CONNECTION_FIELDS, name) ? CONNECTION_FIELDS[name] : undefined;
+    if (!spec) {
+      problems.add(
+        node,
+        `groupBy: unknown connection field '${name}'${didYouMean(name, Object.keys(CONNECTION_FIELDS))}`,
+      );
+      ok = false;
+    } else if (!GROUPABLE_TYPES.has(spec.type) || name === 'connections') {
+      problems.add(node, `groupBy: '${name}' is not a single value to group by`);
+      ok = false;
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    problems.add(node, 'groupBy names a field twice');
+    ok = false;
+  }
+  return ok ? names : null;
 }

@@ -3,9 +3,10 @@
 // rules added and overrides applied by rule id, in order. All files' problems are reported together.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isScalar } from 'yaml';
 import { signaturesDir } from '../paths.js';
 import { parseCondition } from './conditions.js';
-import { type LoadOptions, PACK_ID, type PolicyFileDraft, parsePolicyFile } from './loader.js';
+import { type LoadOptions, PACK_ID, type PolicyFileDraft, parsePolicyFile, readGroupBy } from './loader.js';
 import { parseTemplate } from './template.js';
 import { POLICY_LIMITS, type Policy, PolicyError, type Position, type Rule } from './types.js';
 import { DEFAULT_WATCHLISTS, fieldsOf } from './vocabulary.js';
@@ -155,6 +156,11 @@ class Resolver {
             watchlists: this.#load.watchlists,
           });
           if (when) changed.when = when;
+        }
+        if (ov.groupByNode !== undefined) {
+          // `groupBy: null` (or ~) turns grouping off; a list replaces it.
+          const off = ov.groupByNode === null || (isScalar(ov.groupByNode) && ov.groupByNode.value === null);
+          changed.groupBy = off ? null : readGroupBy(ov.groupByNode, target.subject, draft.problems);
         }
         if (ov.message) {
           const known = fieldsOf(target.subject);

@@ -66,6 +66,11 @@ export interface Rule {
   /** Citations (texts from the pack's `sources` table) that justify the rule. */
   sources: string[];
   enabled: boolean;
+  /**
+   * Connection rules only: connection fields whose values make one finding. Without it, each
+   * matching connection is its own finding; with [device.id, country], one per device and country.
+   */
+  groupBy: string[] | null;
   /** The pack that defined the rule, and the last one that overrode it (if any). */
   pack: string;
   overriddenBy: string | null;

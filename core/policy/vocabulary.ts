@@ -106,6 +106,10 @@ const CONNECTION_OWN: Readonly<Record<string, FieldSpec>> = {
   names: { type: 'list', description: 'Names seen for the remote (DNS answers, TLS SNI, HTTP Host)' },
   packets: { type: 'number', description: 'Packets, both directions' },
   bytes: { type: 'number', description: 'Bytes, both directions' },
+  connections: {
+    type: 'number',
+    description: 'Connections in the finding: 1, or the size of a groupBy group',
+  },
   site: { type: 'string', description: 'Site the inventory comes from (context)' },
   sector: { type: 'sector', description: "Operator's sector (context)" },
 };
@@ -162,3 +166,15 @@ const CLASS_SET: ReadonlySet<string> = new Set(DEVICE_CLASSES);
 const PROVIDER_SET: ReadonlySet<string> = new Set(PROVIDER_KINDS);
 const PROTO_SET: ReadonlySet<string> = new Set(PROTOS);
 const SECTOR_SET: ReadonlySet<string> = new Set(SECTORS);
+
+/** Field types a groupBy may name: single values, not lists. */
+export const GROUPABLE_TYPES: ReadonlySet<FieldType> = new Set([
+  'string',
+  'country',
+  'class',
+  'providerKind',
+  'proto',
+  'sector',
+  'bool',
+  'number',
+]);

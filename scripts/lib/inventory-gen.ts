@@ -441,6 +441,7 @@ export function generateInventory(options: GenerateOptions = {}): AnalyzeReport 
     vlans: [10],
   });
   talk(siemens, REMOTES[4]!, 443);
+  talk(siemens, REMOTES[4]!, 8883);
   talk(siemens, REMOTES[3]!, 5938);
   talk(mystery, REMOTES[0]!, 8883);
   talk(huawei, REMOTES[2]!, 443);

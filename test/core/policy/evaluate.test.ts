@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { findingsForReport, formatFindings, terminalSafe } from '../../../core/policy/analyze.js';
 import { connectionKey, evaluate, findingId } from '../../../core/policy/evaluate.js';
-import { policyFromText } from '../../../core/policy/packs.js';
+import { loadPolicy, policyFromText } from '../../../core/policy/packs.js';
 import { connection, device, s7Plc } from '../../helpers/records.js';
 
 const HEAD = `policy: t
@@ -173,4 +173,78 @@ describe('policy evaluation', () => {
     ]);
     expect(evaluate(policy, { devices: [phone], connections: [] })).toEqual([]);
   });
+
+  it('groups matching connections by the groupBy fields into one finding with the group facts', () => {
+    const c = (remoteIp: string, remotePort: number, country: string, bytes = 100) =>
+      connection({ device: plc.id, remoteIp, remotePort, country, bytes, names: [`${remoteIp}.example`] });
+    const conns = [
+      c('203.0.113.1', 443, 'US'),
+      c('203.0.113.2', 8883, 'US'),
+      c('203.0.113.2', 443, 'US'),
+      c('192.0.2.9', 443, 'DE'),
+    ];
+    const text = rule('{ foreign: true }', {
+      subject: 'connection',
+      message: '{connections} to {remoteIp} ports {remotePort} in {country}',
+    }).replace('    sources: s\n', '    sources: s\n    groupBy: [device.id, country]\n');
+    const findings = evaluate(policyFromText(text, 't.yaml'), {
+      devices: [plc],
+      connections: conns,
+      context: { homeCountry: 'JP' },
+    });
+    expect(findings.map((f) => [f.subject.id, f.message])).toEqual([
+      [
+        'group:device.id=mac:00:1b:1b:23:eb:3b,country=US',
+        '3 to 203.0.113.1, 203.0.113.2 ports 443, 8883 in US',
+      ],
+      ['group:device.id=mac:00:1b:1b:23:eb:3b,country=DE', '1 to 192.0.2.9 ports 443 in DE'],
+    ]);
+    expect(findings[0]!.facts).toMatchObject({
+      connections: 3,
+      country: 'US',
+      foreign: true,
+      'device.id': plc.id,
+    });
+    // A new connection in the same group keeps the finding's id.
+    const more = evaluate(policyFromText(text, 't.yaml'), {
+      devices: [plc],
+      connections: [...conns, c('203.0.113.3', 22, 'US')],
+      context: { homeCountry: 'JP' },
+    });
+    expect(more[0]!.id).toBe(findings[0]!.id);
+    expect(more[0]!.facts.connections).toBe(4);
+  });
+
+  it('checks groupBy: connection rules only, single-valued connection fields, and overrides can turn it off', () => {
+    const bad = (groupBy: string, subject = 'connection') => {
+      try {
+        policyFromText(
+          rule(subject === 'device' ? '{ ot: true }' : '{ foreign: true }', { subject }).replace(
+            '    sources: s\n',
+            `    sources: s\n    groupBy: ${groupBy}\n`,
+          ),
+          't.yaml',
+        );
+        return [];
+      } catch (err) {
+        return (err as { problems: string[] }).problems;
+      }
+    };
+    expect(bad('[device.id, contry]')).toEqual([
+      expect.stringMatching(/groupBy: unknown connection field 'contry' \(did you mean 'country'\?\)/),
+    ]);
+    expect(bad('[names]')).toEqual([expect.stringMatching(/'names' is not a single value/)]);
+    expect(bad('[device.id]', 'device')).toEqual([expect.stringMatching(/groupBy is for connection rules/)]);
+    expect(bad('[country, country]')).toEqual([expect.stringMatching(/names a field twice/)]);
+    const off = policyFromText(
+      `policy: site\ntitle: t\nextends: [ot-baseline]\noverrides:\n  - { id: ot-baseline.ot-talks-to-internet, groupBy: null }\n`,
+      'site.yaml',
+    );
+    expect(off.rules.find((r) => r.id === 'ot-baseline.ot-talks-to-internet')!.groupBy).toBeNull();
+    expect(loadGroupBy('ot-baseline', 'ot-baseline.ot-talks-to-internet')).toEqual(['device.id', 'country']);
+  });
 });
+
+function loadGroupBy(pack: string, id: string): string[] | null {
+  return loadPolicy(pack).rules.find((r) => r.id === id)!.groupBy;
+}
