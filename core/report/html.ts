@@ -24,7 +24,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;padding-bot
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}
 .card{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px}.card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:12px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:12px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
-th{background:var(--bg);font-weight:600;white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.id{white-space:nowrap}
+th{background:var(--bg);font-weight:600;white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.id{white-space:nowrap}td.subj{min-width:11em;max-width:16em;overflow-wrap:anywhere}
 .sev-critical,.sev-high{color:var(--accent);font-weight:600}
 .chart .lbl,.chart .val{font-size:12px;fill:var(--ink)}.chart .bar{fill:var(--bar)}.chart .bar.accent{fill:var(--accent)}
 html:lang(ja) body{font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic","IPAPGothic","IPAGothic","DejaVu Sans",sans-serif}
@@ -137,13 +137,13 @@ ${barChart(
     f.open,
     h`<tr><th>${L.severity}</th><th>${L.rule}</th><th>${L.subject}</th><th>${L.message}</th></tr>`,
     (x) =>
-      h`<tr><td>${sev(x.severity)}</td><td>${x.rule}</td><td>${x.subject}</td><td>${x.message}</td></tr>`,
+      h`<tr><td>${sev(x.severity)}</td><td>${x.rule}</td><td class="subj">${x.subject}</td><td>${x.message}</td></tr>`,
   )}
 <h3>${L.waiversExpiring}</h3>${table(
     s.waiversExpiring,
     h`<tr><th>${L.until}</th><th class="n">${L.daysLeft}</th><th>${L.rule}</th><th>${L.subject}</th><th>${L.approver}</th><th>${L.reason}</th></tr>`,
     (w) =>
-      h`<tr><td>${date(w.until)}</td><td class="n">${w.daysLeft}</td><td>${w.rule}</td><td>${w.subject}</td><td>${w.approver}</td><td>${w.reason}</td></tr>`,
+      h`<tr><td>${date(w.until)}</td><td class="n">${w.daysLeft}</td><td>${w.rule}</td><td class="subj">${w.subject}</td><td>${w.approver}</td><td>${w.reason}</td></tr>`,
   )}</section>`;
 
   const coverage = cov
