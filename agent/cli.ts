@@ -13,6 +13,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'read pcap/pcapng captures and print the inventory',
     load: () => import('./commands/analyze.js'),
   },
+  report: {
+    summary: 'signed regulator summary (JSON, CSV, HTML) from analyze --json',
+    load: () => import('./commands/report.js'),
+  },
+  verify: {
+    summary: 'check a signed summary against a public key, offline',
+    load: () => import('./commands/verify.js'),
+  },
 };
 
 export function usage(): string {
