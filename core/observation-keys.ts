@@ -148,6 +148,10 @@ export const OBSERVATION_KEYS = keys({
   'modbus.product_name': { group: 'industrial', description: 'Modbus 43/14 object 4 ProductName' },
   'modbus.model_name': { group: 'industrial', description: 'Modbus 43/14 object 5 ModelName' },
   'modbus.server_id': { group: 'industrial', description: 'Modbus 17 Report Server ID text' },
+  'modbus.device_object': {
+    group: 'industrial',
+    description: 'Modbus 43/14 other object as "0xNN=text" (0x06 UserApplicationName, 0x80–0xFF private)',
+  },
   's7.order_number': {
     group: 'industrial',
     description: 'S7 SZL 0x0011 order number (MLFB), e.g. 6ES7 151-8AB01-0AB0',

@@ -5,8 +5,12 @@ import type { AppDecoder } from './types.js';
 // --- discovery and IT protocols (issue 3, part 1) ---
 
 // --- industrial protocols (issue 3, part 2) ---
+import { modbusDecoder } from './modbus.js';
+import { s7commDecoder } from './s7comm.js';
 
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
   // --- industrial protocols ---
+  modbusDecoder,
+  s7commDecoder,
 ];
