@@ -170,6 +170,10 @@ export const OBSERVATION_KEYS = keys({
   'enip.revision': { group: 'industrial', description: 'CIP identity revision "major.minor"' },
   'enip.serial': { group: 'industrial', description: 'CIP identity serial number, hex' },
   'enip.product_name': { group: 'industrial', description: 'CIP identity product name' },
+  'enip.io_connection': {
+    group: 'industrial',
+    description: 'EtherNet/IP class 0/1 I/O (UDP 2222) connection id this device sends on, hex',
+  },
   'bacnet.device_instance': { group: 'industrial', description: 'BACnet device object instance (I-Am)' },
   'bacnet.vendor_id': { group: 'industrial', description: 'BACnet vendor identifier (ASHRAE number)' },
   'bacnet.vendor_name': { group: 'industrial', description: 'BACnet vendor-name property' },

@@ -42,7 +42,11 @@ export type ModbusPdu = MessageRun<ModbusFrame>;
  * MBAP header (Modbus Messaging on TCP/IP Implementation Guide V1.0b §3.1.3): transaction id (2),
  * protocol id (2, always 0), length (2: unit id + PDU, so 2..254), unit id (1); then the PDU.
  */
-function readFrame(bytes: Uint8Array, offset: number): { message: ModbusFrame; next: number } {
+function readFrame(
+  bytes: Uint8Array,
+  offset: number,
+  responses: boolean | null,
+): { message: ModbusFrame; next: number } {
   need(bytes, offset, 7, P, 'mbap.header');
   const protocolId = u16be(bytes, offset + 2);
   if (protocolId !== 0) throw new DecodeError(P, offset + 2, 'mbap.protocol_id', `${protocolId} is not 0`);
@@ -53,8 +57,12 @@ function readFrame(bytes: Uint8Array, offset: number): { message: ModbusFrame; n
   const functionCode = bytes[offset + 7]!;
   if (functionCode === 0) throw new DecodeError(P, offset + 7, 'pdu.function', 'function code 0');
   const data = bytes.subarray(offset + 8, offset + 6 + length);
-  // A 43/14 request is exactly MEI type, code and object id; anything longer is a response.
-  const isDeviceId = functionCode === FC_MEI && data[0] === MEI_READ_DEVICE_ID && data.length > 3;
+  // From the server a 43/14 frame is a response; when the direction is unknown, only a frame of
+  // response size (≥ 6 bytes after the function code; a request has 3) is read as one.
+  const isDeviceId =
+    functionCode === FC_MEI &&
+    data[0] === MEI_READ_DEVICE_ID &&
+    (responses === true || (responses === null && data.length >= 6));
   return {
     message: {
       transactionId: u16be(bytes, offset),
@@ -133,8 +141,10 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
     const length = (bytes[4]! << 8) | bytes[5]!;
     return length >= 2 && length <= 254 && bytes[7] !== 0;
   },
-  decode(bytes: Uint8Array): ModbusPdu {
-    return readRun(bytes, MODBUS_MAX_FRAMES, (offset) => readFrame(bytes, offset));
+  decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
+    const server = serverSide(ctx, [502]);
+    const responses = server === null ? null : server === 'src';
+    return readRun(bytes, MODBUS_MAX_FRAMES, (offset) => readFrame(bytes, offset, responses));
   },
   observe(pdu: ModbusPdu, ctx: AppContext, emitter: Emitter): void {
     const out = new OnceEmitter(emitter);

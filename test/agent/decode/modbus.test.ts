@@ -74,6 +74,21 @@ describe('modbus decoder', () => {
     expect(out.values('modbus.unit_id')).toEqual([1]);
   });
 
+  it('reads no identity from a client frame, even one of response size', () => {
+    // 43/14 request with a stray trailing byte, as a test tool sent it.
+    const pdu = modbusDecoder.decode(hex('0001 0000 0006 0a 2b 0e 03 01 00'), fromClient);
+    expect(pdu.messages[0]!.deviceId).toBeNull();
+  });
+
+  it('reads a 43/14 response by its size when the direction is unknown', () => {
+    const unknown = ctx('tcp', { fromClient: null });
+    const pdu = modbusDecoder.decode(hex(DEVICE_ID), unknown);
+    const out = new RecordingEmitter();
+    modbusDecoder.observe(pdu, unknown, out);
+    expect(out.values('modbus.vendor', 'src')).toEqual(['Schneider Electric']);
+    expect(out.values('ot.role', 'src')).toEqual(['modbus:server']);
+  });
+
   it('names the client side and reads no identity from requests', () => {
     const request = hex('0001 0000 0005 01 2b 0e 01 00'); // 43/14 request, basic, from object 0
     const pdu = modbusDecoder.decode(request, fromClient);
