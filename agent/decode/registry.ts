@@ -5,6 +5,7 @@ import type { AppDecoder } from './types.js';
 // --- discovery and IT protocols (issue 3, part 1) ---
 
 // --- industrial protocols (issue 3, part 2) ---
+import { bacnetDecoder } from './bacnet.js';
 import { enipDecoder } from './enip.js';
 import { modbusDecoder } from './modbus.js';
 import { s7commDecoder } from './s7comm.js';
@@ -15,4 +16,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   modbusDecoder,
   s7commDecoder,
   enipDecoder,
+  bacnetDecoder,
 ];
