@@ -8,6 +8,7 @@ import type { AppDecoder } from './types.js';
 import { bacnetDecoder } from './bacnet.js';
 import { enipDecoder } from './enip.js';
 import { modbusDecoder } from './modbus.js';
+import { profinetDcpDecoder } from './profinet-dcp.js';
 import { s7commDecoder } from './s7comm.js';
 
 export const APP_DECODERS: readonly AppDecoder[] = [
@@ -17,4 +18,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   s7commDecoder,
   enipDecoder,
   bacnetDecoder,
+  profinetDcpDecoder,
 ];
