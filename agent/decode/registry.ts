@@ -6,6 +6,7 @@ import type { AppDecoder } from './types.js';
 
 // --- industrial protocols (issue 3, part 2) ---
 import { bacnetDecoder } from './bacnet.js';
+import { dnp3Decoder } from './dnp3.js';
 import { enipDecoder } from './enip.js';
 import { modbusDecoder } from './modbus.js';
 import { profinetDcpDecoder } from './profinet-dcp.js';
@@ -19,4 +20,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   enipDecoder,
   bacnetDecoder,
   profinetDcpDecoder,
+  dnp3Decoder,
 ];
