@@ -8,6 +8,7 @@ import type { AppDecoder } from './types.js';
 import { bacnetDecoder } from './bacnet.js';
 import { dnp3Decoder } from './dnp3.js';
 import { enipDecoder } from './enip.js';
+import { iec104Decoder } from './iec104.js';
 import { modbusDecoder } from './modbus.js';
 import { profinetDcpDecoder } from './profinet-dcp.js';
 import { s7commDecoder } from './s7comm.js';
@@ -21,4 +22,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   bacnetDecoder,
   profinetDcpDecoder,
   dnp3Decoder,
+  iec104Decoder,
 ];
