@@ -10,6 +10,7 @@ import { dnp3Decoder } from './dnp3.js';
 import { enipDecoder } from './enip.js';
 import { iec104Decoder } from './iec104.js';
 import { modbusDecoder } from './modbus.js';
+import { opcuaDecoder } from './opcua.js';
 import { profinetDcpDecoder } from './profinet-dcp.js';
 import { s7commDecoder } from './s7comm.js';
 
@@ -23,4 +24,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   profinetDcpDecoder,
   dnp3Decoder,
   iec104Decoder,
+  opcuaDecoder,
 ];
