@@ -8,6 +8,7 @@ import type { AppDecoder } from './types.js';
 import { bacnetDecoder } from './bacnet.js';
 import { dnp3Decoder } from './dnp3.js';
 import { enipDecoder } from './enip.js';
+import { finsDecoder } from './fins.js';
 import { iec104Decoder } from './iec104.js';
 import { modbusDecoder } from './modbus.js';
 import { opcuaDecoder } from './opcua.js';
@@ -25,4 +26,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   dnp3Decoder,
   iec104Decoder,
   opcuaDecoder,
+  finsDecoder,
 ];
