@@ -10,6 +10,7 @@ import { dnp3Decoder } from './dnp3.js';
 import { enipDecoder } from './enip.js';
 import { finsDecoder } from './fins.js';
 import { iec104Decoder } from './iec104.js';
+import { melsecDecoder } from './melsec.js';
 import { modbusDecoder } from './modbus.js';
 import { opcuaDecoder } from './opcua.js';
 import { profinetDcpDecoder } from './profinet-dcp.js';
@@ -27,4 +28,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   iec104Decoder,
   opcuaDecoder,
   finsDecoder,
+  melsecDecoder,
 ];
