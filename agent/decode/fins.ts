@@ -53,7 +53,9 @@ export type FinsPdu = MessageRun<FinsMessage>;
 function readFrame(b: Uint8Array, base: number): FinsFrame {
   need(b, 0, 12, P, 'fins.header');
   const icf = b[0]!;
-  if (!(icf & ICF_FIXED)) throw new DecodeError(P, base, 'fins.icf', `ICF 0x${icf.toString(16)} lacks bit 7`);
+  // ICF: bit 7 set, bit 6 response, bit 0 "no response required", bits 1–5 reserved (zero).
+  if (!(icf & ICF_FIXED) || icf & 0x3e)
+    throw new DecodeError(P, base, 'fins.icf', `ICF 0x${icf.toString(16)}`);
   if (b[1] !== 0) throw new DecodeError(P, base + 1, 'fins.rsv', `reserved byte 0x${b[1]!.toString(16)}`);
   if (b[2]! > MAX_GCT) throw new DecodeError(P, base + 2, 'fins.gct', `gateway count ${b[2]}`);
   const response = (icf & ICF_RESPONSE) !== 0;
@@ -102,7 +104,14 @@ export const finsDecoder: AppDecoder<FinsPdu> = {
     if (ctx.transport === 'tcp') {
       return bytes.length >= 16 && FINS_TCP_MAGIC.every((c, i) => bytes[i] === c);
     }
-    return bytes.length >= 12 && (bytes[0]! & ICF_FIXED) !== 0 && bytes[1] === 0 && bytes[2]! <= MAX_GCT;
+    const icf = bytes[0]!;
+    return (
+      bytes.length >= 12 &&
+      (icf & ICF_FIXED) !== 0 &&
+      (icf & 0x3e) === 0 &&
+      bytes[1] === 0 &&
+      bytes[2]! <= MAX_GCT
+    );
   },
   decode(bytes: Uint8Array, ctx: AppContext): FinsPdu {
     if (ctx.transport === 'tcp') return readRun(bytes, FINS_MAX_FRAMES, (offset) => readTcp(bytes, offset));

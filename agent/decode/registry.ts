@@ -11,6 +11,7 @@ import { enipDecoder } from './enip.js';
 import { finsDecoder } from './fins.js';
 import { iec104Decoder } from './iec104.js';
 import { melsecDecoder } from './melsec.js';
+import { melsoftDecoder } from './melsoft.js';
 import { modbusDecoder } from './modbus.js';
 import { opcuaDecoder } from './opcua.js';
 import { profinetDcpDecoder } from './profinet-dcp.js';
@@ -29,4 +30,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   opcuaDecoder,
   finsDecoder,
   melsecDecoder,
+  melsoftDecoder,
 ];

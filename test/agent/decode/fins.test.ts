@@ -39,6 +39,8 @@ describe('fins decoder', () => {
     expect(finsDecoder.sniff(hex(READ_COMMAND), udpFromStation)).toBe(true);
     expect(finsDecoder.sniff(hex(TCP_RESPONSE), tcpFromPlc)).toBe(true);
     expect(finsDecoder.sniff(hex('81 05 02 00 01 00 00 0a 00 22 05 01'), udpFromStation)).toBe(false);
+    // A MELSOFT discovery reply (0xda 00 00 …) is not FINS: ICF bits 1–5 are reserved.
+    expect(finsDecoder.sniff(hex('da 00 00 01 14 00 c0a8030a c0a8030a'), udpFromStation)).toBe(false);
   });
 
   it('reads the controller model and version from a UDP response', () => {
@@ -78,6 +80,7 @@ describe('fins decoder', () => {
     const cases: [string, string, string, ErrorType, 'udp' | 'tcp'][] = [
       ['UDP header cut', '80 00 02 00 01 00', 'fins.header', 'truncated', 'udp'],
       ['ICF without bit 7', '40 00 02 00 01 00 00 0a 00 22 05 01', 'fins.icf', 'decode', 'udp'],
+      ['ICF reserved bits set', 'da 00 00 01 14 00 c0 a8 03 0a c0 a8', 'fins.icf', 'decode', 'udp'],
       ['reserved byte set', '80 01 02 00 01 00 00 0a 00 22 05 01', 'fins.rsv', 'decode', 'udp'],
       ['gateway count above 7', '80 00 08 00 01 00 00 0a 00 22 05 01', 'fins.gct', 'decode', 'udp'],
       [
