@@ -14,6 +14,11 @@ export const ENIP_COMMANDS: Readonly<Record<number, string>> = {
   115: 'Cancel',
 };
 
+/** Encapsulation status codes (Vol. 2 §2-3.3): success and the defined errors. */
+export const ENIP_STATUSES: ReadonlySet<number> = new Set([
+  0x0000, 0x0001, 0x0002, 0x0003, 0x0064, 0x0065, 0x0069,
+]);
+
 export const CMD = {
   LIST_IDENTITY: 0x0063,
   SEND_RR_DATA: 0x006f,

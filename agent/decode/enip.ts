@@ -1,6 +1,14 @@
 // EtherNet/IP (TCP/UDP 44818, UDP 2222 I/O): ListIdentity replies and CIP identity Get_Attributes_All replies.
 import { type CipIdentity, identityShape, observeIdentity, readIdentity } from './cip-identity.js';
-import { CIP_SERVICE, CMD, CPF, ENIP_COMMANDS, ENIP_IO_PORT, ENIP_PORT } from './enip.codes.js';
+import {
+  CIP_SERVICE,
+  CMD,
+  CPF,
+  ENIP_COMMANDS,
+  ENIP_IO_PORT,
+  ENIP_PORT,
+  ENIP_STATUSES,
+} from './enip.codes.js';
 import { DecodeError, need } from './errors.js';
 import {
   hex,
@@ -150,8 +158,12 @@ export const enipDecoder: AppDecoder<EnipPdu> = {
   sniff(bytes: Uint8Array, ctx: AppContext): boolean {
     if (isIo(ctx)) return bytes.length >= 6 && u16le(bytes, 0) >= 1 && u16le(bytes, 0) <= 4;
     if (bytes.length < 24) return false;
-    // Options must be zero (Vol. 2 §2-3.1); the command must be a known one.
-    return u16le(bytes, 0) in ENIP_COMMANDS && u32le(bytes, 20) === 0;
+    // A known command other than NOP (whose zeros match too much), a defined status, options zero
+    // (Vol. 2 §2-3.1); a datagram is exactly one message.
+    const command = u16le(bytes, 0);
+    if (command === 0 || !(command in ENIP_COMMANDS) || !ENIP_STATUSES.has(u32le(bytes, 8))) return false;
+    if (u32le(bytes, 20) !== 0) return false;
+    return ctx.transport !== 'udp' || 24 + u16le(bytes, 2) === bytes.length;
   },
   decode(bytes: Uint8Array, ctx: AppContext): EnipPdu {
     if (isIo(ctx)) return { messages: [], stop: null, ioConnection: readIo(bytes) };

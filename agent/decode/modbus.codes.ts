@@ -23,6 +23,12 @@ export const MODBUS_FUNCTIONS: Readonly<Record<number, string>> = {
   43: 'Encapsulated Interface Transport',
 };
 
+/** Function codes a sniff accepts: the public ones and the user-defined ranges 65–72 and 100–110 (§5). */
+export function isKnownFunction(code: number): boolean {
+  const fc = code & 0x7f;
+  return fc in MODBUS_FUNCTIONS || (fc >= 65 && fc <= 72) || (fc >= 100 && fc <= 110);
+}
+
 export const FC_REPORT_SERVER_ID = 17;
 export const FC_MEI = 43;
 /** MEI type 14: Read Device Identification (§6.21); 13 is CANopen General Reference. */

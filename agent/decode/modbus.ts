@@ -1,6 +1,6 @@
 // Modbus/TCP (port 502): unit ids and functions a server answers, 43/14 device identification, 17 server id.
 import { DecodeError, need } from './errors.js';
-import { FC_MEI, FC_REPORT_SERVER_ID, MEI_READ_DEVICE_ID } from './modbus.codes.js';
+import { FC_MEI, FC_REPORT_SERVER_ID, isKnownFunction, MEI_READ_DEVICE_ID } from './modbus.codes.js';
 import {
   hex,
   isPrintable,
@@ -139,7 +139,8 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
   sniff(bytes: Uint8Array): boolean {
     if (bytes.length < 8 || bytes[2] !== 0 || bytes[3] !== 0) return false;
     const length = (bytes[4]! << 8) | bytes[5]!;
-    return length >= 2 && length <= 254 && bytes[7] !== 0;
+    // The protocol id is MBAP's only constant: the function code must be a defined one too.
+    return length >= 2 && length <= 254 && isKnownFunction(bytes[7]!);
   },
   decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
     const server = serverSide(ctx, [502]);

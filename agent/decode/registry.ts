@@ -9,6 +9,7 @@ import { bacnetDecoder } from './bacnet.js';
 import { dnp3Decoder } from './dnp3.js';
 import { enipDecoder } from './enip.js';
 import { finsDecoder } from './fins.js';
+import { hartipDecoder } from './hartip.js';
 import { iec104Decoder } from './iec104.js';
 import { melsecDecoder } from './melsec.js';
 import { melsoftDecoder } from './melsoft.js';
@@ -31,4 +32,5 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   finsDecoder,
   melsecDecoder,
   melsoftDecoder,
+  hartipDecoder,
 ];

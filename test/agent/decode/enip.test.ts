@@ -48,6 +48,9 @@ describe('enip decoder', () => {
     expect(enipDecoder.sniff(hex('ffff 0000 00000000 00000000 0000000000000000 00000000'), udpReply)).toBe(
       false,
     );
+    // SMB over TCP 445 starts with zeros that read as an encapsulation NOP: not sniffed.
+    const smb = ctx('tcp', { fromClient: false });
+    expect(enipDecoder.sniff(hex(`0000 0040 fe534d42 ${'00'.repeat(60)}`), smb)).toBe(false);
   });
 
   it('reads a ListIdentity reply over UDP', () => {

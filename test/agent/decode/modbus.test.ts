@@ -29,6 +29,8 @@ describe('modbus decoder', () => {
     expect(modbusDecoder.sniff(hex(SERVER_ID), fromServer)).toBe(true);
     expect(modbusDecoder.sniff(hex('0300002102f080'), fromServer)).toBe(false);
     expect(modbusDecoder.sniff(new Uint8Array(3), fromServer)).toBe(false);
+    // A HART-IP header also has zeros where MBAP's protocol id is; function code 13 is not defined.
+    expect(modbusDecoder.sniff(hex('01 01 00 00 0002 000d 01 00007530'), fromServer)).toBe(false);
   });
 
   it('reads 43/14 objects from a response', () => {
