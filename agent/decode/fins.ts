@@ -2,6 +2,7 @@
 import { DecodeError, need } from './errors.js';
 import {
   CONTROLLER_DATA_READ,
+  FINS_MRCS,
   FINS_PORT,
   FINS_TCP,
   FINS_TCP_MAGIC,
@@ -104,13 +105,16 @@ export const finsDecoder: AppDecoder<FinsPdu> = {
     if (ctx.transport === 'tcp') {
       return bytes.length >= 16 && FINS_TCP_MAGIC.every((c, i) => bytes[i] === c);
     }
+    // FINS over UDP has no magic: the ICF, reserved byte, gateway count and a listed command must agree
+    // (RTP and other headers starting 0x80 0x00 otherwise pass).
     const icf = bytes[0]!;
     return (
       bytes.length >= 12 &&
       (icf & ICF_FIXED) !== 0 &&
       (icf & 0x3e) === 0 &&
       bytes[1] === 0 &&
-      bytes[2]! <= MAX_GCT
+      bytes[2]! <= MAX_GCT &&
+      FINS_MRCS.has(bytes[10]!)
     );
   },
   decode(bytes: Uint8Array, ctx: AppContext): FinsPdu {

@@ -41,6 +41,8 @@ describe('fins decoder', () => {
     expect(finsDecoder.sniff(hex('81 05 02 00 01 00 00 0a 00 22 05 01'), udpFromStation)).toBe(false);
     // A MELSOFT discovery reply (0xda 00 00 …) is not FINS: ICF bits 1–5 are reserved.
     expect(finsDecoder.sniff(hex('da 00 00 01 14 00 c0a8030a c0a8030a'), udpFromStation)).toBe(false);
+    // An RTP-like header of zeros: no FINS command code.
+    expect(finsDecoder.sniff(hex('80 00 00 00 00 00 00 00 00 00 00 00'), udpFromStation)).toBe(false);
   });
 
   it('reads the controller model and version from a UDP response', () => {
