@@ -139,8 +139,11 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
   sniff(bytes: Uint8Array): boolean {
     if (bytes.length < 8 || bytes[2] !== 0 || bytes[3] !== 0) return false;
     const length = (bytes[4]! << 8) | bytes[5]!;
-    // The protocol id is MBAP's only constant: the function code must be a defined one too.
-    return length >= 2 && length <= 254 && isKnownFunction(bytes[7]!);
+    // The protocol id is MBAP's only constant: the function code must be a defined one too, and a second
+    // frame in the bytes must have a zero protocol id as well.
+    if (length < 2 || length > 254 || !isKnownFunction(bytes[7]!)) return false;
+    const next = 6 + length;
+    return bytes.length < next + 4 || (bytes[next + 2] === 0 && bytes[next + 3] === 0);
   },
   decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
     const server = serverSide(ctx, [502]);

@@ -21,16 +21,18 @@ import { s7commDecoder } from './s7comm.js';
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
   // --- industrial protocols ---
-  modbusDecoder,
+  // Strong signatures first (TPKT+COTP, encapsulation command+status, UA message types, 0x0564+CRC, 0x68
+  // APCI, "FINS"); Modbus/TCP last: MBAP's only constant is a zero protocol id.
   s7commDecoder,
   enipDecoder,
-  bacnetDecoder,
-  profinetDcpDecoder,
+  opcuaDecoder,
   dnp3Decoder,
   iec104Decoder,
-  opcuaDecoder,
   finsDecoder,
+  bacnetDecoder,
+  profinetDcpDecoder,
+  hartipDecoder,
   melsecDecoder,
   melsoftDecoder,
-  hartipDecoder,
+  modbusDecoder,
 ];

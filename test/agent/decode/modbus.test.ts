@@ -31,6 +31,13 @@ describe('modbus decoder', () => {
     expect(modbusDecoder.sniff(new Uint8Array(3), fromServer)).toBe(false);
     // A HART-IP header also has zeros where MBAP's protocol id is; function code 13 is not defined.
     expect(modbusDecoder.sniff(hex('01 01 00 00 0002 000d 01 00007530'), fromServer)).toBe(false);
+    // A second frame must also carry protocol id 0.
+    expect(modbusDecoder.sniff(hex('0001 0000 0003 01 08 00 0002 0005 0003 01 08 00'), fromServer)).toBe(
+      false,
+    );
+    expect(modbusDecoder.sniff(hex('0001 0000 0003 01 08 00 0002 0000 0003 01 08 00'), fromServer)).toBe(
+      true,
+    );
   });
 
   it('reads 43/14 objects from a response', () => {
