@@ -148,6 +148,10 @@ export const OBSERVATION_KEYS = keys({
   'modbus.product_name': { group: 'industrial', description: 'Modbus 43/14 object 4 ProductName' },
   'modbus.model_name': { group: 'industrial', description: 'Modbus 43/14 object 5 ModelName' },
   'modbus.server_id': { group: 'industrial', description: 'Modbus 17 Report Server ID text' },
+  'modbus.device_object': {
+    group: 'industrial',
+    description: 'Modbus 43/14 other object as "0xNN=text" (0x06 UserApplicationName, 0x80–0xFF private)',
+  },
   's7.order_number': {
     group: 'industrial',
     description: 'S7 SZL 0x0011 order number (MLFB), e.g. 6ES7 151-8AB01-0AB0',
@@ -166,6 +170,10 @@ export const OBSERVATION_KEYS = keys({
   'enip.revision': { group: 'industrial', description: 'CIP identity revision "major.minor"' },
   'enip.serial': { group: 'industrial', description: 'CIP identity serial number, hex' },
   'enip.product_name': { group: 'industrial', description: 'CIP identity product name' },
+  'enip.io_connection': {
+    group: 'industrial',
+    description: 'EtherNet/IP class 0/1 I/O (UDP 2222) connection id this device sends on, hex',
+  },
   'bacnet.device_instance': { group: 'industrial', description: 'BACnet device object instance (I-Am)' },
   'bacnet.vendor_id': { group: 'industrial', description: 'BACnet vendor identifier (ASHRAE number)' },
   'bacnet.vendor_name': { group: 'industrial', description: 'BACnet vendor-name property' },

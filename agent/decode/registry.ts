@@ -14,6 +14,18 @@ import { tlsDecoder } from './tls.js';
 import type { AppDecoder } from './types.js';
 
 // --- industrial protocols (issue 3, part 2) ---
+import { bacnetDecoder } from './bacnet.js';
+import { dnp3Decoder } from './dnp3.js';
+import { enipDecoder } from './enip.js';
+import { finsDecoder } from './fins.js';
+import { hartipDecoder } from './hartip.js';
+import { iec104Decoder } from './iec104.js';
+import { melsecDecoder } from './melsec.js';
+import { melsoftDecoder } from './melsoft.js';
+import { modbusDecoder } from './modbus.js';
+import { opcuaDecoder } from './opcua.js';
+import { profinetDcpDecoder } from './profinet-dcp.js';
+import { s7commDecoder } from './s7comm.js';
 
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
@@ -28,4 +40,18 @@ export const APP_DECODERS: readonly AppDecoder[] = [
   imapDecoder,
   telnetDecoder,
   // --- industrial protocols ---
+  // Strong signatures first (TPKT+COTP, encapsulation command+status, UA message types, 0x0564+CRC, 0x68
+  // APCI, "FINS"); Modbus/TCP last: MBAP's only constant is a zero protocol id.
+  s7commDecoder,
+  enipDecoder,
+  opcuaDecoder,
+  dnp3Decoder,
+  iec104Decoder,
+  finsDecoder,
+  bacnetDecoder,
+  profinetDcpDecoder,
+  hartipDecoder,
+  melsecDecoder,
+  melsoftDecoder,
+  modbusDecoder,
 ];
