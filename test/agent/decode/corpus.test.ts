@@ -1,7 +1,10 @@
-// Real third-party captures (../shared/corpus, never copied here) through the industrial decoders: the
+// Real third-party captures (../shared/corpus, never copied here) through `analyze`: the industrial
 // identities the issue's acceptance list names must come out. Skips when the corpus is not present.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HAVE_CORPUS, replay } from './corpus-replay.js';
+import { analyzeCaptures } from '../../../agent/analyze.js';
+import { CORPUS } from '../../helpers/corpus.js';
 
 /** file → facts "<device ip or mac> <key>=<value>" that must be observed. */
 const ACCEPTANCE: Record<string, string[]> = {
@@ -83,14 +86,28 @@ const UNRELATED = [
   'tcpdump__LLDP_and_CDP.pcap',
 ];
 
-describe.skipIf(!HAVE_CORPUS)('industrial decoders on the shared corpus', () => {
-  for (const [file, facts] of Object.entries(ACCEPTANCE)) {
+/** Keys only the industrial decoders emit. */
+const INDUSTRIAL = /^(ot|modbus|s7|enip|bacnet|profinet|dnp3|iec104|opcua|fins|melsec|melsoft|hartip)\./;
+
+/** "<address or mac> <key>=<value>" for every fact of every device `analyze` found. */
+function facts(file: string): string[] {
+  const r = analyzeCaptures([join(CORPUS, file)], { geo: null });
+  return r.devices.flatMap((d) =>
+    [...d.ips, ...(d.mac ? [d.mac] : [])].flatMap((who) =>
+      d.observations.map((o) => `${who} ${o.key}=${o.value}`),
+    ),
+  );
+}
+
+describe.skipIf(!existsSync(CORPUS))('industrial decoders on the shared corpus, through analyze', () => {
+  for (const [file, expected] of Object.entries(ACCEPTANCE)) {
     it(file, () => {
-      const seen = new Set(replay(file).map((o) => `${o.about.ip ?? o.about.mac} ${o.key}=${o.value}`));
-      expect(facts.filter((f) => !seen.has(f))).toEqual([]);
+      const seen = new Set(facts(file));
+      expect(expected.filter((f) => !seen.has(f))).toEqual([]);
     });
   }
   for (const file of UNRELATED) {
-    it(`${file} yields nothing`, () => expect(replay(file)).toEqual([]));
+    it(`${file} yields no industrial facts`, () =>
+      expect(facts(file).filter((f) => INDUSTRIAL.test(f.split(' ')[1]!))).toEqual([]));
   }
 });
