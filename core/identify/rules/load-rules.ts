@@ -2,6 +2,7 @@
 // reported as "file:line: message" before failing (STYLE.md: never stop at the first problem).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { loadVendorCatalog } from '../../catalog/load-vendors.js';
 import { isObservationKey } from '../../observation-keys.js';
 import { signaturesDir } from '../../paths.js';
 import type { VendorCatalog } from '../contracts.js';
@@ -23,8 +24,11 @@ export class RuleLoadError extends Error {
 }
 
 export interface LoadRulesOptions {
-  /** Vendor names in rules must be catalog names; null skips that check (tests of the loader alone). */
-  catalog: Pick<VendorCatalog, 'byName'> | null;
+  /**
+   * Vendor names in rules must be catalog names: the shipped catalog (signatures/vendors.yaml) by
+   * default; null skips the check (tests of the loader alone).
+   */
+  catalog?: Pick<VendorCatalog, 'byName'> | null;
 }
 
 export function defaultRulesDir(): string {
@@ -32,7 +36,7 @@ export function defaultRulesDir(): string {
 }
 
 /** Reads and validates a rule folder; throws RuleLoadError listing every problem found. */
-export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOptions): RuleSet {
+export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOptions = {}): RuleSet {
   const problems: Problem[] = [];
   const rules: CompiledRule[] = [];
   const base = relative(process.cwd(), dir) || '.';
