@@ -40,7 +40,8 @@ export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOpt
   const problems: Problem[] = [];
   const rules: CompiledRule[] = [];
   const base = relative(process.cwd(), dir) || '.';
-  const isVendor = options.catalog ? (name: string) => options.catalog?.byName(name)?.name === name : null;
+  const catalog = options.catalog === undefined ? loadVendorCatalog() : options.catalog;
+  const isVendor = catalog ? (name: string) => catalog.byName(name)?.name === name : null;
   let names: string[];
   try {
     names = readdirSync(dir)

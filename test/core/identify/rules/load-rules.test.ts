@@ -126,6 +126,17 @@ describe('loadRules error reporting', () => {
     ]);
   });
 
+  it('checks vendor names against the shipped catalog by default, and skips the check only when told', () => {
+    const folder = write(
+      'ssh.banner.yaml',
+      `rules:\n  - id: a\n    pattern: '^Acme'\n    description: d\n    params: { vendor: Acme Widgets }\n    certainty: 0.5\n    source: a manual page\n    examples:\n      - { value: Acme, expect: { vendor: Acme Widgets } }\n`,
+    );
+    expect(() => loadRules(folder)).toThrow(
+      /ssh\.banner\.yaml:5: vendor "Acme Widgets" is not a name in the vendor catalog/,
+    );
+    expect(loadRules(folder, { catalog: null }).rules()).toHaveLength(1);
+  });
+
   it('loads a valid folder into a matcher', () => {
     const good = BROKEN.split('  - id: Bad Id')[0]!;
     const set = loadRules(write('ssh.banner.yaml', good), { catalog });
