@@ -9,6 +9,7 @@ import type {
   IdentityField,
   ObservationSummary,
 } from '../inventory.js';
+import { isGroupMac, isRandomizedMac, macHex } from '../oui/mac.js';
 import { decide, type Weighted } from './combine.js';
 import type {
   Claim,
@@ -19,7 +20,6 @@ import type {
   RuleMatcher,
   VendorCatalog,
 } from './contracts.js';
-import { macFacts } from './mac-address.js';
 import {
   CATALOG_CLASS_WEIGHT,
   GENERIC_FACTOR,
@@ -120,10 +120,11 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
   }
 
   function identify(evidence: DeviceEvidence): Identity {
-    const mac = macFacts(evidence.mac);
-    const randomizedMac = mac.locallyAdministered;
+    const mac = evidence.mac !== null && macHex(evidence.mac) !== null ? evidence.mac : null;
+    const group = mac !== null && isGroupMac(mac);
+    const randomizedMac = mac !== null && !group && isRandomizedMac(mac);
     // A locally administered or group address has no registrant, whatever a registry might say.
-    const registrant = mac.mac && !randomizedMac && !mac.group ? registry.lookup(mac.mac) : null;
+    const registrant = mac !== null && !randomizedMac && !group ? registry.lookup(mac) : null;
     const all = reads(evidence, registrant);
 
     const vendor = decide('vendor', all);

@@ -220,6 +220,19 @@ describe('identify: conflicts and honesty', () => {
     expect(id.registrant).toBeNull();
   });
 
+  it('treats malformed and group MACs as having no registrant, and survives hostile values', () => {
+    for (const mac of ['not-a-mac', '01:00:5e:00:00:01', '00:1b:1b:00:00', '']) {
+      const id = engine.identify({ mac, observations: [] });
+      expect(id).toMatchObject({ registrant: null, randomizedMac: false, vendor: null });
+    }
+    const huge = `SSH-2.0-${'a('.repeat(50_000)}`;
+    const id = engine.identify({
+      mac: null,
+      observations: [obs('ssh.banner', huge), obs('http.server', 12345), obs('enip.vendor_id', '1')],
+    });
+    expect(id.vendor).toBe('Rockwell Automation');
+  });
+
   it('is pure: the same evidence gives the same identity', () => {
     const evidence = {
       mac: '00:1b:1b:00:00:41',
