@@ -32,7 +32,8 @@ const GENERIC_WORDS = new Set(
     'china chinese beijing shanghai shenzhen guangzhou hangzhou zhejiang jiangsu ' +
     'guangdong suzhou xiamen fujian dongguan nanjing chengdu wuhan tianjin qingdao hong kong taiwan ' +
     'taipei japan tokyo osaka korea seoul usa america american europe european germany deutschland ' +
-    'france uk british india asia pacific'
+    'france uk british india asia pacific cloud hosting host internet online server servers web net ' +
+    'idc datacenter center centre broadband cable fiber fibre isp'
   ).split(' '),
 );
 

@@ -22,12 +22,13 @@ function firstOctet(mac: string): number | null {
 }
 
 /**
- * Locally administered (U/L bit set): randomised by the OS (Wi-Fi privacy addresses, phones),
- * or set by software (VMs, containers, drones' soft-APs). It has no IEEE registrant.
+ * A unicast, locally administered address (U/L bit set, I/G clear): randomised by the OS (Wi-Fi
+ * privacy addresses, phones) or set by software (VMs, containers, drones' soft-APs). It has no
+ * IEEE registrant. Group addresses are never "randomized": they are not devices at all.
  */
 export function isRandomizedMac(mac: string): boolean {
   const b = firstOctet(mac);
-  return b !== null && (b & 0x02) !== 0;
+  return b !== null && (b & 0x03) === 0x02;
 }
 
 /** Group address (I/G bit set): multicast or broadcast, a destination and never a device. */

@@ -95,8 +95,9 @@ export function readMacRegistry(file: string): OuiRegistry {
 let shared: OuiRegistry | undefined;
 
 /**
- * The packaged registry, indexed on first call and shared by the process afterwards (about
- * 15-25 ms on a 2-core box; see docs in signatures/README.md "MAC registry").
+ * The packaged registry, indexed on first call and shared by the process afterwards. The index is
+ * byte offsets in sorted typed arrays (oui-index.ts): cheaper to build than JSON.parse of the file
+ * and about a fifth of its heap; `node dist/scripts/bench/ident-data.js` measures it.
  */
 export function loadMacRegistry(): OuiRegistry {
   shared ??= readMacRegistry(ouiDataPath());

@@ -29,7 +29,9 @@ describe('vendor catalog over the IEEE registry', () => {
       .all()
       .filter((v) => v.aliases.length === 0)
       .map((v) => v.name);
-    console.info(`vendors with no IEEE registration under their names: ${withoutOui.join(', ') || 'none'}`);
+    console.info(
+      `vendors without aliases (no usable IEEE registrant name): ${withoutOui.join(', ') || 'none'}`,
+    );
     console.info(
       `${decided.size} aliases name the vendor of ${claimed} of ${organisations.size} registrant names`,
     );

@@ -44,6 +44,7 @@ describe('MAC helpers', () => {
     expect(isBroadcastMac('FF-FF-FF-FF-FF-FF')).toBe(true);
     expect(isGroupMac('00:1b:1b:aa:bb:cc')).toBe(false);
     expect(isRandomizedMac('garbage')).toBe(false);
+    expect(isRandomizedMac('33:33:00:00:00:01')).toBe(false); // group, though its U/L bit is set
     expect(isGroupMac('garbage')).toBe(false);
   });
 });
