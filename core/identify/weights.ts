@@ -75,7 +75,8 @@ export function sourceWeight(key: ObservationKey | 'oui.registrant'): number {
 }
 
 /**
- * What serving an industrial protocol says about the device's class ("ot.role" = "proto:server").
+ * What serving an industrial protocol says about the device's class ("ot.role" = "proto:server",
+ * protocol names as the agent's decoders emit them).
  * Strong only where the protocol's servers are almost all one class: S7comm servers are S7 CPUs
  * (0.6; CPs and some drives also answer); DNP3 and IEC 104 outstations are RTUs or IEDs (0.4 rtu);
  * BACnet servers are building controllers (0.5); MELSOFT/FINS servers are PLCs (0.6). Modbus and
@@ -83,11 +84,8 @@ export function sourceWeight(key: ObservationKey | 'oui.registrant'): number {
  */
 export const ROLE_CLASS: Readonly<Record<string, { cls: DeviceClass; weight: number }>> = {
   's7comm:server': { cls: 'plc', weight: 0.6 },
-  's7commplus:server': { cls: 'plc', weight: 0.6 },
-  's7plus:server': { cls: 'plc', weight: 0.6 },
   'melsoft:server': { cls: 'plc', weight: 0.6 },
   'melsec:server': { cls: 'plc', weight: 0.6 },
-  'slmp:server': { cls: 'plc', weight: 0.6 },
   'fins:server': { cls: 'plc', weight: 0.6 },
   'bacnet:server': { cls: 'building-controller', weight: 0.5 },
   'dnp3:server': { cls: 'rtu', weight: 0.4 },
