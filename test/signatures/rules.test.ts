@@ -1,6 +1,7 @@
 // The self-test of signatures/rules/ (STYLE.md, after Recog): every file loads against the schema and
 // the vocabulary, every example is decided by its own rule (no earlier rule claims it first, no
 // specific rule pre-empts a generic one) and yields exactly the fields it states.
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../core/identify/rules/load-rules.js';
 import { compilePattern } from '../../core/identify/rules/safe-pattern.js';
@@ -25,6 +26,21 @@ describe('signatures/rules', () => {
       const used = new Set(Object.values(rule.params).filter((p) => typeof p === 'number'));
       for (let g = 1; g <= compiled.groups; g++) expect(used.has(g), `${rule.ref} group ${g}`).toBe(true);
     }
+  });
+
+  it('stays fast on hostile 600-character values (no pattern backtracks badly)', () => {
+    const fillers = ['a', ' ', '0.', 'A-', '\\w', '1,', 'x(', '.-_', 'SSH-2.0-'];
+    const hostile = fillers.map((f) => `${f.repeat(Math.ceil(600 / f.length)).slice(0, 599)}!`);
+    let worst = { ms: 0, ref: '' };
+    for (const rule of rules) {
+      if (!rule.regex) continue;
+      const t = performance.now();
+      for (const v of hostile) rule.regex.exec(v);
+      const ms = performance.now() - t;
+      if (ms > worst.ms) worst = { ms, ref: rule.ref };
+    }
+    // Generous for a loaded CI box: a catastrophic pattern takes seconds to minutes here.
+    expect(worst.ms, worst.ref).toBeLessThan(250);
   });
 
   for (const key of set.keys()) {
