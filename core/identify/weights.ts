@@ -96,17 +96,19 @@ export const ROLE_CLASS: Readonly<Record<string, { cls: DeviceClass; weight: num
 
 /**
  * Served ports ("net.service" = "tcp/102") are weaker than a decoded role: the port answered, but
- * nothing says which protocol spoke. ISO-TSAP 102 is S7comm/IEC 61850 MMS; 5007 MELSEC; 9600 FINS.
+ * nothing says which protocol spoke (ISO-TSAP 102 is S7comm and IEC 61850 MMS alike; BACnet
+ * clients bind 47808 too). Each weighs below the decision floor (combine.ts), so a port alone never
+ * decides a class; it adds to a role or a rule that agrees. 5007 MELSEC, 5560 MELSOFT, 9600 FINS.
  */
 export const SERVICE_CLASS: Readonly<Record<string, { cls: DeviceClass; weight: number }>> = {
-  'tcp/102': { cls: 'plc', weight: 0.3 },
-  'tcp/5007': { cls: 'plc', weight: 0.3 },
-  'udp/5560': { cls: 'plc', weight: 0.3 },
-  'udp/9600': { cls: 'plc', weight: 0.3 },
-  'udp/47808': { cls: 'building-controller', weight: 0.3 },
+  'tcp/102': { cls: 'plc', weight: 0.25 },
+  'tcp/5007': { cls: 'plc', weight: 0.25 },
+  'udp/5560': { cls: 'plc', weight: 0.25 },
+  'udp/9600': { cls: 'plc', weight: 0.25 },
+  'udp/47808': { cls: 'building-controller', weight: 0.25 },
   'tcp/20000': { cls: 'rtu', weight: 0.2 },
   'tcp/2404': { cls: 'rtu', weight: 0.2 },
   'tcp/554': { cls: 'camera', weight: 0.2 },
-  'tcp/9100': { cls: 'printer', weight: 0.3 },
+  'tcp/9100': { cls: 'printer', weight: 0.25 },
   'tcp/631': { cls: 'printer', weight: 0.15 },
 };

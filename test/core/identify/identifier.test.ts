@@ -3,8 +3,10 @@
 // IEEE registry. MACs keep the real OUI of each device; the NIC-specific half is made up.
 import { describe, expect, it } from 'vitest';
 import { loadVendorCatalog } from '../../../core/catalog/load-vendors.js';
+import { MIN_DECISION_CONFIDENCE } from '../../../core/identify/combine.js';
 import { createIdentifier } from '../../../core/identify/identifier.js';
 import { loadRules } from '../../../core/identify/rules/load-rules.js';
+import { SERVICE_CLASS } from '../../../core/identify/weights.js';
 import type { Identity } from '../../../core/inventory.js';
 import { loadMacRegistry } from '../../../core/oui/registry.js';
 import { obs } from './doubles.js';
@@ -231,6 +233,19 @@ describe('identify: conflicts and honesty', () => {
       observations: [obs('ssh.banner', huge), obs('http.server', 12345), obs('enip.vendor_id', '1')],
     });
     expect(id.vendor).toBe('Rockwell Automation');
+  });
+
+  it('a served port alone decides no class; with the decoded role it adds to it', () => {
+    for (const weight of Object.values(SERVICE_CLASS))
+      expect(weight.weight).toBeLessThan(MIN_DECISION_CONFIDENCE);
+    expect(engine.identify({ mac: null, observations: [obs('net.service', 'tcp/102')] }).class).toBeNull();
+    const both = engine.identify({
+      mac: null,
+      observations: [obs('net.service', 'tcp/102'), obs('ot.role', 's7comm:server')],
+    });
+    expect(both.class).toBe('plc');
+    // Port and role are one group ("serves"): the role's 0.6 is not compounded by its own port.
+    expect(reason(both, 'class')?.confidence).toBe(0.6);
   });
 
   it('is pure: the same evidence gives the same identity', () => {
