@@ -1,6 +1,7 @@
 // `originmap analyze` as a function: capture files in, the inventory document out. Several files
 // merge into one inventory (one engine reads them in turn). Used by the CLI and by tests.
 import type { GeoLookup } from '../core/geo/contracts.js';
+import { createGeoLookup } from '../core/geo/geo-lookup.js';
 import type { Identifier } from '../core/identify/contracts.js';
 import type { AnalyzeReport } from '../core/inventory.js';
 import { type Cidr, CidrSet, PRIVATE_RANGES, parseCidr } from '../core/net/cidr.js';
@@ -15,6 +16,7 @@ export interface AnalyzeOptions {
   /** Networks that are "ours" besides the private ranges (addresses in neither are remote). */
   homeNets?: readonly Cidr[];
   identifier?: Identifier | null;
+  /** Where remote addresses are; the packaged offline data when omitted, none with null. */
   geo?: GeoLookup | null;
   decoders?: readonly AppDecoder[];
   engine?: Partial<Omit<EngineOptions, 'homeNets' | 'decoders'>>;
@@ -56,7 +58,7 @@ export function analyzeCaptures(paths: readonly string[], opts: AnalyzeOptions =
   if (engine.connections.dropped) skipped.capped_connections = engine.connections.dropped;
   const { devices, connections } = buildInventory(engine.store, engine.connections, {
     identifier: opts.identifier ?? null,
-    geo: opts.geo ?? null,
+    geo: opts.geo === undefined ? createGeoLookup() : opts.geo,
   });
   const anomalies: Record<string, number> = {};
   for (const [k, v] of Object.entries(engine.dispatcher.counts))
