@@ -1,12 +1,21 @@
 // The explicit list of application and industrial decoders, in the order they are tried.
 // Specific, cheaply-sniffed protocols come first; generic text sniffers (HTTP, banners) last.
-import type { AppDecoder } from './types.js';
 
 // --- discovery and IT protocols (issue 3, part 1) ---
+import { dnsDecoder } from './dns.js';
+import { llmnrDecoder } from './llmnr.js';
+import { mdnsDecoder } from './mdns.js';
+import { nbnsDecoder } from './nbns.js';
+import type { AppDecoder } from './types.js';
 
 // --- industrial protocols (issue 3, part 2) ---
 
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
+  // Link protocols by EtherType/SNAP; then magic-cookie and BER checks; then port-bound DNS family; SSDP text last.
+  nbnsDecoder,
+  llmnrDecoder,
+  mdnsDecoder,
+  dnsDecoder,
   // --- industrial protocols ---
 ];
