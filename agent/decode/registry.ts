@@ -2,6 +2,8 @@
 // Specific, cheaply-sniffed protocols come first; generic text sniffers (HTTP, banners) last.
 
 // --- discovery and IT protocols (issue 3, part 1) ---
+import { dhcpDecoder } from './dhcp.js';
+import { dhcpv6Decoder } from './dhcpv6.js';
 import { dnsDecoder } from './dns.js';
 import { llmnrDecoder } from './llmnr.js';
 import { mdnsDecoder } from './mdns.js';
@@ -13,6 +15,8 @@ import type { AppDecoder } from './types.js';
 export const APP_DECODERS: readonly AppDecoder[] = [
   // --- discovery and IT protocols ---
   // Link protocols by EtherType/SNAP; then magic-cookie and BER checks; then port-bound DNS family; SSDP text last.
+  dhcpDecoder,
+  dhcpv6Decoder,
   nbnsDecoder,
   llmnrDecoder,
   mdnsDecoder,
