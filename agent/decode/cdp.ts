@@ -118,7 +118,8 @@ export const cdpDecoder: AppDecoder<CdpPdu> = {
       const names = CDP_CAPABILITY_NAMES.filter((_, bit) => pdu.capabilities! & (1 << bit));
       if (names.length) emit('cdp.capabilities', names.join(','));
     }
-    for (const a of new Set(pdu.addresses)) emit('cdp.address', a);
+    // 0.0.0.0 is what a switch without an address on the VLAN announces: it names nothing.
+    for (const a of new Set(pdu.addresses)) if (a !== '0.0.0.0' && a !== '::') emit('cdp.address', a);
     if (pdu.portId) emit('cdp.port_id', utf8(pdu.portId));
   },
 };

@@ -117,7 +117,7 @@ export const lldpDecoder: AppDecoder<LldpPdu> = {
     }
     for (const m of pdu.mgmtAddrs) {
       const text = addressText(m.family, m.address);
-      if (text) emit('lldp.mgmt_addr', text);
+      if (text && text !== '0.0.0.0' && text !== '::') emit('lldp.mgmt_addr', text);
     }
     for (const item of pdu.inventory) {
       const key = MED_KEYS.get(item.subtype);

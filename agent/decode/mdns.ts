@@ -61,6 +61,8 @@ function announce(records: DnsRecord[], senderIp: string | null, out: Emitter): 
   for (const r of records) {
     const d = r.data;
     if (d.kind === 'address') {
+      // Some stacks (open62541) also put address records on service instance names: not host names.
+      if (serviceParts(r.name)) continue;
       out.nameAddress(d.address, cleanText(r.name), 'mdns');
       if (!foreign.has(r.name.toLowerCase())) emit('mdns.name', r.name);
     } else if (d.kind === 'srv') {

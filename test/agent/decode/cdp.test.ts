@@ -44,6 +44,14 @@ describe('cdp decoder', () => {
     expect(out.anomalies).toEqual([]);
   });
 
+  it('drops the unspecified address a switch without an IP announces', () => {
+    const pdu = cdpDecoder.decode(CDP_SWITCH, c);
+    pdu.addresses.unshift('0.0.0.0');
+    const out = new RecordingEmitter();
+    cdpDecoder.observe(pdu, c, out);
+    expect(out.values('cdp.address')).toEqual(['192.168.0.2', '2001:db8::2']);
+  });
+
   it('verifies the checksum, ignoring Ethernet padding after the last TLV', () => {
     expect(cdpDecoder.decode(CDP_SWITCH, c).checksumOk).toBe(true);
     const padded = new Uint8Array(CDP_SWITCH.length + 7);

@@ -50,6 +50,13 @@ describe('lldp decoder', () => {
     expect(out.values('lldp.med_software')).toEqual(['5.9.1.0615']);
   });
 
+  it('drops an unspecified management address', () => {
+    const out = run(
+      hex('0207 04 001b54aa0000 0403 07 6131 0602 0078 100c 05 01 00000000 02 00000011 00 0000'),
+    );
+    expect(out.values('lldp.mgmt_addr')).toEqual([]);
+  });
+
   it('returns TLV values as views into the frame', () => {
     const pdu = lldpDecoder.decode(LLDP_SWITCH, c);
     expect(pdu.sysName!.buffer).toBe(LLDP_SWITCH.buffer);

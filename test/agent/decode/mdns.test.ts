@@ -71,6 +71,17 @@ describe('mdns decoder', () => {
     expect(out.values('mdns.txt')).toEqual(['model=X']);
   });
 
+  it('does not take an address record on a service instance name as a host name', () => {
+    const msg = hex(`
+      0000 8400 0000 0001 0000 0000                   # QR|AA, 1 answer
+      03 4c4453 0a 5f6f706375612d746370 04 5f746370 05 6c6f63616c 00 # LDS._opcua-tcp._tcp.local
+      0001 8001 00000078 0004 c0a8000a                # A, cache-flush|IN, 192.168.0.10
+    `);
+    const out = run(msg);
+    expect(out.observations).toEqual([]);
+    expect(out.names).toEqual([]);
+  });
+
   it('splits service instance names (RFC 6763 §4.1) and subtypes (§7.1)', () => {
     expect(serviceParts('HP LaserJet M404._ipp._tcp.local')).toEqual({
       service: '_ipp._tcp',
