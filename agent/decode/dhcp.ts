@@ -54,7 +54,13 @@ export const dhcpDecoder: AppDecoder<DhcpPdu> = {
       return false;
     if (bytes.length >= OPTIONS_OFFSET && readU32(bytes, BOOTP_HEADER_LENGTH) === MAGIC_COOKIE) return true;
     // Plain BOOTP has no cookie: only on its own ports (old PLCs and terminals still boot with it).
-    return [ctx.src.port, ctx.dst.port].some((p) => p === SERVER_PORT || p === CLIENT_PORT);
+    const { src, dst } = ctx;
+    return (
+      src.port === SERVER_PORT ||
+      src.port === CLIENT_PORT ||
+      dst.port === SERVER_PORT ||
+      dst.port === CLIENT_PORT
+    );
   },
 
   decode(bytes) {

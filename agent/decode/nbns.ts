@@ -15,6 +15,7 @@ import type { AppDecoder } from './types.js';
 import { ipv4At } from './wire-values.js';
 
 const PORT = 137;
+const OPCODES: ReadonlySet<number> = new Set(Object.values(NBNS_OPCODE));
 /** Addresses kept from one NB record; multi-homed hosts list a handful (RFC 1002 §4.2.2). */
 export const MAX_NB_ENTRIES = 64;
 
@@ -49,7 +50,7 @@ export const nbnsDecoder: AppDecoder<NbnsPdu> = {
     if (ctx.src.port !== PORT && ctx.dst.port !== PORT) return false;
     if (bytes.length < DNS_HEADER_LENGTH) return false;
     const opcode = (bytes[2]! >> 3) & 0x0f;
-    return (Object.values(NBNS_OPCODE) as number[]).includes(opcode) && bytes[4] === 0 && bytes[5]! <= 1;
+    return OPCODES.has(opcode) && bytes[4] === 0 && bytes[5]! <= 1;
   },
 
   decode(bytes) {
