@@ -69,6 +69,12 @@ export const DHCP_MESSAGE_TYPE: Readonly<Record<number, string>> = {
   18: 'TLS',
 };
 
+/**
+ * Types a client sends about itself (RFC 2131 §3): DISCOVER, REQUEST, DECLINE, RELEASE, INFORM. The
+ * leasequery family (RFC 4388, RFC 6926) is also a BOOTREQUEST, but sent by relays about someone else.
+ */
+export const DHCP_CLIENT_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 7, 8]);
+
 export const DHCP_OFFER = 2;
 export const DHCP_ACK = 5;
 

@@ -8,6 +8,7 @@ import {
   BOOTREPLY,
   BOOTREQUEST,
   DHCP_ACK,
+  DHCP_CLIENT_TYPES,
   DHCP_MESSAGE_TYPE,
   DHCP_OFFER,
   DHCP_OPTION,
@@ -94,8 +95,7 @@ export const dhcpDecoder: AppDecoder<DhcpPdu> = {
     const client = clientEmitter(pdu, ctx, out);
     const type = optionValue(pdu.options, DHCP_OPTION.MESSAGE_TYPE)?.[0] ?? null;
     if (pdu.op === BOOTREQUEST) {
-      if (!client) return;
-      observeRequest(pdu, type, client);
+      if (client && (type === null || DHCP_CLIENT_TYPES.has(type))) observeRequest(pdu, type, client);
       return;
     }
     // A reply: what the server gives the client, and the server itself.

@@ -91,6 +91,12 @@ describe('dhcp decoder', () => {
     expect(out.values('dhcp.vendor_class')).toEqual([]);
   });
 
+  it("takes nothing from a relay's LEASEQUERY about another client", () => {
+    const query = Uint8Array.from(DHCP_RELAYED_REQUEST);
+    query[242] = 10; // message type REQUEST → LEASEQUERY (RFC 4388)
+    expect(run(query, fromRelay).observations).toEqual([]);
+  });
+
   it('does not attribute when chaddr cannot name a device', () => {
     const zero = Uint8Array.from(DHCP_WINDOWS_DISCOVER);
     zero.fill(0, 28, 34);
