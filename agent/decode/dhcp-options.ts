@@ -12,7 +12,7 @@ import { DecodeError, TruncatedError } from './errors.js';
 import type { Problems } from './problems.js';
 import { isTextual, utf8 } from './wire-values.js';
 
-/** Options kept from one message; each takes at least two bytes, so a 1500-byte packet holds far fewer. */
+/** Options read from one message, kept or skipped; each takes two bytes or more. */
 export const MAX_DHCP_OPTIONS = 256;
 
 export interface DhcpOption {
@@ -48,7 +48,7 @@ export function readOptionArea(
       if (cut) throw new TruncatedError('dhcp', pos, 'option', needed, end - pos);
       throw new DecodeError('dhcp', pos, 'option', `option ${code} overruns its field`);
     }
-    if (into.length === MAX_DHCP_OPTIONS) {
+    if (into.length + problems.length >= MAX_DHCP_OPTIONS) {
       throw new DecodeError('dhcp', pos, 'options.count', `more than ${MAX_DHCP_OPTIONS} options`);
     }
     const length = bytes[pos + 1]!;

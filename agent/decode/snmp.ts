@@ -20,7 +20,7 @@ import {
 import type { AppDecoder, Emitter } from './types.js';
 import { wireText } from './wire-values.js';
 
-/** Variable bindings kept from one PDU; a GetBulk answer may carry hundreds, we read the first 256. */
+/** Variable bindings read from one PDU, kept or skipped; a GetBulk answer may carry hundreds, we read 256. */
 export const MAX_VARBINDS = 256;
 
 export interface SnmpVarbind {
@@ -172,10 +172,10 @@ function readPdu(bytes: Uint8Array, tlv: Tlv, pdu: SnmpPdu): void {
     for (let i = 0; i < 3; i++) pos = expectTlv(bytes, pos, tlv.end, BER.INTEGER, P, 'pdu.header').end;
   }
   const list = expectTlv(bytes, pos, tlv.end, BER.SEQUENCE, P, 'varbinds');
-  for (let p = list.start; p < list.end; ) {
+  for (let p = list.start, read = 0; p < list.end; read++) {
     const vb = expectTlv(bytes, p, list.end, BER.SEQUENCE, P, 'varbind');
     p = vb.end;
-    if (pdu.varbinds.length === MAX_VARBINDS) {
+    if (read === MAX_VARBINDS) {
       pdu.problems.push(new DecodeError(P, vb.start, 'varbinds.count', `more than ${MAX_VARBINDS} varbinds`));
       return;
     }

@@ -7,7 +7,7 @@ import type { AppDecoder } from './types.js';
 import { wireText } from './wire-values.js';
 
 const PORT = 1900;
-/** Header lines kept from one message; UDA messages carry about ten. */
+/** Header lines read from one message, good or bad; UDA messages carry about ten. */
 export const MAX_SSDP_HEADERS = 64;
 
 export type SsdpKind = 'notify' | 'search' | 'response';
@@ -77,21 +77,23 @@ export const ssdpDecoder: AppDecoder<SsdpPdu> = {
     }
     const pdu: SsdpPdu = { kind, status, headers: [], problems: [] };
     let pos = next(bytes, firstEnd);
-    while (pos < bytes.length) {
+    for (let lines = 0; pos < bytes.length; lines++) {
       const end = lineEnd(bytes, pos);
       const stop = end < 0 ? bytes.length : end;
       if (stop === pos) break; // the empty line ends the headers
+      // Bad lines count too: each costs an error object, so a datagram of junk lines must stop early.
+      if (lines === MAX_SSDP_HEADERS) {
+        pdu.problems.push(
+          new DecodeError('ssdp', pos, 'headers.count', `more than ${MAX_SSDP_HEADERS} header lines`),
+        );
+        break;
+      }
       if (bytes[pos] === 0x20 || bytes[pos] === 0x09) {
         pdu.problems.push(new DecodeError('ssdp', pos, 'header.fold', 'obsolete line folding'));
       } else {
         const colon = bytes.subarray(pos, stop).indexOf(0x3a);
-        if (colon <= 0)
+        if (colon <= 0) {
           pdu.problems.push(new DecodeError('ssdp', pos, 'header', 'line without a name and colon'));
-        else if (pdu.headers.length === MAX_SSDP_HEADERS) {
-          pdu.problems.push(
-            new DecodeError('ssdp', pos, 'headers.count', `more than ${MAX_SSDP_HEADERS} headers`),
-          );
-          break;
         } else {
           pdu.headers.push({
             name: trim(bytes, pos, pos + colon),

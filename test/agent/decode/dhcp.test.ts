@@ -141,6 +141,15 @@ describe('dhcp decoder', () => {
     expect(pdu.options.map((o) => o.code)).toEqual([53, 61, 12, 60, 55]);
   });
 
+  it('reads at most 256 options, skipped ones included', () => {
+    const many = new Uint8Array(240 + 2 * 1000);
+    many.set(DHCP_WINDOWS_DISCOVER.subarray(0, 240));
+    for (let i = 0; i < 1000; i++) many.set([53, 0], 240 + 2 * i); // option 53 of length 0: skipped, counted
+    const pdu = dhcpDecoder.decode(many, fromClient);
+    expect(pdu.problems).toHaveLength(257);
+    expect(pdu.problems.at(-1)).toMatchObject({ field: 'options.count' });
+  });
+
   it('rejects an option overrunning the sname field', () => {
     const bad = Uint8Array.from(DHCP_RELAYED_REQUEST);
     bad[45] = 0x40; // option 60 in sname claims 64 bytes

@@ -89,6 +89,13 @@ describe('ssdp decoder', () => {
     expect(pdu.problems[0]).toMatchObject({ field: 'headers.count' });
   });
 
+  it('stops after as many bad lines as it would read headers (each costs an error object)', () => {
+    const junk = text(['NOTIFY * HTTP/1.1', ...Array.from({ length: 5000 }, () => 'junk'), '', '']);
+    const pdu = ssdpDecoder.decode(junk, c);
+    expect(pdu.problems).toHaveLength(MAX_SSDP_HEADERS + 1);
+    expect(pdu.problems.at(-1)).toMatchObject({ field: 'headers.count' });
+  });
+
   it('strips control characters from wire text', () => {
     const evil = text(['NOTIFY * HTTP/1.1', 'SERVER: a\u0007b\u001bc', '', '']);
     expect(run(evil).values('ssdp.server')).toEqual(['a b c']);
