@@ -4,7 +4,7 @@ import { cleanText } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import { CDP_CAPABILITY_NAMES, CDP_HEADER_LENGTH, CDP_SNAP, CDP_TLV, IEEE8022, NLPID } from './cdp.codes.js';
 import { DecodeError, need, TruncatedError } from './errors.js';
-import { type Problems, reportProblems } from './problems.js';
+import { type Problems, reportProblems, skip } from './problems.js';
 import type { AppDecoder } from './types.js';
 import { ipv4At, ipv6At, textOrHex, utf8 } from './wire-values.js';
 
@@ -91,7 +91,7 @@ export const cdpDecoder: AppDecoder<CdpPdu> = {
         readTlv(pdu, type, bytes.subarray(pos + 4, pos + length), pos);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
-        pdu.problems.push(err);
+        if (skip(pdu.problems, err)) break;
       }
       pos += length;
     }

@@ -9,7 +9,7 @@ import {
 } from './dhcp.codes.js';
 import { plainName } from './dns-wire.js';
 import { DecodeError, TruncatedError } from './errors.js';
-import type { Problems } from './problems.js';
+import { type Problems, skip } from './problems.js';
 import { isTextual, utf8 } from './wire-values.js';
 
 /** Options read from one message, kept or skipped; each takes two bytes or more. */
@@ -54,7 +54,8 @@ export function readOptionArea(
     const length = bytes[pos + 1]!;
     const shape = DHCP_OPTION_SHAPE.get(code);
     if (shape && (shape.multiple ? length === 0 || length % shape.size !== 0 : length !== shape.size)) {
-      problems.push(new DecodeError('dhcp', pos, shape.field, `length ${length}`));
+      const stop = skip(problems, new DecodeError('dhcp', pos, shape.field, `length ${length}`));
+      if (stop) throw stop;
     } else {
       into.push({ code, offset: pos, value: bytes.subarray(pos + 2, pos + 2 + length) });
     }
@@ -75,7 +76,7 @@ export function readOptions(bytes: Uint8Array, optionsStart: number, problems: P
     if (overload & 2) readOptionArea(bytes, SNAME_OFFSET, SNAME_OFFSET + 64, false, options, problems);
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
-    problems.push(err);
+    if (problems.at(-1) !== err) problems.push(err);
   }
   return options;
 }

@@ -2,7 +2,7 @@
 // records and compressed names (§4.1.4), bounded against pointer loops, long names and record floods.
 import { DNS_TYPE, MDNS_CLASS_FLAG } from './dns.codes.js';
 import { DecodeError, need, TruncatedError } from './errors.js';
-import type { Problems } from './problems.js';
+import { type Problems, skip } from './problems.js';
 import { ipv4At, ipv6At, utf8 } from './wire-values.js';
 
 export const DNS_HEADER_LENGTH = 12;
@@ -128,8 +128,9 @@ export function decodeDnsMessage(
     }
   } catch (err) {
     // A break in the structure (cut bytes, a reserved label type): the next element cannot be found.
+    // Or the problem cap, whose error skip() has already recorded.
     if (!(err instanceof DecodeError)) throw err;
-    message.problems.push(err);
+    if (message.problems.at(-1) !== err) message.problems.push(err);
   }
   return message;
 }
@@ -147,7 +148,8 @@ function readQuestion(bytes: Uint8Array, pos: number, protocol: string, message:
     });
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
-    message.problems.push(err);
+    const stop = skip(message.problems, err);
+    if (stop) throw stop;
   }
   return nameNext + 4;
 }
@@ -190,7 +192,8 @@ function readRecord(
     });
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
-    message.problems.push(err);
+    const stop = skip(message.problems, err);
+    if (stop) throw stop;
   }
   return end;
 }

@@ -14,7 +14,7 @@ import {
   PORT_SUBTYPE,
   TIA_OUI,
 } from './lldp.codes.js';
-import { type Problems, reportProblems } from './problems.js';
+import { type Problems, reportProblems, skip } from './problems.js';
 import type { AppDecoder } from './types.js';
 import { ipv4At, ipv6At, macAt, textOrHex, wireText } from './wire-values.js';
 
@@ -90,7 +90,7 @@ export const lldpDecoder: AppDecoder<LldpPdu> = {
         readTlv(pdu, type, bytes.subarray(pos + 2, pos + 2 + length), pos, count);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
-        pdu.problems.push(err);
+        if (skip(pdu.problems, err)) break;
       }
       pos += 2 + length;
     }

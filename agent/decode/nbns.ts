@@ -10,7 +10,7 @@ import {
   NBNS_TYPE,
   NBSTAT_ENTRY_LENGTH,
 } from './nbns.codes.js';
-import { type Problems, reportProblems } from './problems.js';
+import { type Problems, reportProblems, skip } from './problems.js';
 import type { AppDecoder } from './types.js';
 import { ipv4At } from './wire-values.js';
 
@@ -84,7 +84,7 @@ export const nbnsDecoder: AppDecoder<NbnsPdu> = {
         }
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
-        pdu.problems.push(err);
+        if (skip(pdu.problems, err)) break;
       }
     }
     return pdu;

@@ -4,7 +4,7 @@
 import { cleanText } from '../../core/observation.js';
 import { berInteger, berOid, expectTlv, readTlv, type Tlv } from './ber.js';
 import { DecodeError, TruncatedError } from './errors.js';
-import { type Problems, reportProblems } from './problems.js';
+import { type Problems, reportProblems, skip } from './problems.js';
 import {
   BER,
   ENTERPRISES_PREFIX,
@@ -191,7 +191,7 @@ function readPdu(bytes: Uint8Array, tlv: Tlv, pdu: SnmpPdu): void {
     } catch (err) {
       // One bad varbind inside a well-formed list is skipped; its SEQUENCE told us where the next starts.
       if (!(err instanceof DecodeError)) throw err;
-      pdu.problems.push(err);
+      if (skip(pdu.problems, err)) return;
     }
   }
 }

@@ -2,7 +2,7 @@
 // and M-SEARCH answers (SERVER, USN, LOCATION, NT/ST), and a control point's M-SEARCH USER-AGENT.
 import type { ObservationKey } from '../../core/observation-keys.js';
 import { DecodeError, TruncatedError } from './errors.js';
-import { type Problems, reportProblems } from './problems.js';
+import { type Problems, reportProblems, skip } from './problems.js';
 import type { AppDecoder } from './types.js';
 import { wireText } from './wire-values.js';
 
@@ -89,11 +89,12 @@ export const ssdpDecoder: AppDecoder<SsdpPdu> = {
         break;
       }
       if (bytes[pos] === 0x20 || bytes[pos] === 0x09) {
-        pdu.problems.push(new DecodeError('ssdp', pos, 'header.fold', 'obsolete line folding'));
+        if (skip(pdu.problems, new DecodeError('ssdp', pos, 'header.fold', 'obsolete line folding'))) break;
       } else {
         const colon = bytes.subarray(pos, stop).indexOf(0x3a);
         if (colon <= 0) {
-          pdu.problems.push(new DecodeError('ssdp', pos, 'header', 'line without a name and colon'));
+          if (skip(pdu.problems, new DecodeError('ssdp', pos, 'header', 'line without a name and colon')))
+            break;
         } else {
           pdu.headers.push({
             name: trim(bytes, pos, pos + colon),

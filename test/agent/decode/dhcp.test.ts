@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dhcpDecoder } from '../../../agent/decode/dhcp.js';
-import { fqdnText, userClassText } from '../../../agent/decode/dhcp-options.js';
+import { fqdnText, MAX_DHCP_OPTIONS, userClassText } from '../../../agent/decode/dhcp-options.js';
 import { DecodeError, TruncatedError } from '../../../agent/decode/errors.js';
+import { MAX_PROBLEMS } from '../../../agent/decode/problems.js';
 import { ctx, hex, RecordingEmitter } from './helpers.js';
 import { DHCP_ACK, DHCP_RELAYED_REQUEST, DHCP_WINDOWS_DISCOVER } from './seeds/dhcp.seeds.js';
 
@@ -141,13 +142,19 @@ describe('dhcp decoder', () => {
     expect(pdu.options.map((o) => o.code)).toEqual([53, 61, 12, 60, 55]);
   });
 
-  it('reads at most 256 options, skipped ones included', () => {
-    const many = new Uint8Array(240 + 2 * 1000);
-    many.set(DHCP_WINDOWS_DISCOVER.subarray(0, 240));
-    for (let i = 0; i < 1000; i++) many.set([53, 0], 240 + 2 * i); // option 53 of length 0: skipped, counted
-    const pdu = dhcpDecoder.decode(many, fromClient);
-    expect(pdu.problems).toHaveLength(257);
-    expect(pdu.problems.at(-1)).toMatchObject({ field: 'options.count' });
+  it(`reads at most ${MAX_DHCP_OPTIONS} options and stops after ${MAX_PROBLEMS} bad ones`, () => {
+    const options = (pair: number[]): Uint8Array => {
+      const bytes = new Uint8Array(240 + 2 * 1000);
+      bytes.set(DHCP_WINDOWS_DISCOVER.subarray(0, 240));
+      for (let i = 0; i < 1000; i++) bytes.set(pair, 240 + 2 * i);
+      return bytes;
+    };
+    const good = dhcpDecoder.decode(options([12, 0]), fromClient); // empty host names
+    expect(good.options).toHaveLength(MAX_DHCP_OPTIONS);
+    expect(good.problems.map((p) => p.field)).toEqual(['options.count']);
+    const bad = dhcpDecoder.decode(options([53, 0]), fromClient); // message types of length 0
+    expect(bad.problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(bad.problems.at(-1)).toMatchObject({ field: 'problems' });
   });
 
   it('rejects an option overrunning the sname field', () => {

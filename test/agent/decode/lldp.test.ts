@@ -103,7 +103,7 @@ describe('lldp decoder', () => {
   });
 
   it(`stops after ${MAX_LLDP_TLVS} TLVs`, () => {
-    const many = hex(`0207 04 001b54aa0000 0403 07 6131 0602 0078 ${'fe00'.repeat(300)} 0000`);
+    const many = hex(`0207 04 001b54aa0000 0403 07 6131 0602 0078 ${'fe04 00000000'.repeat(300)} 0000`);
     expect(lldpDecoder.decode(many, c).problems.map((p) => p.field)).toContain('tlvs.count');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, TruncatedError } from '../../../agent/decode/errors.js';
+import { MAX_PROBLEMS } from '../../../agent/decode/problems.js';
 import { MAX_SSDP_HEADERS, ssdpDecoder } from '../../../agent/decode/ssdp.js';
 import { ctx, RecordingEmitter } from './helpers.js';
 import { SSDP_MSEARCH, SSDP_NOTIFY, SSDP_RESPONSE, text } from './seeds/ssdp.seeds.js';
@@ -89,11 +90,18 @@ describe('ssdp decoder', () => {
     expect(pdu.problems[0]).toMatchObject({ field: 'headers.count' });
   });
 
-  it('stops after as many bad lines as it would read headers (each costs an error object)', () => {
-    const junk = text(['NOTIFY * HTTP/1.1', ...Array.from({ length: 5000 }, () => 'junk'), '', '']);
+  it(`stops after ${MAX_PROBLEMS} bad lines (each costs an error object)`, () => {
+    const junk = text([
+      'NOTIFY * HTTP/1.1',
+      ...Array.from({ length: 5000 }, () => 'junk'),
+      'SERVER: late',
+      '',
+      '',
+    ]);
     const pdu = ssdpDecoder.decode(junk, c);
-    expect(pdu.problems).toHaveLength(MAX_SSDP_HEADERS + 1);
-    expect(pdu.problems.at(-1)).toMatchObject({ field: 'headers.count' });
+    expect(pdu.problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(pdu.problems.at(-1)).toMatchObject({ field: 'problems' });
+    expect(pdu.headers).toEqual([]);
   });
 
   it('strips control characters from wire text', () => {
