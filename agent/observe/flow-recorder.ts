@@ -93,7 +93,13 @@ export class FlowRecorder implements Emitter {
     }
     // ICMPv6 neighbour discovery always uses 255 (RFC 4861 §7.1): only transport flows say what the stack defaults to.
     if (ep) ep.sent = true;
-    if (ep && (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP)) {
+    // Link-scoped multicast (LLMNR, SSDP, mDNS, DHCPv6) is sent with hop limits of 1–2 or 255 whatever
+    // the stack's default, so only unicast says what the stack's initial TTL is.
+    if (
+      ep &&
+      (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP) &&
+      isStationIp(info.buf, info.dstIpOff, info.ipVersion)
+    ) {
       this.engine.store.record(ep, 'ip.ttl', initialTtl(info.ttl), ts);
     }
   }
@@ -222,6 +228,12 @@ export class FlowRecorder implements Emitter {
 
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     const ep = about === 'src' ? this.#src : this.#dst;
+    if (ep) this.engine.store.record(ep, key, value, this.#ts);
+  }
+
+  /** A fact about a station named by its MAC (a DHCP client behind a relay, a DHCPv6 DUID). */
+  observeMac(mac: string, key: ObservationKey, value: ObservationValue): void {
+    const ep = this.engine.store.endpoint(mac, null);
     if (ep) this.engine.store.record(ep, key, value, this.#ts);
   }
 
