@@ -6,6 +6,7 @@ import type { Identifier } from '../core/identify/contracts.js';
 import { loadIdentifier } from '../core/identify/load-identifier.js';
 import type { AnalyzeReport } from '../core/inventory.js';
 import { type Cidr, CidrSet, PRIVATE_RANGES, parseCidr } from '../core/net/cidr.js';
+import { loadShippedSignatures } from '../core/signatures/shipped.js';
 import { readCaptureFile } from './capture/read-file.js';
 import type { ReaderLimits } from './capture/types.js';
 import { APP_DECODERS } from './decode/registry.js';
@@ -60,7 +61,8 @@ export function analyzeCaptures(paths: readonly string[], opts: AnalyzeOptions =
   if (engine.connections.dropped) skipped.capped_connections = engine.connections.dropped;
   const { devices, connections } = buildInventory(engine.store, engine.connections, {
     identifier: opts.identifier === undefined ? loadIdentifier() : opts.identifier,
-    geo: opts.geo === undefined ? createGeoLookup() : opts.geo,
+    geo:
+      opts.geo === undefined ? createGeoLookup({ providers: loadShippedSignatures().providers }) : opts.geo,
   });
   const anomalies: Record<string, number> = {};
   for (const [k, v] of Object.entries(engine.dispatcher.counts))

@@ -8,6 +8,7 @@ import { formatUnknownRules, unknownValues } from '../../core/identify/unknown.j
 import { parseCidrList } from '../../core/net/cidr.js';
 import { findingsForReport, formatFindings } from '../../core/policy/analyze.js';
 import { PolicyError } from '../../core/policy/types.js';
+import { loadShippedSignatures } from '../../core/signatures/shipped.js';
 import { isCountryCode } from '../../core/vocabulary/countries.js';
 import { analyzeCaptures } from '../analyze.js';
 import { CaptureFormatError } from '../capture/types.js';
@@ -73,8 +74,8 @@ export async function run(argv: string[]): Promise<number> {
   const progress = !args.values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
   const countryMmdb = args.values['geo-country'] as string | undefined;
   const asnMmdb = args.values['geo-asn'] as string | undefined;
-  const geo = createGeoLookup({ countryMmdb, asnMmdb });
   const identifier = loadIdentifierOrExplain(args.values.rules as string | undefined);
+  const geo = createGeoLookup({ countryMmdb, asnMmdb, providers: loadShippedSignatures().providers });
   let report: ReturnType<typeof analyzeCaptures>;
   try {
     // The data loads on first use; a user's file is opened now so a bad one fails before the capture is read.

@@ -1,11 +1,11 @@
 // The identifier built from what ships with originmap: signatures/rules, signatures/vendors.yaml
-// and the packaged IEEE registry (oui-data). Loaded once per process (rules ~0.3 s, catalog ~0.1 s
-// warm on the reference box; see the report of the ident-rules branch).
-import { loadVendorCatalog } from '../catalog/load-vendors.js';
+// and the packaged IEEE registry (oui-data), or from another rules folder with the shipped catalog.
+// The shipped signatures come precompiled when the build wrote them (core/signatures/shipped.ts).
 import { loadMacRegistry } from '../oui/registry.js';
+import { loadShippedSignatures } from '../signatures/shipped.js';
 import type { Identifier } from './contracts.js';
 import { createIdentifier } from './identifier.js';
-import { defaultRulesDir, loadRules } from './rules/load-rules.js';
+import { loadRules } from './rules/load-rules.js';
 import type { RuleSet } from './rules/rule-set.js';
 
 export interface LoadedIdentifier extends Identifier {
@@ -13,10 +13,13 @@ export interface LoadedIdentifier extends Identifier {
   readonly rules: RuleSet;
 }
 
-/** Throws RuleLoadError / DataFileError listing every problem of a broken data file. */
-export function loadIdentifier(rulesDir: string = defaultRulesDir()): LoadedIdentifier {
-  const catalog = loadVendorCatalog();
-  const rules = loadRules(rulesDir, { catalog });
-  const engine = createIdentifier({ rules, registry: loadMacRegistry(), catalog });
+/**
+ * The shipped rules, or those of `rulesDir`. Throws RuleLoadError / DataFileError listing every
+ * problem of a broken data file.
+ */
+export function loadIdentifier(rulesDir?: string): LoadedIdentifier {
+  const shipped = loadShippedSignatures();
+  const rules = rulesDir ? loadRules(rulesDir, { catalog: shipped.catalog }) : shipped.rules;
+  const engine = createIdentifier({ rules, registry: loadMacRegistry(), catalog: shipped.catalog });
   return { rules, identify: engine.identify };
 }
