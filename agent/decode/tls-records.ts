@@ -89,15 +89,21 @@ export function walkRecords(bytes: Uint8Array, maxHandshakeLength: number): Reco
       break;
     }
     const type = bytes[pos]!;
-    if (type < CONTENT.changeCipherSpec || type > CONTENT.heartbeat) {
-      throw new DecodeError('tls', pos, 'record.type', `content type ${type}`);
-    }
-    if (bytes[pos + 1] !== 3 || bytes[pos + 2]! > 4) {
-      throw new DecodeError('tls', pos + 1, 'record.version', `0x${hex4(bytes[pos + 1]!, bytes[pos + 2]!)}`);
-    }
     const length = (bytes[pos + 3]! << 8) | bytes[pos + 4]!;
-    if (length > MAX_RECORD_LENGTH) {
-      throw new DecodeError('tls', pos + 3, 'record.length', `${length} bytes exceeds ${MAX_RECORD_LENGTH}`);
+    const bad =
+      type < CONTENT.changeCipherSpec || type > CONTENT.heartbeat
+        ? new DecodeError('tls', pos, 'record.type', `content type ${type}`)
+        : bytes[pos + 1] !== 3 || bytes[pos + 2]! > 4
+          ? new DecodeError('tls', pos + 1, 'record.version', `0x${hex4(bytes[pos + 1]!, bytes[pos + 2]!)}`)
+          : length > MAX_RECORD_LENGTH
+            ? new DecodeError('tls', pos + 3, 'record.length', `${length} bytes exceeds ${MAX_RECORD_LENGTH}`)
+            : null;
+    if (bad) {
+      // Bytes that are not a record after good handshake records (a broken or non-TLS peer) end the
+      // walk; what was read before them stands. Only a first record that is not TLS is an error.
+      if (pos === 0) throw bad;
+      anomalies.push(`tls.bad_record_after_handshake.${bad.field.slice(7)}`);
+      break;
     }
     if (type !== CONTENT.handshake) {
       stoppedBy = type;

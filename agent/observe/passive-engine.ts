@@ -17,6 +17,7 @@ import type { AppDecoder } from '../decode/types.js';
 import { decodeUdp } from '../decode/udp.js';
 import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
 import { AppDispatcher } from './app-dispatch.js';
+import { ClosedFlows } from './closed-flows.js';
 import { ConnectionTable } from './connection-table.js';
 import { type Endpoint, type EvidenceLimits, EvidenceStore, type Fact } from './evidence-store.js';
 import { FlowRecorder } from './flow-recorder.js';
@@ -53,6 +54,7 @@ export class PassiveEngine {
   flowsSeen = 0;
   readonly #info = new PacketInfo();
   readonly #rec: FlowRecorder;
+  readonly #closed: ClosedFlows;
   /** Last ARP claim per IPv4 address (MAC as two 24-bit halves), for the repeat fast path. */
   readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; fact: Fact }>();
   readonly #idle: number;
@@ -68,6 +70,7 @@ export class PassiveEngine {
     this.store = new EvidenceStore(opts.evidence);
     this.dispatcher = new AppDispatcher(opts.decoders);
     this.#idle = opts.idleTimeoutMs ?? 300_000;
+    this.#closed = new ClosedFlows(this.flows.maxFlows);
     this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpBytesPerDirection ?? opts.streamBytes ?? 4096);
   }
 
@@ -144,6 +147,7 @@ export class PassiveEngine {
     const fd = id * 2 + dir;
     if (flows.created) {
       this.flowsSeen++;
+      this.#closed.created(id);
       this.#rec.created(id, dir, info, ts);
     } else if (flows.packets[fd] === 0) {
       this.#rec.firstFromSide(id, dir, info, ts);
@@ -169,6 +173,7 @@ export class PassiveEngine {
       if (streams.pending(fd)) this.#rec.decodeStream(id, dir, ts);
       const other = fd ^ 1;
       if (flags & TCP_FLAGS.RST && streams.pending(other)) this.#rec.decodeStream(id, dir ^ 1, ts);
+      this.#closed.tcpFlags(id, dir, (flags & TCP_FLAGS.FIN) !== 0, (flags & TCP_FLAGS.RST) !== 0, ts);
     }
   }
 
@@ -234,6 +239,7 @@ export class PassiveEngine {
 
   /** Finishes flows idle longer than the timeout, oldest first. */
   #sweep(): void {
+    this.#closed.expire(this.#now, this.#endClosed);
     const limit = this.#now - this.#idle;
     for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs[id]! < limit; id = this.flows.oldest()) {
       this.#end(id);
@@ -243,7 +249,10 @@ export class PassiveEngine {
   #end(id: number): void {
     this.#rec.finish(id);
     this.flows.remove(id);
+    this.#closed.ended(id);
   }
+
+  readonly #endClosed = (id: number): void => this.#end(id);
 
   #skip(name: string): void {
     this.skipped[name] = (this.skipped[name] ?? 0) + 1;

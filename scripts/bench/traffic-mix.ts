@@ -125,7 +125,7 @@ export function conversation(rng: Rng, net: Network, seq: number): FrameRecord[]
       [
         { from: 'client', data: p.tlsClientHello(s.name, seq) },
         { from: 'server', data: p.tlsServerFlight(seq, 6000 + rng.int(50000)) },
-        { from: 'client', data: p.filler(200 + rng.int(800), seq) },
+        { from: 'client', data: p.tlsAppData(p.filler(200 + rng.int(800), seq)) },
       ],
       { gatewayMac: net.gateway.mac, synOptions: host.ttl === 128 ? WINDOWS_SYN_OPTIONS : undefined },
     );

@@ -6,6 +6,7 @@ import { DecodeError, TruncatedError } from '../../../agent/decode/errors.js';
 import { sniffTls, type TlsPdu, tlsDecoder } from '../../../agent/decode/tls.js';
 import { ja3String, ja4 } from '../../../agent/decode/tls-fingerprint.js';
 import { certificate, OIDS } from '../../../scripts/lib/der.js';
+import { tlsClientHello } from '../../../scripts/lib/payloads.js';
 import {
   certificateMessage,
   clientHello,
@@ -323,5 +324,17 @@ describe('tls malformed input', () => {
     // cipher_suites length is at 4 + 2 + 32 + 1 = 39; make it odd and the vector ends mid-suite.
     msg[40] = 3;
     expect(thrown(() => decode(records(22, msg))).field).toBe('client_hello.cipher_suites');
+  });
+});
+
+describe('tls: bytes that are not records after a good handshake record', () => {
+  it('keep the ClientHello and count the rest as an anomaly', () => {
+    const hello = tlsClientHello('plant.example.jp', 7);
+    const bytes = Uint8Array.from([...hello, 0xa5, 0x03, 0x03, 0x00, 0x10, ...new Uint8Array(16)]);
+    const c = ctx('tcp', { fromClient: true });
+    const out = new RecordingEmitter();
+    tlsDecoder.observe(tlsDecoder.decode(bytes, c), c, out);
+    expect(out.values('tls.sni')).toEqual(['plant.example.jp']);
+    expect(out.anomalies).toContain('tls.bad_record_after_handshake.type');
   });
 });
