@@ -28,6 +28,13 @@ export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
 
 const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 'mdns.txt', 'mdns.service']);
 
+/**
+ * Facts the engine records once per flow (TTL, VLAN, SYN layout, services): a small per-endpoint
+ * memo of the last value per slot turns the common repeat into a counter bump (no Map lookups).
+ */
+export const HOT = { TTL: 0, VLAN: 1, SYN: 2, SYN_ACK: 3, SERVICE: 4 } as const;
+const HOT_SLOTS = 5;
+
 export class Endpoint {
   first = Number.POSITIVE_INFINITY;
   last = 0;
@@ -37,6 +44,8 @@ export class Endpoint {
    */
   sent = false;
   readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
+  hotValue: (ObservationValue | undefined)[] | null = null;
+  hotFact: (Fact | undefined)[] | null = null;
   constructor(
     readonly id: number,
     /** Lower-case colon MAC of a unicast station, or null. */
@@ -78,14 +87,33 @@ export class EvidenceStore {
     return ep;
   }
 
+  /** record() for the per-flow facts of HOT: the same value as last time in this slot is a bump. */
+  recordHot(ep: Endpoint, slot: number, key: ObservationKey, value: ObservationValue, ts: number): void {
+    if (ep.hotValue !== null && ep.hotValue[slot] === value) {
+      const fact = ep.hotFact![slot]!;
+      fact.count++;
+      if (ts > fact.last) fact.last = ts;
+      if (ts < fact.first) fact.first = ts;
+      ep.seen(ts);
+      return;
+    }
+    const fact = this.record(ep, key, value, ts);
+    if (!fact) return;
+    ep.hotValue ??= new Array(HOT_SLOTS);
+    ep.hotFact ??= new Array(HOT_SLOTS);
+    ep.hotValue[slot] = value;
+    ep.hotFact[slot] = fact;
+  }
+
+  /** Adds one sighting of a fact; returns it (undefined when empty or over the per-key cap). */
   record(
     ep: Endpoint,
     key: ObservationKey,
     value: ObservationValue,
     ts: number,
     source: ObservationSource = 'passive',
-  ): void {
-    if (typeof value === 'string' && value.length === 0) return;
+  ): Fact | undefined {
+    if (typeof value === 'string' && value.length === 0) return undefined;
     ep.seen(ts);
     let values = ep.facts.get(key);
     if (!values) {
@@ -97,14 +125,16 @@ export class EvidenceStore {
       fact.count++;
       if (ts < fact.first) fact.first = ts;
       if (ts > fact.last) fact.last = ts;
-      return;
+      return fact;
     }
     const cap = WIDE_KEYS.has(key) ? this.#limits.maxValuesPerKey * 4 : this.#limits.maxValuesPerKey;
     if (values.size >= cap) {
       this.#drop(`values:${key}`);
-      return;
+      return undefined;
     }
-    values.set(value, { count: 1, first: ts, last: ts, source });
+    const created: Fact = { count: 1, first: ts, last: ts, source };
+    values.set(value, created);
+    return created;
   }
 
   nameAddress(ip: string, rawName: string): void {

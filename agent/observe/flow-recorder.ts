@@ -8,7 +8,7 @@ import { IP_PROTO, type PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
 import { tcpOptionSignature } from '../decode/tcp.js';
 import type { AppContext, Emitter, Transport } from '../decode/types.js';
 import { ipText, isStationIp, isStationMac, keyIpText, macText } from './address-text.js';
-import type { Endpoint } from './evidence-store.js';
+import { type Endpoint, HOT } from './evidence-store.js';
 import type { PassiveEngine } from './passive-engine.js';
 
 // Per-flow bits.
@@ -77,8 +77,8 @@ export class FlowRecorder implements Emitter {
       const vlan = info.vlanCount === 1 ? info.vlanOuter : `${info.vlanOuter}.${info.vlanInner}`;
       const a = this.#endpointOf(id, 0);
       const b = this.#endpointOf(id, 1);
-      if (a) this.engine.store.record(a, 'net.vlan', vlan, ts);
-      if (b) this.engine.store.record(b, 'net.vlan', vlan, ts);
+      if (a) this.engine.store.recordHot(a, HOT.VLAN, 'net.vlan', vlan, ts);
+      if (b) this.engine.store.recordHot(b, HOT.VLAN, 'net.vlan', vlan, ts);
     }
     this.firstFromSide(id, dir, info, ts);
   }
@@ -100,7 +100,7 @@ export class FlowRecorder implements Emitter {
       (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP) &&
       isStationIp(info.buf, info.dstIpOff, info.ipVersion)
     ) {
-      this.engine.store.record(ep, 'ip.ttl', initialTtl(info.ttl), ts);
+      this.engine.store.recordHot(ep, HOT.TTL, 'ip.ttl', initialTtl(info.ttl), ts);
     }
   }
 
@@ -113,8 +113,8 @@ export class FlowRecorder implements Emitter {
     if (!ep) return;
     const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
     const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
-    this.engine.store.record(ep, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts);
-    if (ack) this.engine.store.record(ep, 'net.service', `tcp/${info.srcPort}`, ts);
+    this.engine.store.recordHot(ep, ack ? HOT.SYN_ACK : HOT.SYN, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts);
+    if (ack) this.engine.store.recordHot(ep, HOT.SERVICE, 'net.service', `tcp/${info.srcPort}`, ts);
   }
 
   datagram(id: number, dir: number, info: PacketInfo, ts: number): void {
