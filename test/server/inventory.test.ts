@@ -277,3 +277,65 @@ describe('connections and summaries', () => {
     expect(own.items.map((i) => i.operator)).toEqual(['Gas Co']);
   });
 });
+
+describe('an analyst limited to one site', () => {
+  it('sees that site only: listings, one device, summary, sites', async () => {
+    const site2 = await call<{ id: number }>(
+      t.app,
+      {
+        method: 'POST',
+        url: `/v1/operators/${a.operatorId}/sites`,
+        token: t.admin,
+        payload: { name: 'plant-2' },
+      },
+      201,
+    );
+    const made = await call<{ agent: { id: number }; enrollment: { token: string } }>(
+      t.app,
+      { method: 'POST', url: `/v1/sites/${site2.id}/agents`, token: t.admin, payload: { name: 'agent-2' } },
+      201,
+    );
+    const enrolled = await call<{ token: string }>(
+      t.app,
+      { method: 'POST', url: '/v1/enroll', token: made.enrollment.token, payload: {} },
+      201,
+    );
+    await call(
+      t.app,
+      {
+        method: 'POST',
+        url: '/v1/ingest',
+        token: enrolled.token,
+        payload: batch(made.agent.id, {
+          devices: [device('00:1b:1b:08:00:01', { 'dhcp.hostname': 'site-2-only' })],
+        }),
+      },
+      200,
+    );
+    const limited = await call<{ token: string }>(
+      t.app,
+      {
+        method: 'POST',
+        url: '/v1/tokens',
+        token: t.admin,
+        payload: { role: 'analyst', operatorId: a.operatorId, siteId: site2.id },
+      },
+      201,
+    );
+    const mine = await get('/v1/devices', limited.token);
+    expect(mine.items.map((d) => d.key)).toEqual(['mac:00:1b:1b:08:00:01']);
+    // Asking for the other site gives nothing, not the other site's devices.
+    expect((await get(`/v1/devices?siteId=${a.siteId}`, limited.token)).items).toEqual([]);
+    const other = (await get('/v1/devices?limit=1')).items[0]!;
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/devices/${other.id}`,
+      headers: { authorization: `Bearer ${limited.token}` },
+    });
+    expect(res.statusCode).toBe(404);
+    expect((await get<{ devices: number }>('/v1/summary', limited.token)).devices).toBe(1);
+    expect((await get<{ id: number }[]>('/v1/sites', limited.token)).map((s) => s.id)).toEqual([site2.id]);
+    // The operator-wide analyst sees both sites.
+    expect((await get<{ devices: number }>('/v1/summary')).devices).toBe(33);
+  });
+});
