@@ -152,7 +152,11 @@ async function main(): Promise<void> {
         { name: 'vendorCountry=CN', path: '/v1/devices?limit=100&vendorCountry=CN' },
         { name: 'watchlisted=true', path: '/v1/devices?limit=100&watchlisted=true' },
         { name: 'siteId (one of 50)', path: `/v1/devices?limit=100&siteId=${midSite}` },
-        { name: 'sort=-lastSeen', path: '/v1/devices?limit=100&sort=-lastSeen' },
+        { name: 'sort=-lastSeenDay', path: '/v1/devices?limit=100&sort=-lastSeenDay' },
+        {
+          name: 'lastSeenAfter=1 h ago',
+          path: `/v1/devices?limit=100&lastSeenAfter=${new Date(Date.now() - 3_600_000).toISOString()}`,
+        },
         { name: 'q=plc-1234 (text)', path: '/v1/devices?limit=100&q=plc-1234' },
         { name: 'one device in full', path: `/v1/devices/${mid}` },
       ];

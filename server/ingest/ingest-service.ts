@@ -149,7 +149,9 @@ export class IngestService {
       );
     } else {
       id = stored.id;
-      if (!sameSeen(seenOf(stored), seen)) this.#repo.updateSeen(id, seen);
+      if (!sameSeen(seenOf(stored), seen)) {
+        this.#repo.updateSeen(id, seen, seen.lastSeen.slice(0, 10) !== stored.lastSeen.slice(0, 10));
+      }
       this.#writeIdentity(stored, identity, 'ingest', now);
     }
     if (stored) for (const e of added) this.#repo.addEvidence(id, e);

@@ -116,6 +116,7 @@ export class IngestRepo {
   readonly #deviceById: Statement;
   readonly #insertDevice: Statement;
   readonly #updateSeen: Statement;
+  readonly #updateSeenDay: Statement;
   readonly #updateIdentity: Statement;
   readonly #evidence: Statement;
   readonly #upsertEvidence: Statement;
@@ -134,13 +135,14 @@ export class IngestRepo {
     this.#deviceById = db.prepare('SELECT * FROM devices WHERE id = ?');
     this.#insertDevice = db.prepare(
       `INSERT INTO devices (site_id, operator_id, key, mac, ips, hostnames, vlans, services, roles, first_seen,
-         last_seen, search, ${IDENTITY_COLUMNS}, identified_with)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         last_seen, last_seen_day, search, ${IDENTITY_COLUMNS}, identified_with)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
     this.#updateSeen = db.prepare(
       `UPDATE devices SET mac = ?, ips = ?, hostnames = ?, vlans = ?, services = ?, roles = ?, first_seen = ?,
          last_seen = ?, search = ? WHERE id = ?`,
     );
+    this.#updateSeenDay = db.prepare('UPDATE devices SET last_seen_day = ? WHERE id = ?');
     this.#updateIdentity = db.prepare(
       `UPDATE devices SET vendor = ?, vendor_country = ?, vendor_parent = ?, watchlists = ?, registrant = ?,
          registrant_country = ?, randomized_mac = ?, class = ?, model = ?, firmware = ?, os = ?, confidence = ?,
@@ -220,6 +222,7 @@ export class IngestRepo {
       JSON.stringify(seen.roles),
       seen.firstSeen,
       seen.lastSeen,
+      seen.lastSeen.slice(0, 10),
       seen.search,
       ...identityParams(identity),
       identifiedWith,
@@ -227,7 +230,9 @@ export class IngestRepo {
     return row.id;
   }
 
-  updateSeen(id: number, seen: SeenFacts): void {
+  /** Writes merged seen facts; the day column (indexed) only when the day changed. */
+  updateSeen(id: number, seen: SeenFacts, dayChanged: boolean): void {
+    if (dayChanged) this.#updateSeenDay.run(seen.lastSeen.slice(0, 10), id);
     this.#updateSeen.run(
       seen.mac,
       JSON.stringify(seen.ips),

@@ -117,7 +117,11 @@ export const DeviceDetail = Type.Object(
 );
 
 export const DeviceClass = Type.Union(DEVICE_CLASSES.map((c) => Type.Literal(c)));
-export const DEVICE_SORTS = ['id', '-id', 'lastSeen', '-lastSeen', 'firstSeen', '-firstSeen'] as const;
+/**
+ * id: the order devices were first stored (-id: newest first). lastSeenDay: by the UTC day a
+ * device was last seen, then by id — day resolution keeps the index cheap to maintain.
+ */
+export const DEVICE_SORTS = ['id', '-id', 'lastSeenDay', '-lastSeenDay'] as const;
 export type DeviceSort = (typeof DEVICE_SORTS)[number];
 
 export const DeviceQuery = Type.Object(

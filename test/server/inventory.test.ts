@@ -64,19 +64,20 @@ describe('device listing', () => {
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
   });
 
-  it('sorts by lastSeen descending across pages, ties broken by id', async () => {
+  it('sorts by last-seen day descending across pages, then newest id first', async () => {
     const all: Page['items'] = [];
-    let url = '/v1/devices?sort=-lastSeen&limit=5';
+    let url = '/v1/devices?sort=-lastSeenDay&limit=5';
     for (;;) {
       const p = await get(url);
       all.push(...p.items);
       if (!p.page.next) break;
-      url = `/v1/devices?sort=-lastSeen&limit=5&cursor=${p.page.next}`;
+      url = `/v1/devices?sort=-lastSeenDay&limit=5&cursor=${p.page.next}`;
     }
     expect(all).toHaveLength(32);
     for (let i = 1; i < all.length; i++) {
       const [x, y] = [all[i - 1]!, all[i]!];
-      expect(x.lastSeen > y.lastSeen || (x.lastSeen === y.lastSeen && x.id > y.id)).toBe(true);
+      const [dx, dy] = [x.lastSeen.slice(0, 10), y.lastSeen.slice(0, 10)];
+      expect(dx > dy || (dx === dy && x.id > y.id)).toBe(true);
     }
   });
 
