@@ -142,6 +142,7 @@ async function main(): Promise<void> {
             .join(' ')}`,
       );
       const mid = Math.floor(stored / 2);
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
       const scenarios = [
         { name: 'first page (100)', path: '/v1/devices?limit=100' },
         {
@@ -155,7 +156,11 @@ async function main(): Promise<void> {
         { name: 'sort=-lastSeenDay', path: '/v1/devices?limit=100&sort=-lastSeenDay' },
         {
           name: 'lastSeenAfter=1 h ago',
-          path: `/v1/devices?limit=100&lastSeenAfter=${new Date(Date.now() - 3_600_000).toISOString()}`,
+          path: `/v1/devices?limit=100&lastSeenAfter=${hourAgo}`,
+        },
+        {
+          name: 'lastSeenAfter=1 h ago, sort=-lastSeenDay',
+          path: `/v1/devices?limit=100&sort=-lastSeenDay&lastSeenAfter=${hourAgo}`,
         },
         { name: 'q=plc-1234 (text)', path: '/v1/devices?limit=100&q=plc-1234' },
         { name: 'one device in full', path: `/v1/devices/${mid}` },

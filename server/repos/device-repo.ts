@@ -78,14 +78,19 @@ export class DeviceRepo {
     if (q.q !== undefined) where.add('instr(search, ?) > 0', q.q.toLowerCase());
     if (q.firstSeenAfter !== undefined)
       where.add('first_seen >= ?', timeParam(q.firstSeenAfter, 'firstSeenAfter'));
-    // The day bound lets the day index narrow the range; the exact bound decides.
+    // Sorted by day, the day bound lets the day index serve range and order in one walk. Sorted by
+    // id, the id-ordered walk stops at the page's last match; a day-index range would have to be
+    // sorted whole (measured 0.5 s at 1 M devices when most match).
+    const byDay = sort.column === 'last_seen_day';
     if (q.lastSeenAfter !== undefined) {
       const at = timeParam(q.lastSeenAfter, 'lastSeenAfter');
-      where.add('last_seen_day >= ? AND last_seen >= ?', at.slice(0, 10), at);
+      if (byDay) where.add('last_seen_day >= ?', at.slice(0, 10));
+      where.add('last_seen >= ?', at);
     }
     if (q.lastSeenBefore !== undefined) {
       const at = timeParam(q.lastSeenBefore, 'lastSeenBefore');
-      where.add('last_seen_day <= ? AND last_seen < ?', at.slice(0, 10), at);
+      if (byDay) where.add('last_seen_day <= ?', at.slice(0, 10));
+      where.add('last_seen < ?', at);
     }
     const op = sort.desc ? '<' : '>';
     if (q.cursor !== undefined) {
