@@ -41,8 +41,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const issued = s.db.transaction(() => {
         // Single use: the revoke succeeds for exactly one request, even under a race.
         if (!s.tokens.revoke(p.tokenId, now)) return null;
-        for (const t of s.tokens.list('agent'))
-          if (t.agentId === agent.id && !t.revokedAt) s.tokens.revoke(t.id, now);
+        s.tokens.revokeAgentTokens(agent.id, now);
         s.tenancy.markEnrolled(agent.id, now);
         return s.tokens.issue(
           {
