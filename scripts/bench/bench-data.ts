@@ -93,13 +93,15 @@ export function makeBatch(
   size: number,
   seed: number,
   now = Date.now(),
+  /** Distinguishes a re-report of the same devices (a new batch, not a replay). */
+  tag = '',
 ): Batch {
   const rand = rng(seed);
   const devices: WireDevice[] = [];
   for (let i = 0; i < size; i++) devices.push(makeDevice(firstIndex + i, rand, now));
   return {
     agentId,
-    batchId: `bench-${agentId}-${seq}-${seed.toString(36)}`,
+    batchId: `bench-${agentId}-${seq}-${seed.toString(36)}${tag}`,
     seq,
     createdAt: new Date(now).toISOString(),
     devices,

@@ -14,6 +14,8 @@ export interface UploadJob {
   /** Device index offset, so that phases add new devices. */
   firstIndex: number;
   seed: number;
+  /** Set to re-report devices already sent (same devices, new batch ids, later last-seen). */
+  tag?: string;
 }
 
 export interface ListJob {
@@ -45,7 +47,17 @@ async function upload(job: UploadJob): Promise<UploadResult> {
     for (let b = 0; b < job.batchesPerAgent; b++) {
       const index = job.firstIndex + (a * job.batchesPerAgent + b) * job.batchSize;
       mine.push(
-        await gzipBatch(makeBatch(job.agents[a]!.agentId, b, index, job.batchSize, job.seed + index)),
+        await gzipBatch(
+          makeBatch(
+            job.agents[a]!.agentId,
+            b,
+            index,
+            job.batchSize,
+            job.seed + index,
+            Date.now(),
+            job.tag ?? '',
+          ),
+        ),
       );
     }
     bodies.push(mine);

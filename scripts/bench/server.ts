@@ -187,6 +187,32 @@ async function main(): Promise<void> {
       }
       console.log('');
     }
+    // Steady state: the first 100 k devices reported again by their own agents (new batches,
+    // later last-seen, more counts): updates instead of inserts.
+    const again = Math.min(100_000, stored);
+    let cpu1 = process.cpuUsage();
+    const re = await runAgents<UploadResult>(
+      {
+        mode: 'upload',
+        url,
+        agents,
+        batchesPerAgent: Math.round(again / BATCH / AGENTS),
+        batchSize: BATCH,
+        firstIndex: 0,
+        seed: 0x5eed,
+        tag: '-again',
+      },
+      () => {
+        cpu1 = process.cpuUsage();
+      },
+    );
+    const reCpu = process.cpuUsage(cpu1);
+    const reSeconds = (reCpu.user + reCpu.system) / 1e6;
+    console.log(
+      `re-report of ${re.devices} known devices at ${stored}: ${re.rows} rows in ${(re.ms / 1000).toFixed(1)} s = ` +
+        `${Math.round(re.rows / (re.ms / 1000))} rows/s, ${Math.round(re.rows / reSeconds)} rows per CPU-second, ` +
+        `errors ${re.errors.length}`,
+    );
     const bytes = statSync(file).size;
     console.log(
       `database: ${(bytes / 1048576).toFixed(0)} MiB; load average at end: ${loadavg()
