@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'check a signed summary against a public key, offline',
     load: () => import('./commands/verify.js'),
   },
+  server: {
+    summary: 'run the collector (inventory API for agents and analysts)',
+    load: () => import('../server/command.js'),
+  },
 };
 
 export function usage(): string {

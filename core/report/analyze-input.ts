@@ -1,7 +1,7 @@
 // Reads an `analyze --json` document (DESIGN.md §4) as hostile input: size-capped by the caller,
 // JSON-parsed, then checked field by field against the public contract before anything uses it.
-import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { type ConnectionRecord, DEVICE_CLASSES, type DeviceRecord } from '../inventory.js';
 
 const Str = Type.String({ maxLength: 4096 });
@@ -25,7 +25,7 @@ const Device = Type.Object({
   registrant: MaybeStr,
   registrantCountry: Country,
   randomizedMac: Type.Boolean(),
-  class: Type.Union([...DEVICE_CLASSES.map((c) => Type.Literal(c)), Type.Null()]),
+  class: Type.Union([Type.Union(DEVICE_CLASSES.map((c) => Type.Literal(c))), Type.Null()]),
   model: MaybeStr,
   firmware: MaybeStr,
   os: MaybeStr,
@@ -89,7 +89,9 @@ export function parseAnalyzeDocument(text: string): {
     throw new InputError(`not JSON: ${(err as Error).message}`);
   }
   if (!Value.Check(AnalyzeDoc, doc)) {
-    const first = [...Value.Errors(AnalyzeDoc, doc)].slice(0, 3).map((e) => `${e.path || '/'}: ${e.message}`);
+    const first = [...Value.Errors(AnalyzeDoc, doc)]
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'}: ${e.message}`);
     throw new InputError(`not an analyze --json document: ${first.join('; ')}`);
   }
   const d = doc as { devices: DeviceRecord[]; connections: ConnectionRecord[] };

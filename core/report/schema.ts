@@ -1,8 +1,8 @@
 // The regulator's summary as data: a TypeBox schema (JSON Schema) with a version in the document,
 // so a reader knows exactly what it holds. docs/report-schema.md documents it and
 // docs/report-schema.json is this schema, kept in sync by a test.
-import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
 
 export const SUMMARY_SCHEMA_ID = 'originmap.summary/1';
 
@@ -233,5 +233,7 @@ export type Summary = Static<typeof SummarySchema>;
 
 /** Schema problems of a document, as "path: message" lines; empty when it conforms. */
 export function summaryProblems(doc: unknown): string[] {
-  return [...Value.Errors(SummarySchema, doc)].slice(0, 20).map((e) => `${e.path || '/'}: ${e.message}`);
+  return [...Value.Errors(SummarySchema, doc)]
+    .slice(0, 20)
+    .map((e) => `${e.instancePath || '/'}: ${e.message}`);
 }

@@ -1,0 +1,228 @@
+// `npm run bench:server`: the collector under load over real HTTP on loopback. 50 agents post
+// 1,000-device batches concurrently (gzip, the real upload client, from a worker thread) until
+// the store holds 100 k and then 1 M devices; at each size an analyst times device listings.
+// Prints ingest rows/s (devices + evidence rows), also per CPU-second of the collector process
+// (what one free core sustains, whatever else the machine runs), listing p50/p99, and the load.
+// Options: --devices <n> (default 1000000), --agents <n> (50), --batch <n> (1000),
+// --repeat <n> listing requests per scenario (200), --db <file> (default: a temp file, removed).
+
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from '../../server/main.js';
+import { encodeCursor } from '../../server/repos/scope.js';
+import { BenchIdentifier } from './bench-data.js';
+import type { ListJob, UploadJob, UploadResult } from './server-agents.js';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000000' },
+    agents: { type: 'string', default: '50' },
+    batch: { type: 'string', default: '1000' },
+    repeat: { type: 'string', default: '200' },
+    db: { type: 'string' },
+  },
+});
+const TOTAL = Number(values.devices);
+const AGENTS = Number(values.agents);
+const BATCH = Number(values.batch);
+const REPEAT = Number(values.repeat);
+const CHECKPOINTS = [100_000, 1_000_000].filter((n) => n <= TOTAL);
+if (!CHECKPOINTS.includes(TOTAL)) CHECKPOINTS.push(TOTAL);
+
+function runAgents<T>(job: UploadJob | ListJob, onStart?: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('./server-agents.js', import.meta.url));
+    child.on('message', (m: T & { fatal?: string; ready?: boolean }) => {
+      if (m.ready) return onStart?.();
+      if (m.fatal) reject(new Error(m.fatal));
+      else resolve(m);
+    });
+    child.once('error', reject);
+    child.send(job);
+  });
+}
+
+function pct(ms: number[], p: number): number {
+  const s = [...ms].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function api<T>(url: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function main(): Promise<void> {
+  const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'om-bench-'));
+  const file = values.db ?? join(dir!, 'collector.db');
+  const load0 = loadavg();
+  const server = await startServer({
+    db: file,
+    identifier: new BenchIdentifier(),
+    signaturesVersion: 'bench',
+    host: '127.0.0.1',
+    port: 0,
+    handleSignals: false,
+    // The benchmark floods on purpose: the per-agent limit would otherwise be what it measures.
+    rateLimit: { burst: 1_000_000, perSecond: 1_000_000 },
+  });
+  const url = server.url;
+  const admin = server.app.services.tokens.issue({ role: 'admin' }, new Date().toISOString()).token;
+  try {
+    const op = await api<{ id: number }>(url, admin, 'POST', '/v1/operators', {
+      name: 'Bench Power',
+      sector: 'electricity',
+      country: 'JP',
+    });
+    const agents: { agentId: number; token: string }[] = [];
+    let midSite = 0;
+    for (let i = 0; i < AGENTS; i++) {
+      const site = await api<{ id: number }>(url, admin, 'POST', `/v1/operators/${op.id}/sites`, {
+        name: `site-${i}`,
+      });
+      if (i === Math.floor(AGENTS / 2)) midSite = site.id;
+      const made = await api<{ agent: { id: number }; enrollment: { token: string } }>(
+        url,
+        admin,
+        'POST',
+        `/v1/sites/${site.id}/agents`,
+        { name: `agent-${i}` },
+      );
+      const enrolled = await api<{ token: string }>(url, made.enrollment.token, 'POST', '/v1/enroll', {});
+      agents.push({ agentId: made.agent.id, token: enrolled.token });
+    }
+    const analyst = await api<{ token: string }>(url, admin, 'POST', '/v1/tokens', {
+      role: 'analyst',
+      operatorId: op.id,
+    });
+
+    console.log(
+      `collector benchmark: ${AGENTS} agents, ${BATCH}-device batches, up to ${TOTAL} devices; db ${file}`,
+    );
+    console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (2 cores)\n`);
+    let stored = 0;
+    for (const target of CHECKPOINTS) {
+      const perAgent = Math.round((target - stored) / BATCH / AGENTS);
+      let cpu0 = process.cpuUsage();
+      const up = await runAgents<UploadResult>(
+        {
+          mode: 'upload',
+          url,
+          agents,
+          batchesPerAgent: perAgent,
+          batchSize: BATCH,
+          firstIndex: stored,
+          seed: 0x5eed,
+        },
+        () => {
+          cpu0 = process.cpuUsage();
+        },
+      );
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      stored += up.devices;
+      const rate = up.rows / (up.ms / 1000);
+      console.log(
+        `ingest to ${stored} devices: ${up.batches} batches, ${up.rows} rows (${up.devices} devices + ${up.evidence} evidence) in ` +
+          `${(up.ms / 1000).toFixed(1)} s = ${Math.round(rate)} rows/s, ${Math.round(up.devices / (up.ms / 1000))} devices/s, ` +
+          `errors ${up.errors.length}${up.errors.length ? ` (${up.errors.slice(0, 3).join(' | ')})` : ''}`,
+      );
+      console.log(
+        `  collector CPU: ${cpuSeconds.toFixed(1)} s = ${Math.round(up.rows / cpuSeconds)} rows per CPU-second; ` +
+          `load average now ${loadavg()
+            .map((x) => x.toFixed(2))
+            .join(' ')}`,
+      );
+      const mid = Math.floor(stored / 2);
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+      const scenarios = [
+        { name: 'first page (100)', path: '/v1/devices?limit=100' },
+        {
+          name: 'deep page (cursor at middle)',
+          path: `/v1/devices?limit=100&cursor=${encodeCursor(mid, mid)}`,
+        },
+        { name: 'class=camera', path: '/v1/devices?limit=100&class=camera' },
+        { name: 'vendorCountry=CN', path: '/v1/devices?limit=100&vendorCountry=CN' },
+        { name: 'watchlisted=true', path: '/v1/devices?limit=100&watchlisted=true' },
+        { name: 'siteId (one of 50)', path: `/v1/devices?limit=100&siteId=${midSite}` },
+        { name: 'sort=-lastSeenDay', path: '/v1/devices?limit=100&sort=-lastSeenDay' },
+        {
+          name: 'lastSeenAfter=1 h ago',
+          path: `/v1/devices?limit=100&lastSeenAfter=${hourAgo}`,
+        },
+        {
+          name: 'lastSeenAfter=1 h ago, sort=-lastSeenDay',
+          path: `/v1/devices?limit=100&sort=-lastSeenDay&lastSeenAfter=${hourAgo}`,
+        },
+        { name: 'q=plc-1234 (text)', path: '/v1/devices?limit=100&q=plc-1234' },
+        { name: 'one device in full', path: `/v1/devices/${mid}` },
+      ];
+      const lat = await runAgents<Record<string, { ms: number[]; errors: number; items: number }>>({
+        mode: 'list',
+        url,
+        token: analyst.token,
+        scenarios,
+        repeat: REPEAT,
+        budgetMs: 15_000,
+      });
+      console.log(
+        `\nlistings at ${stored} devices (up to ${REPEAT} requests each, sequential, over HTTP; load ${loadavg()[0]!.toFixed(2)}):`,
+      );
+      console.log(
+        '| scenario | p50 ms | p99 ms | rows returned | errors/requests |\n| --- | ---: | ---: | ---: | ---: |',
+      );
+      for (const s of scenarios) {
+        const r = lat[s.name]!;
+        console.log(
+          `| ${s.name} | ${pct(r.ms, 50).toFixed(2)} | ${pct(r.ms, 99).toFixed(2)} | ${r.items} | ${r.errors} |`,
+        );
+      }
+      console.log('');
+    }
+    // Steady state: the first 100 k devices reported again by their own agents (new batches,
+    // later last-seen, more counts): updates instead of inserts.
+    const again = Math.min(100_000, stored);
+    let cpu1 = process.cpuUsage();
+    const re = await runAgents<UploadResult>(
+      {
+        mode: 'upload',
+        url,
+        agents,
+        batchesPerAgent: Math.round(again / BATCH / AGENTS),
+        batchSize: BATCH,
+        firstIndex: 0,
+        seed: 0x5eed,
+        tag: '-again',
+      },
+      () => {
+        cpu1 = process.cpuUsage();
+      },
+    );
+    const reCpu = process.cpuUsage(cpu1);
+    const reSeconds = (reCpu.user + reCpu.system) / 1e6;
+    console.log(
+      `re-report of ${re.devices} known devices at ${stored}: ${re.rows} rows in ${(re.ms / 1000).toFixed(1)} s = ` +
+        `${Math.round(re.rows / (re.ms / 1000))} rows/s, ${Math.round(re.rows / reSeconds)} rows per CPU-second, ` +
+        `errors ${re.errors.length}`,
+    );
+    const bytes = statSync(file).size;
+    console.log(
+      `database: ${(bytes / 1048576).toFixed(0)} MiB; load average at end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await server.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

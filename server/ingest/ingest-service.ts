@@ -1,0 +1,208 @@
+// Ingest of one agent batch (DESIGN.md §3, §5): checked whole before any write, then written in
+// one transaction — devices, their evidence and identity (decided here by the injected
+// Identifier), connections, and the batch id that makes a replay a no-op.
+import type { GeoLookup } from '../../core/geo/contracts.js';
+import type { Identifier } from '../../core/identify/contracts.js';
+import type { Identity } from '../../core/inventory.js';
+import type { Batch, BatchAck } from '../../core/wire.js';
+import type { Db } from '../db/database.js';
+import type { IngestRepo, StoredDevice } from '../repos/ingest-repo.js';
+import {
+  decided,
+  emptyDevice,
+  foldEvidence,
+  mergeNames,
+  mergeSeen,
+  type PendingDevice,
+  prepareBatch,
+  sameSeen,
+} from './merge.js';
+
+export interface Uploader {
+  agentId: number;
+  siteId: number;
+  operatorId: number;
+}
+
+export interface IngestResult {
+  ack: BatchAck;
+  /** Rows written: devices + evidence + connections (0 for a replay). */
+  rows: number;
+}
+
+/** A stable text of an identity, for "did it change" (key order of the engine's object is free). */
+export function identityText(i: Identity): string {
+  return JSON.stringify([decided(i), i.confidence, i.reasons]);
+}
+
+export class IngestService {
+  readonly #db: Db;
+  readonly #repo: IngestRepo;
+  readonly #identifier: Identifier;
+  readonly #signatures: string;
+  readonly #geo: GeoLookup | undefined;
+
+  constructor(db: Db, repo: IngestRepo, identifier: Identifier, signatures: string, geo?: GeoLookup) {
+    this.#db = db;
+    this.#repo = repo;
+    this.#identifier = identifier;
+    this.#signatures = signatures;
+    this.#geo = geo;
+  }
+
+  ingest(from: Uploader, batch: Batch, now: Date): IngestResult {
+    const receivedAt = now.toISOString();
+    const replay = this.#repo.findBatch(from.agentId, batch.batchId);
+    if (replay !== undefined)
+      return { ack: { ...(JSON.parse(replay) as BatchAck), duplicate: true }, rows: 0 };
+    // Everything that can reject the batch happens here, before the transaction opens.
+    const prepared = prepareBatch(batch);
+    return this.#db.transaction((): IngestResult => {
+      // A concurrent twin may have committed between the check above and this transaction.
+      const twin = this.#repo.findBatch(from.agentId, batch.batchId);
+      if (twin !== undefined) return { ack: { ...(JSON.parse(twin) as BatchAck), duplicate: true }, rows: 0 };
+      const ids = new Map<string, number>();
+      let evidence = 0;
+      let capped = 0;
+      for (const pending of prepared.devices.values()) {
+        const r = this.#upsertDevice(from, pending, receivedAt);
+        ids.set(pending.key, r.id);
+        evidence += r.evidence;
+        capped += r.capped;
+      }
+      let connections = 0;
+      for (const c of prepared.connections) {
+        let deviceId = ids.get(c.device) ?? this.#repo.findDevice(from.siteId, c.device)?.id;
+        if (deviceId === undefined) {
+          // Traffic of a device the batch did not describe: it exists, its identity is unknown.
+          const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
+          deviceId = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt).id;
+          ids.set(c.device, deviceId);
+        }
+        const facts = this.#geo?.lookup(c.remoteIp);
+        this.#repo.addConnection(
+          {
+            deviceId,
+            siteId: from.siteId,
+            operatorId: from.operatorId,
+            remoteIp: c.remoteIp,
+            direction: c.direction,
+            port: (c.direction === 'outbound' ? c.remotePort : c.localPort) ?? 0,
+            proto: c.proto,
+            country: facts ? facts.country : c.country,
+            asn: facts ? facts.asn : c.asn,
+            asOrg: facts ? facts.asOrg : c.asOrg,
+            provider: facts ? facts.provider : c.provider,
+            providerKind: facts ? facts.providerKind : c.providerKind,
+            names: c.names,
+            packets: c.packets,
+            bytes: c.bytes,
+            firstSeen: c.firstSeen,
+            lastSeen: c.lastSeen,
+          },
+          (stored) => mergeNames(stored, c.names),
+        );
+        connections++;
+      }
+      const ack: BatchAck = {
+        batchId: batch.batchId,
+        duplicate: false,
+        receivedAt,
+        devices: ids.size,
+        evidence,
+        connections,
+        observations: batch.observations.length,
+        skipped: { unknownKeys: prepared.unknownKeys, capped },
+      };
+      this.#repo.recordBatch(
+        from.agentId,
+        batch.batchId,
+        batch.seq,
+        from.siteId,
+        receivedAt,
+        JSON.stringify(ack),
+      );
+      return { ack, rows: ids.size + evidence + connections };
+    })();
+  }
+
+  #upsertDevice(
+    from: Uploader,
+    pending: PendingDevice,
+    now: string,
+  ): { id: number; evidence: number; capped: number } {
+    const stored = this.#repo.findDevice(from.siteId, pending.key);
+    const { merged, added, capped } = foldEvidence(
+      stored ? this.#repo.evidence(stored.id) : [],
+      pending.evidence,
+    );
+    const seen = mergeSeen(stored, pending, merged);
+    const identity = this.#identifier.identify({ mac: seen.mac, observations: merged });
+    let id: number;
+    if (!stored) {
+      id = this.#repo.insertDevice(
+        from.siteId,
+        from.operatorId,
+        pending.key,
+        seen,
+        identity,
+        this.#signatures,
+      );
+    } else {
+      id = stored.id;
+      if (!sameSeen(seenOf(stored), seen)) {
+        this.#repo.updateSeen(id, seen, seen.lastSeen.slice(0, 10) !== stored.lastSeen.slice(0, 10));
+      }
+      this.#writeIdentity(stored, identity, 'ingest', now);
+    }
+    if (stored) for (const e of added) this.#repo.addEvidence(id, e);
+    // New device: `merged` already folded repeats inside the batch, so each row is distinct.
+    else for (const e of merged) this.#repo.insertEvidence(id, e);
+    return { id, evidence: stored ? added.length : merged.length, capped };
+  }
+
+  /** Stores a newly decided identity and records the change of decided fields; false when unchanged. */
+  #writeIdentity(
+    stored: StoredDevice,
+    identity: Identity,
+    cause: 'ingest' | 'reidentify',
+    now: string,
+  ): boolean {
+    const changed = identityText(stored.identity) !== identityText(identity);
+    if (!changed && stored.identifiedWith === this.#signatures) return false;
+    this.#repo.updateIdentity(stored.id, identity, this.#signatures);
+    const before = decided(stored.identity);
+    const after = decided(identity);
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      this.#repo.recordIdentityChange(stored.id, now, cause, this.#signatures, before, after);
+    }
+    return changed;
+  }
+
+  /** Re-decides one stored device from its stored evidence (signatures changed). */
+  reidentify(stored: StoredDevice, now: string): boolean {
+    const identity = this.#identifier.identify({
+      mac: stored.mac,
+      observations: this.#repo.evidence(stored.id),
+    });
+    return this.#writeIdentity(stored, identity, 'reidentify', now);
+  }
+
+  get signatures(): string {
+    return this.#signatures;
+  }
+}
+
+function seenOf(d: StoredDevice) {
+  return {
+    mac: d.mac,
+    ips: d.ips,
+    hostnames: d.hostnames,
+    vlans: d.vlans,
+    services: d.services,
+    roles: d.roles,
+    firstSeen: d.firstSeen,
+    lastSeen: d.lastSeen,
+    search: d.search,
+  };
+}
