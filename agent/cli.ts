@@ -8,7 +8,12 @@ import { CliError } from './commands/cli-error.js';
 type CommandModule = { run(argv: string[]): Promise<number> };
 
 // Each subcommand adds its own line here when its module lands.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  scan: {
+    summary: 'active, read-only discovery of an in-scope range',
+    load: () => import('./commands/scan.js'),
+  },
+};
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -3,7 +3,7 @@
 // prefix so parallel runs never collide. `startLab` builds it; `stop` removes everything it made.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../core/paths.js';
@@ -19,6 +19,10 @@ export interface RunningDevice extends LabDevice {
 
 export interface Lab {
   prefix: string;
+  /** Third octet of the lab's 198.18.X.0/24. */
+  subnet: number;
+  /** Device process ids (for `lab down` after a detached `lab up`). */
+  pids: number[];
   bridge: string;
   /** The lab's /24, e.g. "198.18.42.0/24". */
   cidr: string;
@@ -34,6 +38,8 @@ export interface LabOptions {
   prefix?: string;
   /** Third octet of 198.18.X.0/24; a free one is claimed by default. */
   subnet?: number;
+  /** Leave the devices running after this process exits (`lab up`); `stop` or `lab down` ends them. */
+  detached?: boolean;
 }
 
 /** Why the lab cannot run here, or null when it can (root and iproute2 are needed). */
@@ -74,10 +80,15 @@ async function claimSubnet(wanted?: number): Promise<number> {
   throw new Error('no free 198.18.X.0/24 for the lab');
 }
 
-function releaseSubnet(x: number): void {
+export function releaseSubnet(x: number, owner = process.pid): void {
   try {
-    if (readFileSafe(join(CLAIMS, String(x))) === String(process.pid)) unlinkSync(join(CLAIMS, String(x)));
+    if (readFileSafe(join(CLAIMS, String(x))) === String(owner)) unlinkSync(join(CLAIMS, String(x)));
   } catch {}
+}
+
+/** Hands a claim to another owner (a detached lab's first device process). */
+function transferSubnet(x: number, owner: number): void {
+  writeFileSync(join(CLAIMS, String(x)), String(owner));
 }
 
 function readFileSafe(file: string): string {
@@ -112,10 +123,17 @@ function responderEntry(): string {
   return transpileEntry(join(packageRoot(), 'scripts/lab/responder-main.ts'), packageRoot());
 }
 
-function startResponder(ns: string, config: ResponderConfig, entry: string): Promise<ChildProcess> {
+function startResponder(
+  ns: string,
+  config: ResponderConfig,
+  entry: string,
+  detached: boolean,
+): Promise<ChildProcess> {
   const arg = Buffer.from(JSON.stringify(config)).toString('base64');
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, entry, arg], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached,
+    env: { ...process.env, ORIGINMAP_LAB_DETACHED: detached ? '1' : '' },
   });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -129,6 +147,13 @@ function startResponder(ns: string, config: ResponderConfig, entry: string): Pro
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) {
         clearTimeout(timer);
+        if (detached) {
+          child.removeAllListeners('exit');
+          child.stdin!.destroy();
+          child.stdout!.destroy();
+          child.stderr!.destroy();
+          child.unref();
+        }
         resolve(child);
       }
     });
@@ -190,7 +215,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await buildNetwork(bridge, `${net}.1/24`, links);
     const entry = responderEntry();
     const started = await Promise.allSettled(
-      running.map((d) => startResponder(d.ns, { name: d.name, ip: d.ip, services: d.services }, entry)),
+      running.map((d) =>
+        startResponder(
+          d.ns,
+          { name: d.name, ip: d.ip, services: d.services },
+          entry,
+          options.detached === true,
+        ),
+      ),
     );
     for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
     const failed = started.find((s) => s.status === 'rejected');
@@ -199,8 +231,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await stop();
     throw err;
   }
+  if (options.detached && children[0]?.pid) transferSubnet(x, children[0].pid);
   return {
     prefix,
+    subnet: x,
+    pids: children.map((c) => c.pid!).filter(Boolean),
     bridge,
     cidr: `${net}.0/24`,
     scannerIp: `${net}.1`,

@@ -1,6 +1,6 @@
 // Entry of one lab device: started inside the device's network namespace with its configuration
 // (base64 JSON in argv[2]); prints "ready" once every service listens; exits when stdin closes, so a
-// crashed test never leaves devices running.
+// crashed test never leaves devices running (unless started detached by `lab up`: then on SIGTERM).
 import type { ResponderConfig, Service } from './device-types.js';
 import { startBacnet } from './responders/bacnet.js';
 import { startEnip } from './responders/enip.js';
@@ -46,9 +46,12 @@ async function main(): Promise<void> {
     await Promise.allSettled(stops.map((s) => s()));
     process.exit(0);
   };
-  process.stdin.on('end', stop);
-  process.stdin.on('error', stop);
-  process.stdin.resume();
+  if (process.env.ORIGINMAP_LAB_DETACHED !== '1') {
+    process.stdin.on('end', stop);
+    process.stdin.on('error', stop);
+    process.stdin.resume();
+  }
+  process.stdout.on('error', () => undefined);
   process.on('SIGTERM', stop);
   process.stdout.write('ready\n');
 }

@@ -12,9 +12,10 @@ function respond(d: Fins, req: Buffer, ownNode: number): Buffer | null {
   const mrc = req[10]!;
   const src = req[11]!;
   if (mrc === 0x05 && src === 0x01) {
+    // Model and version are NUL-padded 20-byte ASCII fields (nmap's omron-info reads them as C strings).
     const data = Buffer.concat([
-      fixed(d.model, 20),
-      fixed(d.version, 20),
+      fixed(d.model, 20, 0),
+      fixed(d.version, 20, 0),
       Buffer.alloc(40),
       Buffer.alloc(12),
     ]);
