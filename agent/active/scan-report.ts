@@ -17,9 +17,9 @@ export function scanReport(observations: readonly Observation[], stats: ScanStat
     const mac = o.mac ?? (o.ip ? macOf.get(o.ip) : undefined);
     const id = mac ? `mac:${mac}` : o.ip ? `ip:${o.ip}` : null;
     if (!id) continue;
-    let list = groups.get(id);
-    if (!list) groups.set(id, (list = []));
-    list.push(o);
+    const list = groups.get(id);
+    if (list) list.push(o);
+    else groups.set(id, [o]);
   }
   const devices = [...groups].map(([id, list]) => device(id, list));
   devices.sort((a, b) => (a.ips[0] ?? a.id).localeCompare(b.ips[0] ?? b.id, 'en', { numeric: true }));
