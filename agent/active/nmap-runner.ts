@@ -100,17 +100,23 @@ export async function runNmap(o: NmapRunOptions): Promise<NmapRunResult> {
       finished = f;
     },
   });
-  const child = spawn(o.nmapPath ?? 'nmap', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group, so a kill reaches anything it started too (and only that).
+  const child = spawn(o.nmapPath ?? 'nmap', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const signalGroup = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
   let parseError: unknown = null;
   let stderrTail: string[] = [];
   let killedFor: string | null = null;
   const kill = (why: string) => {
     if (killedFor || child.exitCode !== null) return;
     killedFor = why;
-    child.kill('SIGTERM');
-    setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }, 2000).unref();
+    signalGroup('SIGTERM');
+    setTimeout(() => signalGroup('SIGKILL'), 2000).unref();
   };
   const timer = o.timeoutMs ? setTimeout(() => kill(`timed out after ${o.timeoutMs} ms`), o.timeoutMs) : null;
   const onAbort = () => kill('cancelled');

@@ -32,10 +32,17 @@ export interface ProbeEnv {
 /** Up to 3 ARP requests precede the first packet to an unresolved on-link address (mcast_solicit). */
 export const ARP_SOLICITS = 3;
 
-/** Charges the packets of one send to `target`, including ARP on first contact. */
+/** Linux retries an unanswered ARP request every retrans_time (1 s by default). */
+const ARP_RETRY_MS = 1000;
+
+/**
+ * Charges the packets of one send to `target`. On first contact the kernel's ARP requests come too:
+ * all charged now, and the retries also at the times the kernel will send them.
+ */
 export async function charge(env: ProbeEnv, target: Target, packets: number): Promise<void> {
   env.scope.check(target.ip);
   const arp = target.firstContact ? ARP_SOLICITS : 0;
   target.firstContact = false;
-  await env.limiter.acquire(target.ip, packets + arp, env.signal);
+  const retries = Array.from({ length: Math.max(0, arp - 1) }, (_, i) => (i + 1) * ARP_RETRY_MS);
+  await env.limiter.acquire(target.ip, packets + arp, env.signal, retries);
 }

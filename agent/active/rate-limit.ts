@@ -52,8 +52,13 @@ class SlidingWindow {
     return this.#times[this.#head + over - 1]! + this.windowMs;
   }
 
+  /** Records `k` packets at `at`; future times (kernel retries) are inserted in order. */
   record(k: number, at: number): void {
-    for (let i = 0; i < k; i++) this.#times.push(at);
+    for (let i = 0; i < k; i++) {
+      let j = this.#times.length;
+      while (j > this.#head && this.#times[j - 1]! > at) j--;
+      this.#times.splice(j, 0, at);
+    }
   }
 
   #prune(now: number): void {
@@ -117,18 +122,30 @@ export class RateLimiter {
   /**
    * Waits until `packets` more may be sent to `host`, then charges them. Call it right before the
    * send (or the connect whose handshake it pays for). Large charges are split into window-sized parts.
+   * `later`: packets the kernel will send on its own schedule after this one, as delays in ms (ARP
+   * retries 1 s apart): charged now and also recorded at their future times, so no window undercounts.
    */
-  async acquire(host: string, packets: number, signal?: AbortSignal): Promise<void> {
+  async acquire(
+    host: string,
+    packets: number,
+    signal?: AbortSignal,
+    later: readonly number[] = [],
+  ): Promise<void> {
     if (!Number.isInteger(packets) || packets < 0) throw new RateLimitError(`bad packet count ${packets}`);
     let left = packets;
     while (left > 0) {
       const k = Math.min(left, this.limits.perHostPps);
-      await this.#acquireOnce(host, k, signal);
       left -= k;
+      await this.#acquireOnce(host, k, signal, left > 0 ? [] : later);
     }
   }
 
-  async #acquireOnce(host: string, k: number, signal?: AbortSignal): Promise<void> {
+  async #acquireOnce(
+    host: string,
+    k: number,
+    signal?: AbortSignal,
+    later: readonly number[] = [],
+  ): Promise<void> {
     const window = this.#hostWindow(host);
     // First the host's own budget (only this host's operation charges it), then the shared one.
     for (;;) {
@@ -146,6 +163,10 @@ export class RateLimiter {
         if (at <= now) {
           this.#overall.record(k, now);
           window.record(k, now);
+          for (const delay of later) {
+            this.#overall.record(1, now + delay);
+            window.record(1, now + delay);
+          }
           this.#charged += k;
           return;
         }

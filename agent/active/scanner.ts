@@ -32,6 +32,8 @@ export interface ScanOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** Probe this machine's own addresses too (tests on loopback); off by default. */
+  includeSelf?: boolean;
   /**
    * Decides from a host's observations so far whether it is fragile OT equipment (class plc, rtu,
    * ied or hmi); fragile hosts get the safe profile. An industrial identity read that answered
@@ -89,6 +91,7 @@ export async function scan(o: ScanOptions): Promise<ScanResult> {
       .flat()
       .map((i) => i?.address),
   );
+  if (o.includeSelf) own.clear();
   const skippedSelf = plan.hosts.filter((h) => own.has(h)).length;
   plan.hosts = plan.hosts.filter((h) => !own.has(h));
   const limiter = new RateLimiter(o.limits ?? DEFAULT_RATE_LIMITS);

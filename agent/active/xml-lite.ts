@@ -134,6 +134,14 @@ export class XmlStream {
     };
     const special = closer('<!--', '-->') ?? closer('<![CDATA[', ']]>') ?? closer('<?', '?>');
     if (special !== null) return special;
+    if (b.startsWith('<!', p)) {
+      // Declarations: only a plain DOCTYPE is accepted; an internal subset ('[') could declare entities.
+      const gt = b.indexOf('>', p);
+      const bracket = b.indexOf('[', p);
+      if (bracket >= 0 && (gt < 0 || bracket < gt))
+        this.#fail('a DTD internal subset is refused (entity declarations)');
+      return gt < 0 ? -1 : gt + 1;
+    }
     // A tag: '>' inside quoted attribute values does not end it.
     let quote = '';
     for (let i = p + 1; i < b.length; i++) {

@@ -3,13 +3,17 @@
 // Used by the lab, whose device processes run inside network namespaces, when started from source.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)\.js['"]/g;
+/** Static `import … from './x.js'`, `export … from`, and dynamic `import('./x.js')` of relative modules. */
+const IMPORT = /(?:(?:import|export)\s[^'"]*?from\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)\.js['"]/g;
 
-/** Returns the path of the transpiled entry (a .js file); `root` is the source tree the paths are kept under. */
+/**
+ * Returns the path of the transpiled entry (a .js file). Output goes under `<root>/tmp/ts-cache/`
+ * (git-ignored), mirroring the source tree, so the package root, signatures/ and node_modules resolve
+ * from the copy exactly as from the source.
+ */
 export function transpileEntry(entry: string, root: string): string {
   const files = new Map<string, string>();
   const queue = [resolve(entry)];
@@ -25,7 +29,7 @@ export function transpileEntry(entry: string, root: string): string {
   }
   const hash = createHash('sha256');
   for (const [file, source] of [...files].sort()) hash.update(file).update('\0').update(source);
-  const out = join(tmpdir(), `originmap-ts-${hash.digest('hex').slice(0, 16)}`);
+  const out = join(root, 'tmp', 'ts-cache', hash.digest('hex').slice(0, 16));
   const target = (file: string) => join(out, relative(root, file)).replace(/\.ts$/, '.js');
   if (!existsSync(target(resolve(entry)))) {
     for (const [file, source] of files) {
@@ -36,6 +40,7 @@ export function transpileEntry(entry: string, root: string): string {
       mkdirSync(dirname(target(file)), { recursive: true });
       writeFileSync(target(file), js);
     }
+    // Marks the copies as ES modules; packageRoot() walks past it (no signatures/ beside it).
     writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
   }
   return target(resolve(entry));

@@ -116,3 +116,23 @@ describe('RateLimiter', () => {
     await limiter.acquire('b', 1);
   });
 });
+
+describe('RateLimiter future charges', () => {
+  it('records kernel retries at their own times, so later windows count them', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter({ overallPps: 3, perHostPps: 3, slackMs: 0 }, clock);
+    const times: number[] = [];
+    const work = (async () => {
+      // One packet now whose kernel retries follow at +1 s and +2 s: three charged at 0, and the two
+      // retries recorded again at 1000 and 2000.
+      await limiter.acquire('a', 1, undefined, [1000, 2000]);
+      times.push(clock.now());
+      // Three more fit only in a window without the retries: (2000, 3000].
+      await limiter.acquire('a', 3);
+      times.push(clock.now());
+    })();
+    await clock.run();
+    await work;
+    expect(times).toEqual([0, 3000]);
+  });
+});
