@@ -9,6 +9,10 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 
 // Each subcommand adds its own line here when its module lands.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  analyze: {
+    summary: 'read pcap/pcapng captures and print the inventory',
+    load: () => import('./commands/analyze.js'),
+  },
   scan: {
     summary: 'active, read-only discovery of an in-scope range',
     load: () => import('./commands/scan.js'),

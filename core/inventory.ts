@@ -101,7 +101,12 @@ export interface ConnectionRecord {
   /** DeviceRecord.id of the local side. */
   device: string;
   remoteIp: string;
-  remotePort: number;
+  /** The remote's service port for outbound traffic; null when the remote was the client (inbound). */
+  remotePort: number | null;
+  /** The device's own service port for inbound traffic; null for outbound. */
+  localPort: number | null;
+  /** outbound: the device opened the conversation; inbound: the remote did (a service exposed). */
+  direction: 'outbound' | 'inbound';
   proto: 'tcp' | 'udp' | 'icmp' | 'other';
   country: string | null;
   asn: number | null;

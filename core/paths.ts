@@ -11,7 +11,10 @@ export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'signatures'))) return (root = dir);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'signatures'))) {
+      root = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir)
       throw new Error('originmap: cannot find the package root (package.json next to signatures/)');

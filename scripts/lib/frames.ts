@@ -220,3 +220,11 @@ export function tcpFrame(
     : ipv4({ src: l3.src, dst: l3.dst, proto: 6, ttl: l3.ttl }, seg);
   return ethernet({ ...l2, ethertype: v6 ? 0x86dd : 0x0800 }, ip);
 }
+
+/** An IPv6 packet carrying an ICMPv6 message with its checksum over the pseudo-header (RFC 4443 §2.3). */
+export function icmpv6(o: { src: string; dst: string; hopLimit?: number }, message: Uint8Array): Buffer {
+  const body = Buffer.from(message);
+  body.writeUInt16BE(0, 2);
+  body.writeUInt16BE(checksum(body, pseudoSum(ipv6Bytes(o.src), ipv6Bytes(o.dst), 58, body.length)), 2);
+  return ipv6({ src: o.src, dst: o.dst, next: 58, hopLimit: o.hopLimit ?? 255 }, body);
+}

@@ -1,0 +1,95 @@
+// `originmap analyze <capture...>`: read pcap/pcapng files and print the inventory.
+import { createGeoLookup } from '../../core/geo/geo-lookup.js';
+import { GeoDataError } from '../../core/geo/mmdb-source.js';
+import { parseCidrList } from '../../core/net/cidr.js';
+import { analyzeCaptures } from '../analyze.js';
+import { CaptureFormatError } from '../capture/types.js';
+import { parseCommandArgs } from './args.js';
+import { CliError } from './cli-error.js';
+import { inventoryText } from './inventory-text.js';
+import { ProgressLine } from './progress.js';
+
+const HELP = `usage: originmap analyze <capture...> [options]
+
+Reads pcap and pcapng files (the format is taken from the file's magic bytes, never its
+name), fingerprints every device seen, and prints the inventory and the external connections.
+Several files merge into one inventory.
+
+options:
+  --json               print one JSON document {devices, connections, findings, stats}
+  --home-net <cidrs>   more networks that are yours (comma separated); private, loopback,
+                       link-local and multicast ranges are always local
+  --max-flows <n>      flows held at once before the least recently used is finished (131072)
+  --stream-bytes <n>   bytes of each TCP direction kept for the decoders (4096)
+  --geo-country <mmdb> a MaxMind-format country database instead of the packaged one
+  --geo-asn <mmdb>     a MaxMind-format ASN database instead of the packaged one
+  --quiet              no progress line on stderr
+  -h, --help           this help
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(argv, {
+    json: { type: 'boolean' },
+    'home-net': { type: 'string', multiple: true },
+    'max-flows': { type: 'string' },
+    'stream-bytes': { type: 'string' },
+    'geo-country': { type: 'string' },
+    'geo-asn': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.positionals.length === 0)
+    throw new CliError('no capture file given (try: originmap analyze --help)');
+  const homeNets = ((args.values['home-net'] as string[] | undefined) ?? []).flatMap((text) => {
+    try {
+      return parseCidrList(text);
+    } catch (err) {
+      throw new CliError(`--home-net: ${(err as Error).message}`);
+    }
+  });
+  const progress = !args.values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
+  const countryMmdb = args.values['geo-country'] as string | undefined;
+  const asnMmdb = args.values['geo-asn'] as string | undefined;
+  const geo = createGeoLookup({ countryMmdb, asnMmdb });
+  let report: ReturnType<typeof analyzeCaptures>;
+  try {
+    // The data loads on first use; a user's file is opened now so a bad one fails before the capture is read.
+    if (countryMmdb || asnMmdb) geo.lookup('1.1.1.1');
+    report = analyzeCaptures(args.positionals, {
+      homeNets,
+      geo,
+      engine: {
+        maxFlows: intOption(args.values['max-flows'], '--max-flows', 16, 16_777_216),
+        streamBytes: intOption(args.values['stream-bytes'], '--stream-bytes', 64, 1_048_576),
+      },
+      onProgress: progress
+        ? (i, read, total, packets) =>
+            progress.update(`${args.positionals[i]}: ${pct(read, total)} ${packets} packets`)
+        : undefined,
+    });
+  } catch (err) {
+    progress?.clear();
+    if (err instanceof CaptureFormatError || err instanceof RangeError || err instanceof GeoDataError) {
+      throw new CliError(err.message);
+    }
+    throw err;
+  }
+  progress?.clear();
+  process.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : inventoryText(report));
+  return 0;
+}
+
+function intOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`${name}: expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+function pct(read: number, total: number): string {
+  return total > 0 ? `${Math.floor((100 * read) / total)}%` : '';
+}

@@ -1,0 +1,82 @@
+// Which device each endpoint belongs to (DESIGN.md §3 "Device": MAC first; IP only where no MAC
+// is visible). The MAC a packet carries is the last hop's: a router forwarding a routed subnet
+// shows many addresses under one MAC, so those addresses become devices of their own.
+import type { Endpoint } from './evidence-store.js';
+
+/** A MAC showing more IPv4 addresses than this that it never claimed by ARP is forwarding, not owning. */
+export const ROUTER_MIN_UNCLAIMED_IPV4 = 3;
+
+export interface Assignment {
+  /** Endpoint id → device key ("mac:…" or "ip:…"), or undefined when it is no device. */
+  deviceOf: (string | undefined)[];
+  /** Device key → addresses proven to belong to it (ARP/NDP claims and frames). */
+  addresses: Map<string, Set<string>>;
+  /** MACs judged to be routing other stations' traffic. */
+  routers: Set<string>;
+}
+
+export function assignDevices(endpoints: readonly Endpoint[]): Assignment {
+  // Claims: ARP/NDP/DHCP bindings recorded as mac.ip on the MAC's own endpoint.
+  const claimedBy = new Map<string, Set<string>>(); // ip → MACs claiming it
+  const claims = new Map<string, Set<string>>(); // mac → ips it claimed
+  for (const ep of endpoints) {
+    if (!ep.mac) continue;
+    for (const ip of ep.facts.get('mac.ip')?.keys() ?? []) {
+      const text = String(ip);
+      add(claimedBy, text, ep.mac);
+      add(claims, ep.mac, text);
+    }
+  }
+  // Seen: addresses a MAC sent or received frames for.
+  const seen = new Map<string, Set<string>>();
+  for (const ep of endpoints) if (ep.mac && ep.ip) add(seen, ep.mac, ep.ip);
+
+  const routers = new Set<string>();
+  for (const [mac, ips] of seen) {
+    let unclaimedV4 = 0;
+    let foreignClaim = false;
+    for (const ip of ips) {
+      const owners = claimedBy.get(ip);
+      if (owners?.has(mac)) continue;
+      if (owners && owners.size > 0) foreignClaim = true;
+      if (!ip.includes(':')) unclaimedV4++;
+    }
+    if (foreignClaim || unclaimedV4 > ROUTER_MIN_UNCLAIMED_IPV4) routers.add(mac);
+  }
+
+  // Owner of an address: the one MAC that claimed it, or else the one non-router MAC it was seen with.
+  const seenWith = new Map<string, Set<string>>();
+  for (const [mac, ips] of seen) if (!routers.has(mac)) for (const ip of ips) add(seenWith, ip, mac);
+  const ownerOf = (ip: string): string | undefined => {
+    const claimed = claimedBy.get(ip);
+    if (claimed?.size === 1) return [...claimed][0];
+    if (claimed && claimed.size > 1) return undefined; // contested (failover pair, spoofing): keep it by IP
+    const withMac = seenWith.get(ip);
+    return withMac?.size === 1 ? [...withMac][0] : undefined;
+  };
+
+  const deviceOf: (string | undefined)[] = [];
+  const addresses = new Map<string, Set<string>>();
+  for (const ep of endpoints) {
+    let key: string | undefined;
+    if (ep.mac && (!routers.has(ep.mac) || !ep.ip || claims.get(ep.mac)?.has(ep.ip))) key = `mac:${ep.mac}`;
+    else if (ep.ip) {
+      const owner = ep.mac ? undefined : ownerOf(ep.ip);
+      key = owner ? `mac:${owner}` : `ip:${ep.ip}`;
+    }
+    deviceOf[ep.id] = key;
+    if (!key) continue;
+    if (ep.ip) add(addresses, key, ep.ip);
+    if (ep.mac && key === `mac:${ep.mac}`) for (const ip of claims.get(ep.mac) ?? []) add(addresses, key, ip);
+  }
+  return { deviceOf, addresses, routers };
+}
+
+function add(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}

@@ -1,0 +1,120 @@
+// Aggregates observations per endpoint (a MAC, an IP, or the pair seen together) over a whole run:
+// each distinct key/value once, with a count and first/last seen. Bounded: endpoints, values per
+// key and names per address are capped, and what the caps drop is counted.
+import type { ObservationSource, ObservationValue } from '../../core/observation.js';
+import type { ObservationKey } from '../../core/observation-keys.js';
+
+export interface Fact {
+  count: number;
+  first: number;
+  last: number;
+  source: ObservationSource;
+}
+
+export interface EvidenceLimits {
+  /** Endpoints kept (default 262144); later ones are counted, not stored. */
+  maxEndpoints: number;
+  /** Distinct values kept per key per endpoint (default 64; dns.query and tls.sni get 4×). */
+  maxValuesPerKey: number;
+  /** Names kept per remote address (default 16). */
+  maxNamesPerAddress: number;
+}
+
+export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
+  maxEndpoints: 262_144,
+  maxValuesPerKey: 64,
+  maxNamesPerAddress: 16,
+};
+
+const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 'mdns.txt', 'mdns.service']);
+
+export class Endpoint {
+  first = Number.POSITIVE_INFINITY;
+  last = 0;
+  readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
+  constructor(
+    readonly id: number,
+    /** Lower-case colon MAC of a unicast station, or null. */
+    readonly mac: string | null,
+    /** Address text, or null (link-layer facts, DHCP before an address). */
+    readonly ip: string | null,
+  ) {}
+
+  seen(ts: number): void {
+    if (ts < this.first) this.first = ts;
+    if (ts > this.last) this.last = ts;
+  }
+}
+
+export class EvidenceStore {
+  readonly endpoints: Endpoint[] = [];
+  readonly dropped: Record<string, number> = {};
+  /** Remote address → names seen for it (DNS answers, TLS SNI, HTTP Host), with how. */
+  readonly names = new Map<string, Set<string>>();
+  readonly #byKey = new Map<string, Endpoint>();
+  readonly #limits: EvidenceLimits;
+
+  constructor(limits: Partial<EvidenceLimits> = {}) {
+    this.#limits = { ...DEFAULT_EVIDENCE_LIMITS, ...limits };
+  }
+
+  /** The endpoint for a MAC/IP pair, created on first use; null when the cap is reached. */
+  endpoint(mac: string | null, ip: string | null): Endpoint | null {
+    const key = `${mac ?? ''}|${ip ?? ''}`;
+    let ep = this.#byKey.get(key);
+    if (ep) return ep;
+    if (this.endpoints.length >= this.#limits.maxEndpoints) {
+      this.#drop('endpoints');
+      return null;
+    }
+    ep = new Endpoint(this.endpoints.length, mac, ip);
+    this.endpoints.push(ep);
+    this.#byKey.set(key, ep);
+    return ep;
+  }
+
+  record(
+    ep: Endpoint,
+    key: ObservationKey,
+    value: ObservationValue,
+    ts: number,
+    source: ObservationSource = 'passive',
+  ): void {
+    if (typeof value === 'string' && value.length === 0) return;
+    ep.seen(ts);
+    let values = ep.facts.get(key);
+    if (!values) {
+      values = new Map();
+      ep.facts.set(key, values);
+    }
+    const fact = values.get(value);
+    if (fact) {
+      fact.count++;
+      if (ts < fact.first) fact.first = ts;
+      if (ts > fact.last) fact.last = ts;
+      return;
+    }
+    const cap = WIDE_KEYS.has(key) ? this.#limits.maxValuesPerKey * 4 : this.#limits.maxValuesPerKey;
+    if (values.size >= cap) {
+      this.#drop(`values:${key}`);
+      return;
+    }
+    values.set(value, { count: 1, first: ts, last: ts, source });
+  }
+
+  nameAddress(ip: string, rawName: string): void {
+    const name = rawName.toLowerCase();
+    let set = this.names.get(ip);
+    if (!set) {
+      set = new Set();
+      this.names.set(ip, set);
+    }
+    if (set.has(name)) return;
+    if (set.size >= this.#limits.maxNamesPerAddress) this.#drop('names');
+    else set.add(name);
+  }
+
+  #drop(what: string): void {
+    this.dropped[what] = (this.dropped[what] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,303 @@
+// What the engine learns per flow: its two endpoints, passive OS hints (TTL, SYN layout), the
+// services a device answers on, application bytes handed to the decoders, and, when the flow
+// ends, the connection it adds to a device's outbound (or inbound) traffic.
+import type { CidrSet } from '../../core/net/cidr.js';
+import type { ObservationValue } from '../../core/observation.js';
+import type { ObservationKey } from '../../core/observation-keys.js';
+import { IP_PROTO, type PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
+import { tcpOptionSignature } from '../decode/tcp.js';
+import type { AppContext, Emitter, Transport } from '../decode/types.js';
+import { ipText, isStationIp, isStationMac, keyIpText, macText } from './address-text.js';
+import type { Endpoint } from './evidence-store.js';
+import type { PassiveEngine } from './passive-engine.js';
+
+// Per-flow bits.
+const SYN_FROM = [0x01, 0x02];
+const SYNACK_FROM = [0x04, 0x08];
+const LOCAL = [0x10, 0x20];
+const CREATED_BY_B = 0x40;
+
+/** Ports that identify a server side when no handshake was seen (well-known and common ICS/IoT ports). */
+const SERVICE_PORTS = new Set([
+  102, 502, 1883, 1900, 2222, 2404, 4840, 5006, 5007, 5094, 5353, 5355, 5560, 5683, 8080, 8443, 8883, 9600,
+  20000, 44818, 47808, 554, 8000, 37777, 34964,
+]);
+
+function looksLikeService(port: number): boolean {
+  return port < 1024 || SERVICE_PORTS.has(port);
+}
+
+/** Initial TTL/hop limit: the nearest common default at or above the observed value. */
+export function initialTtl(ttl: number): number {
+  return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+}
+
+export class FlowRecorder implements Emitter {
+  readonly #bits: Uint8Array;
+  readonly #ep: Int32Array;
+  readonly #udpCount: Uint8Array;
+  // Current emitter target.
+  #src: Endpoint | null = null;
+  #dst: Endpoint | null = null;
+  #ts = 0;
+
+  constructor(
+    readonly engine: PassiveEngine,
+    readonly homeNets: CidrSet,
+    readonly udpPerDirection: number,
+  ) {
+    const max = engine.flows.maxFlows;
+    this.#bits = new Uint8Array(max);
+    this.#ep = new Int32Array(max * 2);
+    this.#udpCount = new Uint8Array(max * 2);
+  }
+
+  created(id: number, dir: number, info: PacketInfo, ts: number): void {
+    const buf = info.buf;
+    const v4 = info.ipVersion === 4;
+    const srcLocal = v4
+      ? this.homeNets.hasV4(u32(buf, info.srcIpOff))
+      : this.homeNets.hasV6(buf, info.srcIpOff);
+    const dstLocal = v4
+      ? this.homeNets.hasV4(u32(buf, info.dstIpOff))
+      : this.homeNets.hasV6(buf, info.dstIpOff);
+    let bits = dir ? CREATED_BY_B : 0;
+    if (srcLocal) bits |= LOCAL[dir]!;
+    if (dstLocal) bits |= LOCAL[dir ^ 1]!;
+    this.#bits[id] = bits;
+    const f0 = id * 2;
+    this.#udpCount[f0] = 0;
+    this.#udpCount[f0 + 1] = 0;
+    this.engine.streams.reset(f0);
+    this.engine.streams.reset(f0 + 1);
+    this.#ep[f0 + dir] = srcLocal ? this.#endpoint(info, info.srcMacOff, info.srcIpOff) : -1;
+    this.#ep[f0 + (dir ^ 1)] = dstLocal ? this.#endpoint(info, info.dstMacOff, info.dstIpOff) : -1;
+    if (info.vlanCount > 0) {
+      const vlan = info.vlanCount === 1 ? info.vlanOuter : `${info.vlanOuter}.${info.vlanInner}`;
+      const a = this.#endpointOf(id, 0);
+      const b = this.#endpointOf(id, 1);
+      if (a) this.engine.store.record(a, 'net.vlan', vlan, ts);
+      if (b) this.engine.store.record(b, 'net.vlan', vlan, ts);
+    }
+    this.firstFromSide(id, dir, info, ts);
+  }
+
+  /** The first packet from a side: its TTL, and a better endpoint if this side now shows its MAC. */
+  firstFromSide(id: number, dir: number, info: PacketInfo, ts: number): void {
+    let ep = this.#endpointOf(id, dir);
+    if (ep && ep.mac === null && info.srcMacOff >= 0 && isStationMac(info.buf, info.srcMacOff)) {
+      // Cooked captures show only the sender's MAC: learn it when this side first sends.
+      this.#ep[id * 2 + dir] = this.#endpoint(info, info.srcMacOff, info.srcIpOff);
+      ep = this.#endpointOf(id, dir);
+    }
+    // ICMPv6 neighbour discovery always uses 255 (RFC 4861 §7.1): only transport flows say what the stack defaults to.
+    if (ep && (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP)) {
+      this.engine.store.record(ep, 'ip.ttl', initialTtl(info.ttl), ts);
+    }
+  }
+
+  syn(id: number, dir: number, info: PacketInfo, ts: number): void {
+    const ack = (info.tcpFlags & TCP_FLAGS.ACK) !== 0;
+    const bit = ack ? SYNACK_FROM[dir]! : SYN_FROM[dir]!;
+    if (this.#bits[id]! & bit) return; // retransmitted SYN
+    this.#bits[id]! |= bit;
+    const ep = this.#endpointOf(id, dir);
+    if (!ep) return;
+    const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
+    const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
+    this.engine.store.record(ep, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts);
+    if (ack) this.engine.store.record(ep, 'net.service', `tcp/${info.srcPort}`, ts);
+  }
+
+  datagram(id: number, dir: number, info: PacketInfo, ts: number): void {
+    const fd = id * 2 + dir;
+    const buf = info.buf;
+    // Discovery traffic (broadcast, multicast, unconfigured senders) shares one 5-tuple among many
+    // stations, so it is decoded every time; other flows have a per-direction budget.
+    const discovery =
+      !isStationIp(buf, info.dstIpOff, info.ipVersion) || !isStationIp(buf, info.srcIpOff, info.ipVersion);
+    if (!discovery) {
+      if (this.#udpCount[fd]! >= this.udpPerDirection) return;
+      this.#udpCount[fd]!++;
+    }
+    const bytes = buf.subarray(info.payloadOff, info.payloadOff + info.payloadLen);
+    const ctx = this.#context(id, dir, 'udp', ts, info);
+    this.#emitTo(id, dir, ts);
+    this.engine.dispatcher.run(bytes, ctx, this);
+  }
+
+  decodeStream(id: number, dir: number, ts: number): void {
+    const fd = id * 2 + dir;
+    const bytes = this.engine.streams.bytes(fd);
+    if (bytes) {
+      const ctx = this.#context(id, dir, 'tcp', ts, null);
+      this.#emitTo(id, dir, ts);
+      this.engine.dispatcher.run(bytes, ctx, this);
+    }
+    this.engine.streams.release(fd);
+  }
+
+  /** Non-IP frames (LLDP, CDP, PROFINET DCP…): decoded per frame; they are rare by nature. */
+  linkFrame(info: PacketInfo, ts: number): void {
+    const buf = info.buf;
+    const srcMac =
+      info.srcMacOff >= 0 && isStationMac(buf, info.srcMacOff) ? macText(buf, info.srcMacOff) : null;
+    const dstMac =
+      info.dstMacOff >= 0 && isStationMac(buf, info.dstMacOff) ? macText(buf, info.dstMacOff) : null;
+    const ctx: AppContext = {
+      ts,
+      transport: 'link',
+      src: { mac: srcMac, ip: null, port: 0 },
+      dst: { mac: dstMac, ip: null, port: 0 },
+      fromClient: null,
+      ethertype: info.etherType,
+    };
+    this.#src = srcMac ? this.engine.store.endpoint(srcMac, null) : null;
+    this.#dst = dstMac ? this.engine.store.endpoint(dstMac, null) : null;
+    this.#src?.seen(ts);
+    this.#ts = ts;
+    this.engine.dispatcher.run(buf.subarray(info.l3Off, info.end), ctx, this);
+  }
+
+  finish(id: number): void {
+    const engine = this.engine;
+    for (const dir of [0, 1])
+      if (engine.streams.pending(id * 2 + dir)) this.decodeStream(id, dir, engine.flows.lastTs[id]!);
+    const key = engine.flows.keyOf(id);
+    const proto = key[9]! & 0xff;
+    const ports = [key[8]! >>> 16, key[8]! & 0xffff];
+    const client = this.#clientSide(id, ports);
+    const server = client ^ 1;
+    const first = engine.flows.firstTs[id]!;
+    const last = engine.flows.lastTs[id]!;
+    const packets = engine.flows.packets;
+    for (const side of [0, 1]) {
+      const ep = this.#endpointOf(id, side);
+      ep?.seen(first);
+      ep?.seen(last);
+    }
+    // A UDP service: the non-initiating side answered from a service-looking port.
+    if (proto === IP_PROTO.UDP && packets[id * 2 + server]! > 0 && looksLikeService(ports[server]!)) {
+      const ep = this.#endpointOf(id, server);
+      if (ep) engine.store.record(ep, 'net.service', `udp/${ports[server]}`, last);
+    }
+    const bits = this.#bits[id]!;
+    const localClient = (bits & LOCAL[client]!) !== 0;
+    const localServer = (bits & LOCAL[server]!) !== 0;
+    if (localClient === localServer) return;
+    const side = localClient ? client : server;
+    const ep = this.#ep[id * 2 + side]!;
+    if (ep < 0) return;
+    const protoName =
+      proto === IP_PROTO.TCP
+        ? 'tcp'
+        : proto === IP_PROTO.UDP
+          ? 'udp'
+          : proto === 1 || proto === 58
+            ? 'icmp'
+            : 'other';
+    const hasPorts = protoName === 'tcp' || protoName === 'udp';
+    engine.connections.add(
+      {
+        endpoint: ep,
+        remoteIp: keyIpText(key, side ^ 1),
+        remotePort: localClient && hasPorts ? ports[server]! : null,
+        localPort: !localClient && hasPorts ? ports[server]! : null,
+        direction: localClient ? 'outbound' : 'inbound',
+        proto: protoName,
+      },
+      packets[id * 2]! + packets[id * 2 + 1]!,
+      engine.flows.bytes[id * 2]! + engine.flows.bytes[id * 2 + 1]!,
+      first,
+      last,
+    );
+  }
+
+  // --- Emitter: observations from the application decoders ---
+
+  observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
+    const ep = about === 'src' ? this.#src : this.#dst;
+    if (ep) this.engine.store.record(ep, key, value, this.#ts);
+  }
+
+  nameAddress(ip: string, name: string): void {
+    this.engine.store.nameAddress(ip, name);
+  }
+
+  anomaly(name: string): void {
+    const s = this.engine.skipped;
+    s[`anomaly_${name}`] = (s[`anomaly_${name}`] ?? 0) + 1;
+  }
+
+  // --- helpers ---
+
+  /** Which side opened the flow: from the handshake, else a service-looking port, else who spoke first. */
+  #clientSide(id: number, ports: number[]): number {
+    const bits = this.#bits[id]!;
+    if (bits & SYN_FROM[0]!) return 0;
+    if (bits & SYN_FROM[1]!) return 1;
+    if (bits & SYNACK_FROM[0]!) return 1;
+    if (bits & SYNACK_FROM[1]!) return 0;
+    const s0 = looksLikeService(ports[0]!);
+    const s1 = looksLikeService(ports[1]!);
+    if (s0 !== s1) return s0 ? 1 : 0;
+    return bits & CREATED_BY_B ? 1 : 0;
+  }
+
+  #context(id: number, dir: number, transport: Transport, ts: number, info: PacketInfo | null): AppContext {
+    const key = this.engine.flows.keyOf(id);
+    const ports = [key[8]! >>> 16, key[8]! & 0xffff];
+    const src = this.#endpointOf(id, dir);
+    const dst = this.#endpointOf(id, dir ^ 1);
+    const client = transport === 'tcp' ? this.#clientSide(id, ports) : -1;
+    return {
+      ts,
+      transport,
+      src: {
+        mac: src?.mac ?? (info ? this.#macAt(info, info.srcMacOff) : null),
+        ip: keyIpText(key, dir),
+        port: ports[dir]!,
+      },
+      dst: {
+        mac: dst?.mac ?? (info ? this.#macAt(info, info.dstMacOff) : null),
+        ip: keyIpText(key, dir ^ 1),
+        port: ports[dir ^ 1]!,
+      },
+      fromClient: client < 0 ? null : client === dir,
+    };
+  }
+
+  /** Points the emitter at the sender and receiver of the bytes about to be decoded. */
+  #emitTo(id: number, dir: number, ts: number): void {
+    this.#src = this.#endpointOf(id, dir);
+    this.#dst = this.#endpointOf(id, dir ^ 1);
+    this.#ts = ts;
+  }
+
+  #macAt(info: PacketInfo, off: number): string | null {
+    return off >= 0 && isStationMac(info.buf, off) ? macText(info.buf, off) : null;
+  }
+
+  #endpointOf(id: number, side: number): Endpoint | null {
+    const e = this.#ep[id * 2 + side]!;
+    return e >= 0 ? (this.engine.store.endpoints[e] ?? null) : null;
+  }
+
+  /** A local station's endpoint: its MAC when the frame shows a station MAC, and its address. */
+  #endpoint(info: PacketInfo, macOff: number, ipOff: number): number {
+    const buf = info.buf;
+    if (!isStationIp(buf, ipOff, info.ipVersion)) {
+      // Broadcast/multicast destinations and 0.0.0.0 senders: only the MAC can name a station.
+      if (macOff < 0 || !isStationMac(buf, macOff)) return -1;
+      return this.engine.store.endpoint(macText(buf, macOff), null)?.id ?? -1;
+    }
+    const hasMac = macOff >= 0;
+    if (hasMac && !isStationMac(buf, macOff)) return -1; // a group MAC: not a station
+    const mac = hasMac ? macText(buf, macOff) : null;
+    return this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
+  }
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}

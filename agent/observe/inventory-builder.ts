@@ -1,0 +1,220 @@
+// Endpoints, facts and connections → the inventory document of `analyze --json` (DESIGN.md §4):
+// devices with their evidence and identity, connections with their geography and names.
+import type { GeoLookup } from '../../core/geo/contracts.js';
+import type { Identifier } from '../../core/identify/contracts.js';
+import type {
+  ConnectionRecord,
+  DeviceClass,
+  DeviceRecord,
+  Identity,
+  ObservationSummary,
+} from '../../core/inventory.js';
+import type { ObservationKey } from '../../core/observation-keys.js';
+import type { ConnectionTable } from './connection-table.js';
+import { assignDevices } from './device-assignment.js';
+import type { EvidenceStore, Fact } from './evidence-store.js';
+
+/** Keys whose values are names people use for a device. */
+const NAME_KEYS: readonly ObservationKey[] = [
+  'dhcp.hostname',
+  'dhcp.fqdn',
+  'dhcpv6.fqdn',
+  'mdns.name',
+  'nbns.name',
+  'llmnr.name',
+  'lldp.sys_name',
+  'snmp.sys_name',
+  'cdp.device_id',
+  'profinet.name_of_station',
+];
+
+export interface BuildOptions {
+  identifier: Identifier | null;
+  geo: GeoLookup | null;
+}
+
+export interface BuiltInventory {
+  devices: DeviceRecord[];
+  connections: ConnectionRecord[];
+  /** MACs judged to be routers forwarding other stations (their forwarded addresses are devices by IP). */
+  routers: string[];
+}
+
+const secondText = new Map<number, string>();
+
+/** ISO 8601 with milliseconds; the date-time part is cached per second (inventories repeat seconds a lot). */
+export function iso(ms: number): string {
+  const t = Number.isFinite(ms) ? ms : 0;
+  const sec = Math.floor(t / 1000);
+  let head = secondText.get(sec);
+  if (head === undefined) {
+    head = new Date(sec * 1000).toISOString().slice(0, 19);
+    if (secondText.size > 100_000) secondText.clear();
+    secondText.set(sec, head);
+  }
+  const milli = Math.floor(t - sec * 1000);
+  return `${head}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
+export function buildInventory(
+  store: EvidenceStore,
+  connections: ConnectionTable | null,
+  opts: BuildOptions,
+): BuiltInventory {
+  const { deviceOf, addresses, routers } = assignDevices(store.endpoints);
+  const merged = new Map<
+    string,
+    {
+      mac: string | null;
+      first: number;
+      last: number;
+      facts: Map<ObservationKey, Map<string | number, Fact>>;
+    }
+  >();
+  for (const ep of store.endpoints) {
+    const key = deviceOf[ep.id];
+    if (!key) continue;
+    let dev = merged.get(key);
+    if (!dev) {
+      dev = {
+        mac: key.startsWith('mac:') ? key.slice(4) : null,
+        first: ep.first,
+        last: ep.last,
+        facts: new Map(),
+      };
+      merged.set(key, dev);
+    }
+    dev.first = Math.min(dev.first, ep.first);
+    dev.last = Math.max(dev.last, ep.last);
+    for (const [k, values] of ep.facts) {
+      let into = dev.facts.get(k);
+      if (!into) {
+        into = new Map();
+        dev.facts.set(k, into);
+      }
+      for (const [v, f] of values) {
+        const have = into.get(v);
+        if (!have) into.set(v, { ...f });
+        else {
+          have.count += f.count;
+          have.first = Math.min(have.first, f.first);
+          have.last = Math.max(have.last, f.last);
+        }
+      }
+    }
+  }
+
+  const devices: DeviceRecord[] = [];
+  for (const [id, dev] of merged) {
+    const observations: ObservationSummary[] = [];
+    for (const [key, values] of dev.facts) {
+      for (const [value, f] of values) {
+        observations.push({
+          key,
+          value,
+          source: f.source,
+          count: f.count,
+          firstSeen: iso(f.first),
+          lastSeen: iso(f.last),
+        });
+      }
+    }
+    observations.sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : String(a.value) < String(b.value) ? -1 : 1,
+    );
+    const values = (k: ObservationKey) => [...(dev.facts.get(k)?.keys() ?? [])].map(String);
+    const identity = opts.identifier
+      ? opts.identifier.identify({ mac: dev.mac, observations })
+      : emptyIdentity(dev.mac);
+    devices.push({
+      id,
+      mac: dev.mac,
+      ips: sortAddresses([...(addresses.get(id) ?? [])]),
+      hostnames: [...new Set(NAME_KEYS.flatMap(values))].sort(),
+      ...identity,
+      vlans: [...new Set(values('net.vlan').map((v) => Number(v.split('.')[0])))].sort((a, b) => a - b),
+      services: values('net.service').sort(),
+      roles: values('ot.role').sort(),
+      firstSeen: iso(dev.first),
+      lastSeen: iso(dev.last),
+      observations,
+    });
+  }
+  devices.sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  const conns = new Map<string, ConnectionRecord>();
+  for (const c of connections?.rows.values() ?? []) {
+    const device = deviceOf[c.endpoint];
+    if (!device) continue;
+    const key = `${device}|${c.remoteIp}|${c.remotePort}|${c.localPort}|${c.proto}|${c.direction}`;
+    const have = conns.get(key);
+    if (have) {
+      have.packets += c.packets;
+      have.bytes += c.bytes;
+      if (iso(c.first) < have.firstSeen) have.firstSeen = iso(c.first);
+      if (iso(c.last) > have.lastSeen) have.lastSeen = iso(c.last);
+      continue;
+    }
+    const facts = opts.geo?.lookup(c.remoteIp);
+    conns.set(key, {
+      device,
+      remoteIp: c.remoteIp,
+      remotePort: c.remotePort,
+      localPort: c.localPort,
+      direction: c.direction,
+      proto: c.proto,
+      country: facts?.country ?? null,
+      asn: facts?.asn ?? null,
+      asOrg: facts?.asOrg ?? null,
+      provider: facts?.provider ?? null,
+      providerKind: facts?.providerKind ?? null,
+      names: [...(store.names.get(c.remoteIp) ?? [])].sort(),
+      packets: c.packets,
+      bytes: c.bytes,
+      firstSeen: iso(c.first),
+      lastSeen: iso(c.last),
+    });
+  }
+  const connectionList = [...conns.values()].sort((a, b) =>
+    a.device < b.device
+      ? -1
+      : a.device > b.device
+        ? 1
+        : a.remoteIp < b.remoteIp
+          ? -1
+          : a.remoteIp > b.remoteIp
+            ? 1
+            : (a.remotePort ?? 0) - (b.remotePort ?? 0),
+  );
+  return { devices, connections: connectionList, routers: [...routers].sort() };
+}
+
+/** Identity with no evidence decided: every field null (used when no identifier is configured). */
+export function emptyIdentity(mac: string | null): Identity {
+  return {
+    vendor: null,
+    vendorCountry: null,
+    vendorParent: null,
+    watchlists: [],
+    registrant: null,
+    registrantCountry: null,
+    // Locally administered (U/L bit set): a randomised or assigned address, never in the IEEE registry.
+    randomizedMac: mac !== null && (Number.parseInt(mac.slice(0, 2), 16) & 0x02) !== 0,
+    class: null as DeviceClass | null,
+    model: null,
+    firmware: null,
+    os: null,
+    confidence: null,
+    reasons: [],
+  };
+}
+
+function sortAddresses(ips: string[]): string[] {
+  // IPv4 first in numeric order, then IPv6 as text.
+  const v4 = ips.filter((ip) => !ip.includes(':')).sort((a, b) => num(a) - num(b));
+  return [...v4, ...ips.filter((ip) => ip.includes(':')).sort()];
+}
+
+function num(ip: string): number {
+  return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
+}

@@ -1,0 +1,250 @@
+// Packets → observations. The per-packet path decodes L2–L4 into one reused PacketInfo, updates
+// the flow table and buffers the first bytes of each TCP direction; everything that allocates
+// (endpoints, text, application decoding) happens once per flow, per direction or per datagram.
+import type { CidrSet } from '../../core/net/cidr.js';
+import type { PacketRef } from '../capture/types.js';
+import { decodeArp } from '../decode/arp.js';
+import { isDecoderError } from '../decode/errors.js';
+import { decodeEthernet } from '../decode/ethernet.js';
+import { decodeNd, ND_NEIGHBOR_ADVERT, ND_NEIGHBOR_SOLICIT, ND_ROUTER_ADVERT } from '../decode/icmpv6.js';
+import { decodeIpv4 } from '../decode/ipv4.js';
+import { decodeIpv6 } from '../decode/ipv6.js';
+import { decodeNull } from '../decode/null-loopback.js';
+import { ETHERTYPE, FRAGMENT_LATER, IP_PROTO, PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
+import { decodeSll, decodeSll2 } from '../decode/sll.js';
+import { decodeTcp } from '../decode/tcp.js';
+import type { AppDecoder } from '../decode/types.js';
+import { decodeUdp } from '../decode/udp.js';
+import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
+import { AppDispatcher } from './app-dispatch.js';
+import { ConnectionTable } from './connection-table.js';
+import { type Endpoint, type EvidenceLimits, EvidenceStore, type Fact } from './evidence-store.js';
+import { FlowRecorder } from './flow-recorder.js';
+import { FlowTable } from './flow-table.js';
+import { StreamBuffers } from './stream-buffers.js';
+
+export interface EngineOptions {
+  /** Home networks: addresses in them are devices, others are remote (default: private ranges). */
+  homeNets: CidrSet;
+  decoders: readonly AppDecoder[];
+  maxFlows?: number;
+  /** A flow idle this long is finished and its memory freed (default 300 s of capture time). */
+  idleTimeoutMs?: number;
+  streamBytes?: number;
+  streamBuffers?: number;
+  /** UDP datagrams decoded per flow direction (default 16); discovery multicast is always decoded. */
+  udpDatagramsPerDirection?: number;
+  evidence?: Partial<EvidenceLimits>;
+}
+
+const SWEEP_EVERY = 4096;
+
+export class PassiveEngine {
+  readonly flows: FlowTable;
+  readonly streams: StreamBuffers;
+  readonly store: EvidenceStore;
+  readonly connections = new ConnectionTable();
+  readonly dispatcher: AppDispatcher;
+  /** Counted, never fatal: unknown link types, malformed packets by protocol, fragments… */
+  readonly skipped: Record<string, number> = {};
+  packets = 0;
+  bytes = 0;
+  evictedFlows = 0;
+  flowsSeen = 0;
+  readonly #info = new PacketInfo();
+  readonly #rec: FlowRecorder;
+  /** Last ARP claim per IPv4 address (MAC as two 24-bit halves), for the repeat fast path. */
+  readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; fact: Fact }>();
+  readonly #idle: number;
+  #now = 0;
+  #sinceSweep = 0;
+
+  constructor(readonly opts: EngineOptions) {
+    this.flows = new FlowTable({ maxFlows: opts.maxFlows });
+    this.streams = new StreamBuffers(this.flows.maxFlows, {
+      bytesPerDirection: opts.streamBytes,
+      maxBuffers: opts.streamBuffers,
+    });
+    this.store = new EvidenceStore(opts.evidence);
+    this.dispatcher = new AppDispatcher(opts.decoders);
+    this.#idle = opts.idleTimeoutMs ?? 300_000;
+    this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpDatagramsPerDirection ?? 16);
+  }
+
+  /** The packet handler for a CaptureStream. */
+  readonly onPacket = (pkt: PacketRef): void => {
+    this.packets++;
+    this.bytes += pkt.origLen;
+    const ts = pkt.tsMs;
+    if (ts > this.#now) this.#now = ts;
+    const info = this.#info;
+    info.reset(pkt.buf, pkt.offset, pkt.caplen, pkt.linkType);
+    try {
+      if (!this.#link(pkt, info)) return;
+      const et = info.etherType;
+      if (et === ETHERTYPE.IPV4) decodeIpv4(info.buf, info.l3Off, info);
+      else if (et === ETHERTYPE.IPV6) decodeIpv6(info.buf, info.l3Off, info);
+      else {
+        this.#nonIp(info, ts);
+        return;
+      }
+      if (info.fragment === FRAGMENT_LATER) {
+        this.#skip('ip_fragment_later');
+        return;
+      }
+      const proto = info.ipProto;
+      if (proto === IP_PROTO.TCP) decodeTcp(info.buf, info.l4Off, info);
+      else if (proto === IP_PROTO.UDP) decodeUdp(info.buf, info.l4Off, info);
+      else if (proto === IP_PROTO.ICMPV6) this.#neighbour(info, ts);
+      this.#flow(info, ts, pkt.origLen);
+    } catch (err) {
+      if (!isDecoderError(err)) throw err;
+      this.#skip(`${err.name === 'TruncatedError' ? 'truncated' : 'malformed'}_${err.protocol}`);
+    }
+    if (++this.#sinceSweep >= SWEEP_EVERY) {
+      this.#sinceSweep = 0;
+      this.#sweep();
+    }
+  };
+
+  /** Finishes every flow (end of input): pending application bytes are decoded now. */
+  finish(): void {
+    for (let id = this.flows.oldest(); id >= 0; id = this.flows.oldest()) this.#end(id);
+  }
+
+  /** Decodes the link header; false when the link type is not one we read. */
+  #link(pkt: PacketRef, info: PacketInfo): boolean {
+    const lt = pkt.linkType;
+    if (lt === 1) decodeEthernet(info.buf, pkt.offset, info);
+    else if (lt === 113) decodeSll(info.buf, pkt.offset, info);
+    else if (lt === 276) decodeSll2(info.buf, pkt.offset, info);
+    else if (lt === 101 || lt === 228 || lt === 229 || lt === 12 || lt === 14) {
+      // Raw IP: 101 (and the BSD aliases 12/14) by version nibble, 228 IPv4, 229 IPv6.
+      const v = pkt.caplen > 0 ? info.buf[pkt.offset]! >> 4 : 0;
+      info.etherType =
+        lt === 228 || (lt !== 229 && v === 4) ? ETHERTYPE.IPV4 : lt === 229 || v === 6 ? ETHERTYPE.IPV6 : 0;
+      info.l3Off = pkt.offset;
+    } else if (lt === 0 || lt === 108) decodeNull(info.buf, pkt.offset, info, lt === 108);
+    else {
+      this.#skip(`link_type_${lt}`);
+      return false;
+    }
+    return true;
+  }
+
+  #flow(info: PacketInfo, ts: number, wireLen: number): void {
+    const flows = this.flows;
+    let id = flows.lookup(info, ts);
+    if (id < 0) {
+      this.#end(flows.oldest());
+      this.evictedFlows++;
+      id = flows.lookup(info, ts);
+    }
+    const dir = flows.dir;
+    const fd = id * 2 + dir;
+    if (flows.created) {
+      this.flowsSeen++;
+      this.#rec.created(id, dir, info, ts);
+    } else if (flows.packets[fd] === 0) {
+      this.#rec.firstFromSide(id, dir, info, ts);
+    }
+    flows.packets[fd]!++;
+    flows.bytes[fd]! += wireLen;
+    if (info.ipProto === IP_PROTO.TCP) this.#tcp(id, dir, fd, info, ts);
+    else if (info.ipProto === IP_PROTO.UDP && info.payloadLen > 0) this.#rec.datagram(id, dir, info, ts);
+  }
+
+  #tcp(id: number, dir: number, fd: number, info: PacketInfo, ts: number): void {
+    const flags = info.tcpFlags;
+    if (flags & TCP_FLAGS.SYN) {
+      this.streams.syn(fd, info.seq);
+      this.#rec.syn(id, dir, info, ts);
+    }
+    const streams = this.streams;
+    if (info.payloadLen > 0 && streams.state[fd] !== 3) {
+      if (streams.add(fd, info.seq, info.buf, info.payloadOff, info.payloadLen))
+        this.#rec.decodeStream(id, dir, ts);
+    }
+    if (flags & (TCP_FLAGS.FIN | TCP_FLAGS.RST)) {
+      if (streams.pending(fd)) this.#rec.decodeStream(id, dir, ts);
+      const other = fd ^ 1;
+      if (flags & TCP_FLAGS.RST && streams.pending(other)) this.#rec.decodeStream(id, dir ^ 1, ts);
+    }
+  }
+
+  #nonIp(info: PacketInfo, ts: number): void {
+    const et = info.etherType;
+    if (et === ETHERTYPE.ARP) {
+      const arp = decodeArp(info.buf, info.l3Off, info.end);
+      this.#arpClaim(info.buf, arp.senderMacOff, arp.senderIp, ts);
+      if (arp.op === 2) this.#arpClaim(info.buf, arp.targetMacOff, arp.targetIp, ts);
+      return;
+    }
+    this.#rec.linkFrame(info, ts);
+  }
+
+  /**
+   * ARP repeats the same claims all day: a claim already seen (same address, same MAC) only bumps
+   * its count, without building text; a new or changed claim goes through #bind.
+   */
+  #arpClaim(buf: Uint8Array, macOff: number, ip: number, ts: number): void {
+    const hi = (buf[macOff]! << 16) | (buf[macOff + 1]! << 8) | buf[macOff + 2]!;
+    const lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
+    const known = ip === 0 ? undefined : this.#arpSeen.get(ip);
+    if (known && known.hi === hi && known.lo === lo) {
+      known.fact.count++;
+      if (ts > known.fact.last) known.fact.last = ts;
+      known.ep.seen(ts);
+      return;
+    }
+    if (ip === 0) {
+      this.#bind(buf, macOff, null, ts);
+      return;
+    }
+    const text = ipText(buf, macOff + 6, 4);
+    const ep = this.#bind(buf, macOff, text, ts);
+    const fact = ep?.facts.get('mac.ip')?.get(text);
+    if (ep && fact && this.#arpSeen.size < 65_536) this.#arpSeen.set(ip, { hi, lo, ep, fact });
+  }
+
+  /** ICMPv6 neighbour discovery: address claims with the MAC in a link-layer option. */
+  #neighbour(info: PacketInfo, ts: number): void {
+    const nd = decodeNd(info.buf, info.l4Off, info.l4End);
+    if (!nd) return;
+    const buf = info.buf;
+    if (nd.type === ND_NEIGHBOR_ADVERT && nd.targetOff >= 0) {
+      const macOff = nd.targetLlOff >= 0 ? nd.targetLlOff : info.srcMacOff;
+      if (macOff >= 0) this.#bind(buf, macOff, ipText(buf, nd.targetOff, 6), ts);
+    } else if ((nd.type === ND_NEIGHBOR_SOLICIT || nd.type === ND_ROUTER_ADVERT) && nd.sourceLlOff >= 0) {
+      if (isStationIp(buf, info.srcIpOff, 6))
+        this.#bind(buf, nd.sourceLlOff, ipText(buf, info.srcIpOff, 6), ts);
+    }
+  }
+
+  /** A MAC claiming an address (ARP, NDP): strong evidence of who owns the address. */
+  #bind(buf: Uint8Array, macOff: number, ip: string | null, ts: number): Endpoint | null {
+    if (!isStationMac(buf, macOff)) return null;
+    const ep = this.store.endpoint(macText(buf, macOff), null);
+    if (!ep) return null;
+    if (ip) this.store.record(ep, 'mac.ip', ip, ts);
+    else ep.seen(ts);
+    return ep;
+  }
+
+  /** Finishes flows idle longer than the timeout, oldest first. */
+  #sweep(): void {
+    const limit = this.#now - this.#idle;
+    for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs[id]! < limit; id = this.flows.oldest()) {
+      this.#end(id);
+    }
+  }
+
+  #end(id: number): void {
+    this.#rec.finish(id);
+    this.flows.remove(id);
+  }
+
+  #skip(name: string): void {
+    this.skipped[name] = (this.skipped[name] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,184 @@
+// Keeps the first bytes of each TCP flow direction, in sequence order, for the application
+// decoders: handles retransmissions (overlap is written once) and out-of-order segments (held in
+// place until the gap fills). Memory is a pool of fixed buffers with a documented cap; a direction
+// holds a buffer only until it is decoded.
+
+export interface StreamBufferOptions {
+  /** Bytes kept per direction (default 4096): the decoders see at most this prefix. */
+  bytesPerDirection: number;
+  /** Buffers in the pool (default 8192, i.e. 32 MiB at 4 KiB): directions beyond it are not kept. */
+  maxBuffers: number;
+}
+
+export const DEFAULT_STREAM_BYTES = 4096;
+export const DEFAULT_STREAM_BUFFERS = 8192;
+
+const NONE = 0;
+/** The sequence number of the first byte is known (from a SYN or the first segment). */
+const BASED = 1;
+const BUFFERING = 2;
+/** Decoded or given up: later bytes of this direction are ignored. */
+export const DONE = 3;
+
+/** Buffers are allocated lazily in slabs of this many. */
+const SLAB = 64;
+
+export class StreamBuffers {
+  readonly bytesPerDirection: number;
+  readonly maxBuffers: number;
+  /** Per direction (flow*2 + dir). */
+  readonly state: Uint8Array;
+  readonly #base: Uint32Array;
+  readonly #contig: Uint32Array;
+  readonly #bufferOf: Int32Array;
+  /** Out-of-order ranges [start, end) per direction, only for the rare directions that need them. */
+  readonly #holes = new Map<number, number[]>();
+  readonly #slabs: Uint8Array[] = [];
+  readonly #freeBuffers: number[] = [];
+  #allocated = 0;
+  exhausted = 0;
+
+  constructor(maxFlows: number, opts: Partial<StreamBufferOptions> = {}) {
+    this.bytesPerDirection = opts.bytesPerDirection ?? DEFAULT_STREAM_BYTES;
+    this.maxBuffers = opts.maxBuffers ?? DEFAULT_STREAM_BUFFERS;
+    if (this.bytesPerDirection < 64 || this.bytesPerDirection > 1 << 20) {
+      throw new RangeError(`stream bytes per direction ${this.bytesPerDirection} out of range (64..1048576)`);
+    }
+    this.state = new Uint8Array(maxFlows * 2);
+    this.#base = new Uint32Array(maxFlows * 2);
+    this.#contig = new Uint32Array(maxFlows * 2);
+    this.#bufferOf = new Int32Array(maxFlows * 2).fill(-1);
+  }
+
+  /** A SYN from this direction: data starts at seq + 1. */
+  syn(fd: number, seq: number): void {
+    if (this.state[fd] === NONE) {
+      this.#base[fd] = (seq + 1) >>> 0;
+      this.state[fd] = BASED;
+    }
+  }
+
+  /**
+   * Adds a segment; returns true when the direction's buffer is full (time to decode).
+   * `data` is a view valid only during the call: the bytes are copied.
+   */
+  add(fd: number, seq: number, buf: Uint8Array, off: number, len: number): boolean {
+    const st = this.state[fd]!;
+    if (st === DONE || len === 0) return false;
+    if (st === NONE) {
+      this.#base[fd] = seq;
+      this.state[fd] = BASED;
+    }
+    let rel = (seq - this.#base[fd]!) >>> 0;
+    if (rel >= 0x8000_0000) {
+      // Starts before our first byte: keep only the part after it (a retransmission overlapping it).
+      const back = (this.#base[fd]! - seq) >>> 0;
+      if (back >= len) return false;
+      off += back;
+      len -= back;
+      rel = 0;
+    }
+    const cap = this.bytesPerDirection;
+    if (rel >= cap) return false;
+    let b = this.#bufferOf[fd]!;
+    if (b < 0) {
+      b = this.#allocate();
+      if (b < 0) {
+        this.exhausted++;
+        this.state[fd] = DONE;
+        return false;
+      }
+      this.#bufferOf[fd] = b;
+      this.state[fd] = BUFFERING;
+    }
+    // First write wins where a segment overlaps bytes we already have (retransmissions carry the same
+    // bytes; a segment that differs is an injection or evasion attempt, and the original stands).
+    const contig = this.#contig[fd]!;
+    if (rel < contig) {
+      const skip = contig - rel;
+      if (skip >= len) return false;
+      off += skip;
+      len -= skip;
+      rel = contig;
+    }
+    const n = Math.min(len, cap - rel);
+    const slab = this.#slabs[(b / SLAB) | 0]!;
+    const at = (b % SLAB) * cap;
+    slab.set(buf.subarray(off, off + n), at + rel);
+    if (rel <= contig) {
+      let end = rel + n > contig ? rel + n : contig;
+      const holes = this.#holes.get(fd);
+      if (holes) end = this.#absorb(fd, holes, end);
+      this.#contig[fd] = end;
+    } else {
+      this.#hold(fd, rel, rel + n);
+    }
+    return this.#contig[fd]! >= cap;
+  }
+
+  /** The contiguous prefix of a direction (a view into the pool, valid until release()). */
+  bytes(fd: number): Uint8Array | null {
+    const b = this.#bufferOf[fd]!;
+    if (b < 0 || this.#contig[fd] === 0) return null;
+    const at = (b % SLAB) * this.bytesPerDirection;
+    return this.#slabs[(b / SLAB) | 0]!.subarray(at, at + this.#contig[fd]!);
+  }
+
+  /** Whether a direction holds bytes not yet decoded. */
+  pending(fd: number): boolean {
+    return this.state[fd] === BUFFERING;
+  }
+
+  /** Marks a direction done and returns its buffer to the pool. */
+  release(fd: number): void {
+    const b = this.#bufferOf[fd]!;
+    if (b >= 0) this.#freeBuffers.push(b);
+    this.#bufferOf[fd] = -1;
+    this.#contig[fd] = 0;
+    this.state[fd] = DONE;
+    if (this.#holes.size) this.#holes.delete(fd);
+  }
+
+  /** Forgets a direction entirely (its flow id will be reused). */
+  reset(fd: number): void {
+    this.release(fd);
+    this.state[fd] = NONE;
+  }
+
+  #allocate(): number {
+    const reused = this.#freeBuffers.pop();
+    if (reused !== undefined) return reused;
+    if (this.#allocated >= this.maxBuffers) return -1;
+    const b = this.#allocated++;
+    if (b % SLAB === 0) this.#slabs.push(new Uint8Array(SLAB * this.bytesPerDirection));
+    return b;
+  }
+
+  #hold(fd: number, start: number, end: number): void {
+    let holes = this.#holes.get(fd);
+    if (!holes) {
+      holes = [];
+      this.#holes.set(fd, holes);
+    }
+    // A hostile stream could send thousands of disjoint segments: 64 ranges is plenty for real loss.
+    if (holes.length < 128) holes.push(start, end);
+  }
+
+  /** Extends the contiguous end through held ranges that now touch it. */
+  #absorb(fd: number, holes: number[], end: number): number {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (let i = 0; i < holes.length; i += 2) {
+        if (holes[i]! <= end) {
+          if (holes[i + 1]! > end) end = holes[i + 1]!;
+          holes.splice(i, 2);
+          i -= 2;
+          grew = true;
+        }
+      }
+    }
+    if (holes.length === 0) this.#holes.delete(fd);
+    return end;
+  }
+}

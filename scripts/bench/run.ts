@@ -1,0 +1,165 @@
+// `npm run bench`: the passive engine against the peer tools on the same capture, in one run.
+// Generates bench-data/mix-1g.pcap once (BENCH_MB to change its size), runs each tool RUNS times
+// (default 3; tshark once unless BENCH_TSHARK_RUNS), and prints medians and ratios as Markdown.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../core/paths.js';
+import { generateBenchCapture } from './generate-capture.js';
+
+interface Tool {
+  name: string;
+  /** argv, with FILE replaced by the capture path. */
+  argv: string[];
+  runs: number;
+  /** What the tool does with the packets, for the reader of the table. */
+  does: string;
+  /** Packets it reports (null: count from our own reader). */
+  countFromStdout?: boolean;
+}
+
+interface Result {
+  wall: number;
+  rssKb: number;
+  ok: boolean;
+  note: string;
+}
+
+const root = packageRoot();
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const MB = Number(process.env.BENCH_MB ?? 1024);
+const file = join(root, 'bench-data', `mix-${MB}m.pcap`);
+const node = process.execPath;
+const dist = (p: string) => join(root, 'dist', p);
+
+const TOOLS: Tool[] = [
+  {
+    name: 'originmap analyze',
+    argv: [node, dist('agent/cli.js'), 'analyze', '--quiet', 'FILE'],
+    runs: RUNS,
+    does: 'L2–L7 decode, flows, devices, identification, inventory',
+  },
+  {
+    name: 'p0f -r',
+    argv: ['p0f', '-r', 'FILE'],
+    runs: RUNS,
+    does: 'TCP SYN/SYN+ACK fingerprints only (skips 802.1Q frames)',
+  },
+  {
+    name: 'tcpdump -w /dev/null',
+    argv: ['tcpdump', '-r', 'FILE', '-w', '/dev/null'],
+    runs: RUNS,
+    does: 'read and write records, no decoding',
+  },
+  {
+    name: 'tshark -T fields',
+    argv: [
+      'tshark',
+      '-r',
+      'FILE',
+      '-T',
+      'fields',
+      '-e',
+      'eth.src',
+      '-e',
+      'ip.src',
+      '-e',
+      'ip.dst',
+      '-e',
+      'tcp.dstport',
+      '-e',
+      'udp.dstport',
+      '-e',
+      'tls.handshake.extensions_server_name',
+      '-e',
+      'http.server',
+    ],
+    runs: Number(process.env.BENCH_TSHARK_RUNS ?? 1),
+    does: 'full dissection, a few fields printed',
+  },
+  {
+    name: 'originmap reader (count)',
+    argv: [node, dist('scripts/bench/count-packets.js'), 'originmap', 'FILE'],
+    runs: RUNS,
+    does: 'framing only',
+    countFromStdout: true,
+  },
+  {
+    name: 'pcap-parser (count)',
+    argv: [node, dist('scripts/bench/count-packets.js'), 'pcap-parser', 'FILE'],
+    runs: RUNS,
+    does: 'framing only',
+    countFromStdout: true,
+  },
+];
+
+function runOnce(tool: Tool): Result & { stdout: string } {
+  const argv = tool.argv.map((a) => (a === 'FILE' ? file : a));
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.error) return { wall: Number.NaN, rssKb: 0, ok: false, note: r.error.message, stdout: '' };
+  const lines = r.stderr.trim().split('\n');
+  const [wall = 'NaN', rss = '0'] = (lines.at(-1) ?? '').split(' ');
+  const ok = r.status === 0;
+  return {
+    wall: Number(wall),
+    rssKb: Number(rss),
+    ok,
+    note: ok ? '' : (lines.at(-2) ?? `exit ${r.status}`).slice(0, 80),
+    stdout: tool.countFromStdout ? r.stdout : '',
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+function main(): void {
+  if (!existsSync(file)) {
+    mkdirSync(join(root, 'bench-data'), { recursive: true });
+    process.stderr.write(`generating ${file} (${MB} MiB)…\n`);
+    generateBenchCapture(file, MB * 1024 * 1024);
+  }
+  const bytes = statSync(file).size;
+  const counted = spawnSync(node, [dist('scripts/bench/count-packets.js'), 'originmap', file], {
+    encoding: 'utf8',
+  });
+  const packets = Number(counted.stdout.trim());
+  process.stderr.write(`${file}: ${packets} packets, ${(bytes / 1e6).toFixed(0)} MB\n`);
+  const rows: string[] = [];
+  let ours = Number.NaN;
+  for (const tool of TOOLS) {
+    const results: (Result & { stdout: string })[] = [];
+    for (let i = 0; i < tool.runs; i++) {
+      process.stderr.write(`  ${tool.name} run ${i + 1}/${tool.runs}…\n`);
+      results.push(runOnce(tool));
+    }
+    const good = results.filter((r) => r.ok);
+    if (good.length === 0) {
+      rows.push(`| ${tool.name} | — | — | — | — | failed: ${results[0]?.note ?? ''} |`);
+      continue;
+    }
+    const wall = median(good.map((r) => r.wall));
+    const rss = median(good.map((r) => r.rssKb));
+    if (tool.name === 'originmap analyze') ours = wall;
+    const seen = tool.countFromStdout ? Number(good[0]!.stdout.trim()) : packets;
+    const note = seen !== packets ? `saw ${seen} packets` : '';
+    rows.push(
+      `| ${tool.name} | ${wall.toFixed(2)} s | ${(packets / wall / 1e6).toFixed(2)} M/s | ${(bytes / wall / 1e6).toFixed(0)} MB/s | ${(rss / 1024).toFixed(0)} MB | ${(wall / ours).toFixed(2)}× | ${tool.does}${note ? `; ${note}` : ''} |`,
+    );
+  }
+  const out = [
+    `Capture: ${packets} packets, ${(bytes / 1e6).toFixed(0)} MB (average frame ${Math.round(bytes / packets - 16)} B), generated by scripts/bench/generate-capture.ts.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end; medians of ${RUNS} runs.`,
+    '',
+    '| tool | wall | packets/s | MB/s | peak RSS | time vs originmap | what it does |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main();
