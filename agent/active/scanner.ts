@@ -2,6 +2,7 @@
 // find live hosts and their MACs (kernel ARP), check ports, run the safe identity reads, and only on
 // hosts that are not OT (and not under --safe) the remaining read-only probes. One host at a time
 // per connection, every packet charged to the rate limiter.
+import { setMaxListeners } from 'node:events';
 import { networkInterfaces } from 'node:os';
 import type { Observation } from '../../core/observation.js';
 import type { AppDecoder } from '../decode/types.js';
@@ -99,6 +100,8 @@ export async function scan(o: ScanOptions): Promise<ScanResult> {
     (s): s is AbortSignal => s !== undefined,
   );
   const signal = signals.length ? AbortSignal.any(signals) : new AbortController().signal;
+  // Every waiting probe listens for the abort: hundreds at once are expected, not a leak.
+  setMaxListeners(0, signal);
   const observations: Observation[] = [];
   const anomalies: Record<string, number> = {};
   const env: ProbeEnv = {

@@ -2,14 +2,16 @@
 // (a table, or the analyze --json document with --json); progress on stderr when it is a terminal.
 
 import type { AnalyzeReport } from '../../core/inventory.js';
+import type { DiscoverResult } from '../active/discover.js';
 import { discover } from '../active/discover.js';
+import { fragileByClass } from '../active/fragile.js';
 import { NmapError } from '../active/nmap-runner.js';
 import { listProbesText } from '../active/probe-docs.js';
 import { loadProbes, ProbeLoadError } from '../active/probe-loader.js';
 import { RateLimitError } from '../active/rate-limit.js';
 import { emptyScanConfig, parsePortList, readScanConfig, ScanConfigError } from '../active/scan-config.js';
-import { scanReport } from '../active/scan-report.js';
 import { ScopeError } from '../active/scope.js';
+import { inventoryFromObservations } from '../observe/inventory-from-observations.js';
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 
@@ -106,12 +108,13 @@ export async function run(argv: string[]): Promise<number> {
           if (tty) process.stderr.write(`\r\x1b[Kscan: ${text}`);
         },
         onWarning: (line) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}nmap: ${line}\n`),
+        fragile: fragileByClass(IDENTIFIER),
       });
     } finally {
       process.off('SIGINT', onSigint);
       if (tty) process.stderr.write('\r\x1b[K');
     }
-    const report = scanReport(result.observations, result.stats);
+    const report = scanInventory(result);
     if (v.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(table(report, result.engine));
     return result.stats.aborted ? 130 : 0;
@@ -127,6 +130,26 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof NmapError) throw new CliError(err.message, 1);
     throw err;
   }
+}
+
+/**
+ * The identification engine, as analyze uses it: null until core/identify provides one, and then the
+ * same instance decides identities here and the class-based safe profile during the scan.
+ */
+const IDENTIFIER = null;
+
+/** The same inventory document analyze prints, built from the scan's observations. */
+export function scanInventory(result: DiscoverResult): AnalyzeReport {
+  const report = inventoryFromObservations(result.observations, { identifier: IDENTIFIER });
+  const s = result.stats;
+  report.stats = {
+    ...report.stats,
+    packets: s.packets,
+    durationMs: s.durationMs,
+    skipped: { ...report.stats.skipped, excluded: s.excluded, self: s.skippedSelf },
+    anomalies: { ...report.stats.anomalies, ...s.anomalies },
+  };
+  return report;
 }
 
 const SHOWN = [

@@ -5,20 +5,13 @@ import type { AppDecoder } from '../../decode/types.js';
 import { bacnetReply } from './bacnet.js';
 import { enipReply } from './enip.js';
 import { finsReply } from './fins.js';
-import { httpReply, rtspReply, ssdpReply } from './http-like.js';
 import { mdnsReply } from './mdns.js';
 import { modbusReply } from './modbus.js';
 import { s7commReply } from './s7comm.js';
 import { snmpReply } from './snmp.js';
-import { ftpBanner, smtpBanner, sshBanner, telnetBanner } from './text-banner.js';
+import { ssdpReply } from './ssdp.js';
 
 export const INTERIM_DECODERS: readonly AppDecoder[] = [
-  sshBanner,
-  ftpBanner,
-  telnetBanner,
-  smtpBanner,
-  httpReply,
-  rtspReply,
   ssdpReply,
   snmpReply,
   mdnsReply,

@@ -26,6 +26,11 @@ const SEEDS: Record<string, string[]> = {
   snmp: [
     '3029 020101 0406 7075626c6963 a21c 020101 020100 020100 3011 300f 06082b06010201010100 0403 414243',
   ],
+  ssdp: [
+    Buffer.from(
+      'HTTP/1.1 200 OK\r\nSERVER: Linux/3.0, UPnP/1.0, x/1\r\nST: upnp:rootdevice\r\n\r\n',
+    ).toString('hex'),
+  ],
   mdns: ['1234 8400 0000 0001 0000 0000 0131 0130 00 000c 0001 0000000a 0005 03616263 00'],
 };
 

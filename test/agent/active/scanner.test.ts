@@ -3,10 +3,13 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fragileByClass } from '../../../agent/active/fragile.js';
 import { replyDecoder } from '../../../agent/active/interim/index.js';
 import { parseProbeFile } from '../../../agent/active/probe-loader.js';
 import { scan } from '../../../agent/active/scanner.js';
 import { ScanScope, ScopeError } from '../../../agent/active/scope.js';
+import type { Identifier } from '../../../core/identify/contracts.js';
+import type { Identity } from '../../../core/inventory.js';
 import { startModbus } from '../../../scripts/lab/responders/modbus.js';
 import type { Stop } from '../../../scripts/lab/responders/serve.js';
 
@@ -128,10 +131,17 @@ describe('native scanner on loopback', () => {
     expect(safe.observations.some((o) => o.key === 'http.server')).toBe(false);
   });
 
-  it('lets the identification hook put a host on the safe profile', async () => {
-    const r = await scan({ ...base(false), fragile: (obs) => obs.some((o) => o.key === 'modbus.vendor') });
+  it('puts a host the identifier classes plc on the safe profile', async () => {
+    const identifier: Identifier = {
+      identify: (evidence) =>
+        ({
+          class: evidence.observations.some((o) => o.key === 'modbus.vendor') ? 'plc' : null,
+        }) as Identity,
+    };
+    const r = await scan({ ...base(false), fragile: fragileByClass(identifier) });
     expect(r.hosts[0]!.safeOnly).toBe(true);
     expect(r.observations.some((o) => o.key === 'http.server')).toBe(false);
+    expect(fragileByClass(null)(r.observations)).toBe(false);
   });
 
   it('refuses out-of-scope targets before connecting, and never touches excluded hosts', async () => {

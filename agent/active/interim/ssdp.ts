@@ -1,6 +1,6 @@
-// INTERIM: HTTP, RTSP and SSDP response readers for probe replies until agent/decode lands its
-// http/rtsp/ssdp decoders (a registered decoder with the same id is preferred). Status line and
-// headers per RFC 9112 §4-5; the <title> of a small HTML body.
+// INTERIM: SSDP response reader for probe replies until agent/decode lands its ssdp decoder (a
+// registered decoder with the same id is preferred). Status line and headers per RFC 9112 §4-5
+// (UPnP Device Architecture 1.1 §1.3.3 uses HTTP/1.1 over UDP).
 import { DecodeError, TruncatedError } from '../../decode/errors.js';
 import type { AppDecoder } from '../../decode/types.js';
 
@@ -30,44 +30,6 @@ export function parseReply(bytes: Uint8Array, protocol: string, version: RegExp)
   }
   return { status: Number(m[2]), headers, body: bytes.subarray(end + 4) };
 }
-
-function realm(auth: string): string | null {
-  const m = /realm="([^"]{0,200})"/i.exec(auth) ?? /realm=([^\s,]{1,200})/i.exec(auth);
-  return m ? m[1]! : null;
-}
-
-export const httpReply: AppDecoder<HttpReply> = {
-  id: 'http',
-  transports: ['tcp'],
-  ports: [80, 8080, 8000],
-  sniff: (bytes) => bytes.length >= 5 && Buffer.from(bytes.subarray(0, 5)).toString('latin1') === 'HTTP/',
-  decode: (bytes) => parseReply(bytes, 'http', /^HTTP\/1\.[01]$/),
-  observe(r, _ctx, out) {
-    const server = r.headers.get('server');
-    if (server) out.observe('src', 'http.server', server);
-    const auth = r.headers.get('www-authenticate');
-    const rlm = auth ? realm(auth) : null;
-    if (rlm) out.observe('src', 'http.www_authenticate', rlm);
-    const html = Buffer.from(r.body.subarray(0, 4096)).toString('utf8');
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(html);
-    if (title) out.observe('src', 'http.title', title[1]!.trim());
-  },
-};
-
-export const rtspReply: AppDecoder<HttpReply> = {
-  id: 'rtsp',
-  transports: ['tcp'],
-  ports: [554],
-  sniff: (bytes) => bytes.length >= 5 && Buffer.from(bytes.subarray(0, 5)).toString('latin1') === 'RTSP/',
-  decode: (bytes) => parseReply(bytes, 'rtsp', /^RTSP\/1\.0$/),
-  observe(r, _ctx, out) {
-    const server = r.headers.get('server');
-    if (server) out.observe('src', 'rtsp.server', server);
-    const auth = r.headers.get('www-authenticate');
-    const rlm = auth ? realm(auth) : null;
-    if (rlm) out.observe('src', 'http.www_authenticate', rlm);
-  },
-};
 
 export const ssdpReply: AppDecoder<HttpReply> = {
   id: 'ssdp',
