@@ -56,7 +56,12 @@ export function nmapArgs(o: NmapRunOptions): string[] {
     ...(o.tcpPorts.length ? [`T:${o.tcpPorts.join(',')}`] : []),
     ...(udp.length ? [`U:${udp.join(',')}`] : []),
   ].join(',');
+  const v6 = o.hosts.some((h) => h.includes(':'));
+  if (v6 && o.hosts.some((h) => !h.includes(':'))) {
+    throw new NmapError('nmap scans IPv4 and IPv6 in separate runs: give targets of one family');
+  }
   return [
+    ...(v6 ? ['-6'] : []),
     '-oX',
     '-',
     '--stats-every',

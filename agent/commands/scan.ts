@@ -1,6 +1,7 @@
 // `originmap scan`: active discovery of an in-scope range (DESIGN.md §4, §6). Prints the inventory
 // (a table, or the analyze --json document with --json); progress on stderr when it is a terminal.
 
+import type { Identifier } from '../../core/identify/contracts.js';
 import type { AnalyzeReport } from '../../core/inventory.js';
 import type { DiscoverResult } from '../active/discover.js';
 import { discover } from '../active/discover.js';
@@ -134,9 +135,14 @@ export async function run(argv: string[]): Promise<number> {
 
 /**
  * The identification engine, as analyze uses it: null until core/identify provides one, and then the
- * same instance decides identities here and the class-based safe profile during the scan.
+ * same instance decides identities here and the class-based safe profile during the scan. The lab
+ * test's identity assertions (vendor, class, model, vendorCountry) run as soon as this is not null.
  */
-const IDENTIFIER = null;
+export function scanIdentifier(): Identifier | null {
+  return null;
+}
+
+const IDENTIFIER = scanIdentifier();
 
 /** The same inventory document analyze prints, built from the scan's observations. */
 export function scanInventory(result: DiscoverResult): AnalyzeReport {

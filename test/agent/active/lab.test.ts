@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../../agent/active/discover.js';
 import { emptyScanConfig, type ScanConfig } from '../../../agent/active/scan-config.js';
 import { ScopeError } from '../../../agent/active/scope.js';
+import { scanIdentifier, scanInventory } from '../../../agent/commands/scan.js';
 import type { AnalyzeReport } from '../../../core/inventory.js';
 import type { Observation } from '../../../core/observation.js';
 import { packageRoot } from '../../../core/paths.js';
@@ -183,6 +184,27 @@ describe.skipIf(why !== null)('active discovery in the lab', () => {
       'dji-dock2-529a.local',
     );
   }, 60_000);
+
+  // Runs once core/identify is wired into scan (agent/commands/scan.ts scanIdentifier()).
+  it.skipIf(scanIdentifier() === null)(
+    'identifies each device: vendor, class, model and vendorCountry',
+    async () => {
+      const r = await discover({ targets: [lab.cidr], config: config({}) });
+      const report = scanInventory(r);
+      for (const d of lab.devices) {
+        const device = report.devices.find((x) => x.mac === d.mac);
+        expect(device, d.name).toBeDefined();
+        const got = {
+          vendor: device!.vendor,
+          vendorCountry: device!.vendorCountry,
+          class: device!.class,
+          model: device!.model,
+        };
+        expect(got, d.name).toEqual(d.expect);
+      }
+    },
+    60_000,
+  );
 
   it.skipIf(!hasNmap)(
     'reads the same identities with nmap and its ICS scripts',

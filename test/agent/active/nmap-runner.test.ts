@@ -117,3 +117,11 @@ describe('runNmap', () => {
     );
   });
 });
+
+describe('nmapArgs for IPv6', () => {
+  it('adds -6 for IPv6 targets and refuses mixed families', () => {
+    const v6Scope = new ScanScope({ include: ['fd00:1::/120'] });
+    expect(nmapArgs({ ...base, scope: v6Scope, hosts: ['fd00:1::10'] })[0]).toBe('-6');
+    expect(() => nmapArgs({ ...base, hosts: ['198.18.7.10', 'fd00:1::10'] })).toThrow(NmapError);
+  });
+});
