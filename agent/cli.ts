@@ -17,6 +17,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'active, read-only discovery of an in-scope range',
     load: () => import('./commands/scan.js'),
   },
+  report: {
+    summary: 'signed regulator summary (JSON, CSV, HTML) from analyze --json',
+    load: () => import('./commands/report.js'),
+  },
+  verify: {
+    summary: 'check a signed summary against a public key, offline',
+    load: () => import('./commands/verify.js'),
+  },
 };
 
 export function usage(): string {

@@ -2,10 +2,10 @@
 // benchmark: the native probes by default, or the real nmap; the same scope and rate limits for both.
 import { networkInterfaces } from 'node:os';
 import type { Observation } from '../../core/observation.js';
-import { replyDecoder } from './interim/index.js';
 import { ICS_SCRIPTS, runNmap } from './nmap-runner.js';
 import { loadProbes } from './probe-loader.js';
 import type { ProbeSpec } from './probe-spec.js';
+import { replyDecoder } from './reply-decoders.js';
 import type { ScanConfig } from './scan-config.js';
 import { type ScanProgress, type ScanStats, scan } from './scanner.js';
 import { DEFAULT_MAX_HOSTS, planTargets, ScanScope } from './scope.js';

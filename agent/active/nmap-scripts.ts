@@ -57,7 +57,7 @@ function structured(id: string, script: XmlNode): Fact[] {
     case 's7-info':
       for (const [label, key] of Object.entries(S7)) put(key, e.get(label));
       if (e.get('Version') && /^\d+\.\d+\.\d+$/.test(e.get('Version')!))
-        put('s7.firmware', `V${e.get('Version')}`);
+        put('s7.firmware', `V ${e.get('Version')}`);
       break;
     case 'modbus-discover':
       for (const table of children(script, 'table')) {

@@ -68,6 +68,13 @@ export function observeReply(
       observe(env, origin, key, value);
       count++;
     },
+    observeMac(mac, key, value) {
+      // Only facts about the target itself; a reply may name other stations (relays, neighbours).
+      if (origin.target.mac && mac === origin.target.mac) {
+        observe(env, origin, key, value);
+        count++;
+      }
+    },
     nameAddress() {
       // Names for third-party addresses seen in a reply are not facts about the target.
     },

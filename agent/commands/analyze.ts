@@ -1,7 +1,14 @@
 // `originmap analyze <capture...>`: read pcap/pcapng files and print the inventory.
+import { DataFileError } from '../../core/catalog/yaml-source.js';
 import { createGeoLookup } from '../../core/geo/geo-lookup.js';
 import { GeoDataError } from '../../core/geo/mmdb-source.js';
+import { type LoadedIdentifier, loadIdentifier } from '../../core/identify/load-identifier.js';
+import { RuleLoadError } from '../../core/identify/rules/load-rules.js';
+import { formatUnknownRules, unknownValues } from '../../core/identify/unknown.js';
 import { parseCidrList } from '../../core/net/cidr.js';
+import { findingsForReport, formatFindings } from '../../core/policy/analyze.js';
+import { PolicyError } from '../../core/policy/types.js';
+import { isCountryCode } from '../../core/vocabulary/countries.js';
 import { analyzeCaptures } from '../analyze.js';
 import { CaptureFormatError } from '../capture/types.js';
 import { parseCommandArgs } from './args.js';
@@ -17,6 +24,14 @@ Several files merge into one inventory.
 
 options:
   --json               print one JSON document {devices, connections, findings, stats}
+  --policy <spec>      evaluate a policy: a shipped pack (jp-espa, us-ndaa-889,
+                       fcc-covered-list, ot-baseline), a YAML file, or several, comma separated
+  --home-country <cc>  the operator's country (ISO 3166 alpha-2) for "foreign" in policies
+                       (default: the pack's own, e.g. JP for jp-espa)
+  --ot-net <cidrs>     networks that are OT segments (for ot-baseline)
+  --unknown            list banners, DHCP fingerprints and other values no rule knows, as rule
+                       stubs ready to paste into signatures/rules/<key>.yaml
+  --rules <dir>        identification rules folder (default: the shipped signatures/rules)
   --home-net <cidrs>   more networks that are yours (comma separated); private, loopback,
                        link-local and multicast ranges are always local
   --max-flows <n>      flows held at once before the least recently used is finished (131072)
@@ -30,6 +45,11 @@ options:
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, {
     json: { type: 'boolean' },
+    policy: { type: 'string' },
+    'home-country': { type: 'string' },
+    'ot-net': { type: 'string', multiple: true },
+    unknown: { type: 'boolean' },
+    rules: { type: 'string' },
     'home-net': { type: 'string', multiple: true },
     'max-flows': { type: 'string' },
     'stream-bytes': { type: 'string' },
@@ -54,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   const countryMmdb = args.values['geo-country'] as string | undefined;
   const asnMmdb = args.values['geo-asn'] as string | undefined;
   const geo = createGeoLookup({ countryMmdb, asnMmdb });
+  const identifier = loadIdentifierOrExplain(args.values.rules as string | undefined);
   let report: ReturnType<typeof analyzeCaptures>;
   try {
     // The data loads on first use; a user's file is opened now so a bad one fails before the capture is read.
@@ -61,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     report = analyzeCaptures(args.positionals, {
       homeNets,
       geo,
+      identifier,
       engine: {
         maxFlows: intOption(args.values['max-flows'], '--max-flows', 16, 16_777_216),
         streamBytes: intOption(args.values['stream-bytes'], '--stream-bytes', 64, 1_048_576),
@@ -78,8 +100,56 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   }
   progress?.clear();
-  process.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : inventoryText(report));
+  const policy = args.values.policy as string | undefined;
+  if (policy) report.findings = evaluatePolicy(report, policy, args.values);
+  let text = args.values.json ? `${JSON.stringify(report, null, 2)}\n` : inventoryText(report);
+  if (policy && !args.values.json)
+    text += `\n${formatFindings(report.findings, { width: process.stdout.columns })}`;
+  if (args.values.unknown) {
+    const { values, omitted } = unknownValues(report.devices, identifier.rules);
+    text = args.values.json ? text : `${text}\n`;
+    text += formatUnknownRules(values, omitted);
+  }
+  process.stdout.write(text);
   return 0;
+}
+
+/** The shipped (or given) signatures; a broken file stops with every problem listed, file:line. */
+function loadIdentifierOrExplain(rulesDir: string | undefined): LoadedIdentifier {
+  try {
+    return rulesDir ? loadIdentifier(rulesDir) : loadIdentifier();
+  } catch (err) {
+    if (err instanceof RuleLoadError || err instanceof DataFileError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+function evaluatePolicy(
+  report: ReturnType<typeof analyzeCaptures>,
+  spec: string,
+  values: Record<string, unknown>,
+) {
+  const home = values['home-country'] as string | undefined;
+  if (home !== undefined && !isCountryCode(home))
+    throw new CliError(`--home-country: '${home}' is not an ISO 3166 alpha-2 code`);
+  const otNetworks = ((values['ot-net'] as string[] | undefined) ?? []).flatMap((t) =>
+    t.split(',').filter(Boolean),
+  );
+  try {
+    parseCidrList(otNetworks.join(','));
+  } catch (err) {
+    throw new CliError(`--ot-net: ${(err as Error).message}`);
+  }
+  try {
+    return findingsForReport(report, spec, {
+      homeCountry: home,
+      otNetworks: otNetworks.length ? otNetworks : undefined,
+    });
+  } catch (err) {
+    // Every problem of a bad policy file, one per line (file:line: message); the first line says what failed.
+    if (err instanceof PolicyError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
 function intOption(value: unknown, name: string, min: number, max: number): number | undefined {

@@ -1,7 +1,10 @@
 // `originmap scan`: active discovery of an in-scope range (DESIGN.md §4, §6). Prints the inventory
 // (a table, or the analyze --json document with --json); progress on stderr when it is a terminal.
 
+import { DataFileError } from '../../core/catalog/yaml-source.js';
 import type { Identifier } from '../../core/identify/contracts.js';
+import { type LoadedIdentifier, loadIdentifier } from '../../core/identify/load-identifier.js';
+import { RuleLoadError } from '../../core/identify/rules/load-rules.js';
 import type { AnalyzeReport } from '../../core/inventory.js';
 import type { DiscoverResult } from '../active/discover.js';
 import { discover } from '../active/discover.js';
@@ -94,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!config.scope.length)
       throw new CliError('no scope: give --scope <cidrs> or a --config file with scan.scope');
 
+    const engine = scanIdentifier();
     const tty = process.stderr.isTTY === true;
     const controller = new AbortController();
     const onSigint = () => controller.abort(new Error('interrupted'));
@@ -109,13 +113,13 @@ export async function run(argv: string[]): Promise<number> {
           if (tty) process.stderr.write(`\r\x1b[Kscan: ${text}`);
         },
         onWarning: (line) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}nmap: ${line}\n`),
-        fragile: fragileByClass(IDENTIFIER),
+        fragile: fragileByClass(engine),
       });
     } finally {
       process.off('SIGINT', onSigint);
       if (tty) process.stderr.write('\r\x1b[K');
     }
-    const report = scanInventory(result);
+    const report = scanInventory(result, engine);
     if (v.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(table(report, result.engine));
     return result.stats.aborted ? 130 : 0;
@@ -133,20 +137,26 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+let identifier: LoadedIdentifier | null = null;
+
 /**
- * The identification engine, as analyze uses it: null until core/identify provides one, and then the
- * same instance decides identities here and the class-based safe profile during the scan. The lab
- * test's identity assertions (vendor, class, model, vendorCountry) run as soon as this is not null.
+ * The identification engine, as analyze uses it (the shipped signatures): it decides the identities
+ * in the report and, during the scan, which hosts are plc/rtu/ied/hmi and get the safe profile.
  */
-export function scanIdentifier(): Identifier | null {
-  return null;
+export function scanIdentifier(): LoadedIdentifier {
+  if (identifier) return identifier;
+  try {
+    identifier = loadIdentifier();
+    return identifier;
+  } catch (err) {
+    if (err instanceof RuleLoadError || err instanceof DataFileError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
-const IDENTIFIER = scanIdentifier();
-
 /** The same inventory document analyze prints, built from the scan's observations. */
-export function scanInventory(result: DiscoverResult): AnalyzeReport {
-  const report = inventoryFromObservations(result.observations, { identifier: IDENTIFIER });
+export function scanInventory(result: DiscoverResult, engine: Identifier | null): AnalyzeReport {
+  const report = inventoryFromObservations(result.observations, { identifier: engine });
   const s = result.stats;
   report.stats = {
     ...report.stats,

@@ -31,6 +31,11 @@ const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 
 export class Endpoint {
   first = Number.POSITIVE_INFINITY;
   last = 0;
+  /**
+   * Whether this endpoint itself sent something. An address only ever sent to (a scan target, a
+   * subnet broadcast in a capture without link headers) proves no device exists there.
+   */
+  sent = false;
   readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
   constructor(
     readonly id: number,

@@ -35,7 +35,8 @@ export function initialTtl(ttl: number): number {
 export class FlowRecorder implements Emitter {
   readonly #bits: Uint8Array;
   readonly #ep: Int32Array;
-  readonly #udpCount: Uint8Array;
+  /** UDP payload bytes decoded per flow direction. */
+  readonly #udpBytes: Uint32Array;
   // Current emitter target.
   #src: Endpoint | null = null;
   #dst: Endpoint | null = null;
@@ -44,12 +45,12 @@ export class FlowRecorder implements Emitter {
   constructor(
     readonly engine: PassiveEngine,
     readonly homeNets: CidrSet,
-    readonly udpPerDirection: number,
+    readonly udpBytesPerDirection: number,
   ) {
     const max = engine.flows.maxFlows;
     this.#bits = new Uint8Array(max);
     this.#ep = new Int32Array(max * 2);
-    this.#udpCount = new Uint8Array(max * 2);
+    this.#udpBytes = new Uint32Array(max * 2);
   }
 
   created(id: number, dir: number, info: PacketInfo, ts: number): void {
@@ -66,8 +67,8 @@ export class FlowRecorder implements Emitter {
     if (dstLocal) bits |= LOCAL[dir ^ 1]!;
     this.#bits[id] = bits;
     const f0 = id * 2;
-    this.#udpCount[f0] = 0;
-    this.#udpCount[f0 + 1] = 0;
+    this.#udpBytes[f0] = 0;
+    this.#udpBytes[f0 + 1] = 0;
     this.engine.streams.reset(f0);
     this.engine.streams.reset(f0 + 1);
     this.#ep[f0 + dir] = srcLocal ? this.#endpoint(info, info.srcMacOff, info.srcIpOff) : -1;
@@ -91,7 +92,14 @@ export class FlowRecorder implements Emitter {
       ep = this.#endpointOf(id, dir);
     }
     // ICMPv6 neighbour discovery always uses 255 (RFC 4861 §7.1): only transport flows say what the stack defaults to.
-    if (ep && (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP)) {
+    if (ep) ep.sent = true;
+    // Link-scoped multicast (LLMNR, SSDP, mDNS, DHCPv6) is sent with hop limits of 1–2 or 255 whatever
+    // the stack's default, so only unicast says what the stack's initial TTL is.
+    if (
+      ep &&
+      (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP) &&
+      isStationIp(info.buf, info.dstIpOff, info.ipVersion)
+    ) {
       this.engine.store.record(ep, 'ip.ttl', initialTtl(info.ttl), ts);
     }
   }
@@ -117,8 +125,8 @@ export class FlowRecorder implements Emitter {
     const discovery =
       !isStationIp(buf, info.dstIpOff, info.ipVersion) || !isStationIp(buf, info.srcIpOff, info.ipVersion);
     if (!discovery) {
-      if (this.#udpCount[fd]! >= this.udpPerDirection) return;
-      this.#udpCount[fd]!++;
+      if (this.#udpBytes[fd]! >= this.udpBytesPerDirection) return;
+      this.#udpBytes[fd]! += info.payloadLen;
     }
     const bytes = buf.subarray(info.payloadOff, info.payloadOff + info.payloadLen);
     const ctx = this.#context(id, dir, 'udp', ts, info);
@@ -154,7 +162,10 @@ export class FlowRecorder implements Emitter {
     };
     this.#src = srcMac ? this.engine.store.endpoint(srcMac, null) : null;
     this.#dst = dstMac ? this.engine.store.endpoint(dstMac, null) : null;
-    this.#src?.seen(ts);
+    if (this.#src) {
+      this.#src.seen(ts);
+      this.#src.sent = true;
+    }
     this.#ts = ts;
     this.engine.dispatcher.run(buf.subarray(info.l3Off, info.end), ctx, this);
   }
@@ -217,6 +228,12 @@ export class FlowRecorder implements Emitter {
 
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     const ep = about === 'src' ? this.#src : this.#dst;
+    if (ep) this.engine.store.record(ep, key, value, this.#ts);
+  }
+
+  /** A fact about a station named by its MAC (a DHCP client behind a relay, a DHCPv6 DUID). */
+  observeMac(mac: string, key: ObservationKey, value: ObservationValue): void {
+    const ep = this.engine.store.endpoint(mac, null);
     if (ep) this.engine.store.record(ep, key, value, this.#ts);
   }
 
@@ -291,9 +308,10 @@ export class FlowRecorder implements Emitter {
       if (macOff < 0 || !isStationMac(buf, macOff)) return -1;
       return this.engine.store.endpoint(macText(buf, macOff), null)?.id ?? -1;
     }
-    const hasMac = macOff >= 0;
-    if (hasMac && !isStationMac(buf, macOff)) return -1; // a group MAC: not a station
-    const mac = hasMac ? macText(buf, macOff) : null;
+    // A group MAC (multicast/broadcast) is not a station; an all-zero MAC (anonymised captures,
+    // some emulators) names nobody, so the address alone keys the endpoint.
+    if (macOff >= 0 && buf[macOff]! & 1) return -1;
+    const mac = macOff >= 0 && isStationMac(buf, macOff) ? macText(buf, macOff) : null;
     return this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
   }
 }

@@ -32,8 +32,8 @@ export interface EngineOptions {
   idleTimeoutMs?: number;
   streamBytes?: number;
   streamBuffers?: number;
-  /** UDP datagrams decoded per flow direction (default 16); discovery multicast is always decoded. */
-  udpDatagramsPerDirection?: number;
+  /** UDP payload bytes decoded per flow direction, whole datagrams (default: streamBytes, 4096); discovery multicast is always decoded. */
+  udpBytesPerDirection?: number;
   evidence?: Partial<EvidenceLimits>;
 }
 
@@ -68,7 +68,7 @@ export class PassiveEngine {
     this.store = new EvidenceStore(opts.evidence);
     this.dispatcher = new AppDispatcher(opts.decoders);
     this.#idle = opts.idleTimeoutMs ?? 300_000;
-    this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpDatagramsPerDirection ?? 16);
+    this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpBytesPerDirection ?? opts.streamBytes ?? 4096);
   }
 
   /** The packet handler for a CaptureStream. */
@@ -226,6 +226,7 @@ export class PassiveEngine {
     if (!isStationMac(buf, macOff)) return null;
     const ep = this.store.endpoint(macText(buf, macOff), null);
     if (!ep) return null;
+    ep.sent = true;
     if (ip) this.store.record(ep, 'mac.ip', ip, ts);
     else ep.seen(ts);
     return ep;

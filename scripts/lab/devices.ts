@@ -42,7 +42,8 @@ export function devices(): LabDevice[] {
     },
     {
       name: 'enip-adapter',
-      expect: { vendor: 'Rockwell Automation', vendorCountry: 'US', class: 'plc', model: '1756-EN2T/D' },
+      // A ControlLogix EtherNet/IP communication module (CIP device type 12, communications adapter).
+      expect: { vendor: 'Rockwell Automation', vendorCountry: 'US', class: 'gateway', model: '1756-EN2T/D' },
       mac: '00:00:bc:5e:12:a3',
       host: 11,
       services: [
@@ -72,7 +73,8 @@ export function devices(): LabDevice[] {
     },
     {
       name: 'modbus-m340',
-      expect: { vendor: 'Schneider Electric', vendorCountry: 'FR', class: 'plc', model: 'BMX P34 2020' },
+      // Model as the catalogue names the family of commercial reference BMX P34 2020.
+      expect: { vendor: 'Schneider Electric', vendorCountry: 'FR', class: 'plc', model: 'Modicon M340 CPU' },
       mac: '00:80:f4:0c:21:5d',
       host: 12,
       services: [

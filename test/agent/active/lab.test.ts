@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../../agent/active/discover.js';
+import { fragileByClass } from '../../../agent/active/fragile.js';
 import { emptyScanConfig, type ScanConfig } from '../../../agent/active/scan-config.js';
 import { ScopeError } from '../../../agent/active/scope.js';
 import { scanIdentifier, scanInventory } from '../../../agent/commands/scan.js';
@@ -41,7 +42,7 @@ function values(obs: Observation[], ip: string, key: string): unknown[] {
 /** Identity evidence every lab device must yield, native and nmap alike (nmap: `nmapToo`). */
 const EXPECTED: { device: string; key: string; value: string | number; nmapToo: boolean }[] = [
   { device: 's7-300', key: 's7.order_number', value: '6ES7 315-2EH14-0AB0', nmapToo: true },
-  { device: 's7-300', key: 's7.firmware', value: 'V3.2.6', nmapToo: true },
+  { device: 's7-300', key: 's7.firmware', value: 'V 3.2.6', nmapToo: true },
   { device: 's7-300', key: 's7.module_name', value: 'CPU 315-2 PN/DP', nmapToo: true },
   {
     device: 's7-300',
@@ -70,6 +71,46 @@ const EXPECTED: { device: string; key: string; value: string | number; nmapToo: 
   { device: 'dji-dock', key: 'mdns.name', value: 'dji-dock2-529a.local', nmapToo: false },
   { device: 'omron-cj2', key: 'fins.model', value: 'CJ2M-CPU31', nmapToo: true },
 ];
+
+/**
+ * Identity fields the shipped rules (signatures/rules) do not decide yet from these devices' evidence:
+ * a VRP sysDescr names the AR2220E router but no rule reads model or class from it; no rule reads a
+ * Hikvision model from its digest realm; no rule knows the DJI dock's web service.
+ */
+const RULE_GAPS: Record<string, string[]> = {
+  'huawei-ar': ['class', 'model'],
+  'hik-camera': ['model'],
+  'dji-dock': ['class', 'model'],
+};
+
+/**
+ * Every device's vendor, vendorCountry, class and model against the lab's ground truth, all devices at
+ * once so one run shows every difference. Fields listed in `gaps` may be null (not decided from the
+ * evidence at hand); a wrong value is never accepted.
+ */
+function checkIdentities(report: AnalyzeReport, gaps: Record<string, string[]>): void {
+  const got: Record<string, Record<string, string | null>> = {};
+  const want: Record<string, Record<string, string | null>> = {};
+  for (const d of lab.devices) {
+    const x = report.devices.find((r) => r.mac === d.mac);
+    got[d.name] = {};
+    want[d.name] = {};
+    for (const field of ['vendor', 'vendorCountry', 'class', 'model'] as const) {
+      const value = x ? x[field] : null;
+      got[d.name]![field] = value;
+      want[d.name]![field] = gaps[d.name]?.includes(field) && value === null ? null : d.expect[field];
+    }
+  }
+  expect(got).toEqual(want);
+}
+
+/** Under `--nmap --safe`, the web, RTSP, SSH and mDNS evidence of the non-OT devices is not gathered. */
+const NMAP_GAPS: Record<string, string[]> = {
+  ...RULE_GAPS,
+  // modbus-discover joins the 43/14 objects into one string: no product code reaches the rules.
+  'modbus-m340': ['class', 'model'],
+  'hik-camera': ['class', 'model'],
+};
 
 describe.skipIf(why !== null)('active discovery in the lab', () => {
   beforeAll(async () => {
@@ -185,26 +226,16 @@ describe.skipIf(why !== null)('active discovery in the lab', () => {
     );
   }, 60_000);
 
-  // Runs once core/identify is wired into scan (agent/commands/scan.ts scanIdentifier()).
-  it.skipIf(scanIdentifier() === null)(
-    'identifies each device: vendor, class, model and vendorCountry',
-    async () => {
-      const r = await discover({ targets: [lab.cidr], config: config({}) });
-      const report = scanInventory(r);
-      for (const d of lab.devices) {
-        const device = report.devices.find((x) => x.mac === d.mac);
-        expect(device, d.name).toBeDefined();
-        const got = {
-          vendor: device!.vendor,
-          vendorCountry: device!.vendorCountry,
-          class: device!.class,
-          model: device!.model,
-        };
-        expect(got, d.name).toEqual(d.expect);
-      }
-    },
-    60_000,
-  );
+  it('identifies each device: vendor, class, model and vendorCountry', async () => {
+    const identifier = scanIdentifier();
+    const r = await discover({
+      targets: [lab.cidr],
+      config: config({}),
+      fragile: fragileByClass(identifier),
+    });
+    const report = scanInventory(r, identifier);
+    checkIdentities(report, RULE_GAPS);
+  }, 60_000);
 
   it.skipIf(!hasNmap)(
     'reads the same identities with nmap and its ICS scripts',
@@ -213,6 +244,8 @@ describe.skipIf(why !== null)('active discovery in the lab', () => {
       const obs = r.observations;
       for (const d of lab.devices) expect(values(obs, d.ip, 'mac.ip'), d.name).toEqual([d.ip]);
       expect(values(obs, lab.device('huawei-ar').ip, 'nmap.mac_vendor')).toEqual(['Huawei Technologies']);
+      // nmap's safe profile reads no banners or web pages, so more fields stay undecided; none may be wrong.
+      checkIdentities(scanInventory(r, scanIdentifier()), NMAP_GAPS);
       for (const e of EXPECTED.filter((x) => x.nmapToo)) {
         expect(values(obs, lab.device(e.device).ip, e.key), `${e.device} ${e.key}`).toContain(e.value);
       }

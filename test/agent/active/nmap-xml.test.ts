@@ -60,7 +60,7 @@ describe('nmap XML to observations', () => {
       ['s7.module_name', 'CPU 315-2 PN/DP', 102, mac],
       ['s7.serial', 'S C-C2UR28922012', 102, mac],
       ['s7.copyright', 'Original Siemens Equipment', 102, mac],
-      ['s7.firmware', 'V3.2.6', 102, mac],
+      ['s7.firmware', 'V 3.2.6', 102, mac],
       ['net.service', 'udp/161', 161, mac],
       ['nmap.service', '161/udp snmp SNMPv1 server (public)', 161, mac],
       ['nmap.product', 'SNMPv1 server', 161, mac],
