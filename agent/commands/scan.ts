@@ -195,6 +195,16 @@ function table(report: AnalyzeReport, engine: string): string {
   ];
   for (const d of report.devices) {
     lines.push(`${d.ips.join(', ') || '?'}  ${d.mac ?? '(no MAC: routed)'}  ${d.services.join(' ')}`);
+    const who = [
+      d.vendor ? `${d.vendor}${d.vendorCountry ? ` (${d.vendorCountry})` : ''}` : 'vendor unknown',
+      d.class,
+      d.model,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `  ${who}${d.registrant ? `; MAC registrant ${d.registrant} (${d.registrantCountry ?? '?'})` : ''}`,
+    );
     const facts = d.observations
       .filter((o) => SHOWN.includes(o.key))
       .sort((a, b) => SHOWN.indexOf(a.key) - SHOWN.indexOf(b.key))
