@@ -14,6 +14,8 @@ export interface Frame {
   src: string | null;
   dst: string | null;
   arp: boolean;
+  /** IPv4 protocol number (6 TCP, 17 UDP, 2 IGMP…), null for other frames. */
+  proto: number | null;
 }
 
 export interface Capture {
@@ -78,10 +80,11 @@ export function readPcap(buf: Buffer): Frame[] {
     const srcMac = [...d.subarray(6, 12)].map((b) => b.toString(16).padStart(2, '0')).join(':');
     const ethertype = d.readUInt16BE(12);
     const ip4 = (o: number) => (d.length >= o + 4 ? [...d.subarray(o, o + 4)].join('.') : null);
-    if (ethertype === 0x0800) frames.push({ ts, srcMac, ethertype, src: ip4(26), dst: ip4(30), arp: false });
-    else if (ethertype === 0x0806)
-      frames.push({ ts, srcMac, ethertype, src: ip4(28), dst: ip4(38), arp: true });
-    else frames.push({ ts, srcMac, ethertype, src: null, dst: null, arp: false });
+    if (ethertype === 0x0800) {
+      frames.push({ ts, srcMac, ethertype, src: ip4(26), dst: ip4(30), arp: false, proto: d[23] ?? null });
+    } else if (ethertype === 0x0806) {
+      frames.push({ ts, srcMac, ethertype, src: ip4(28), dst: ip4(38), arp: true, proto: null });
+    } else frames.push({ ts, srcMac, ethertype, src: null, dst: null, arp: false, proto: null });
   }
   return frames;
 }

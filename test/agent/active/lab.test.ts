@@ -120,7 +120,9 @@ describe.skipIf(why !== null)('active discovery in the lab', () => {
     await lab?.stop();
   }, 60_000);
 
-  const fromScanner = (frames: Frame[]) => frames.filter((f) => f.src === lab.scannerIp);
+  // Everything the scanner's address sent, except the kernel's own IGMP membership reports for the
+  // bridge (protocol 2 to 224.0.0.22): no socket of ours can send IGMP.
+  const fromScanner = (frames: Frame[]) => frames.filter((f) => f.src === lab.scannerIp && f.proto !== 2);
 
   it('sends nothing for an out-of-scope target, and never touches excluded hosts (seen on the bridge)', async () => {
     const net = lab.cidr.replace('.0/24', '');
