@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'read pcap/pcapng captures and print the inventory',
     load: () => import('./commands/analyze.js'),
   },
+  scan: {
+    summary: 'active, read-only discovery of an in-scope range',
+    load: () => import('./commands/scan.js'),
+  },
   report: {
     summary: 'signed regulator summary (JSON, CSV, HTML) from analyze --json',
     load: () => import('./commands/report.js'),
