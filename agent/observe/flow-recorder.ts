@@ -20,11 +20,13 @@ const CREATED_BY_B = 0x40;
 /** Ports that identify a server side when no handshake was seen (well-known and common ICS/IoT ports). */
 const SERVICE_PORTS = new Set([
   102, 502, 1883, 1900, 2222, 2404, 4840, 5006, 5007, 5094, 5353, 5355, 5560, 5683, 8080, 8443, 8883, 9600,
-  20000, 44818, 47808, 554, 8000, 37777, 34964,
+  20000, 44818, 47808, 554, 8000, 37777, 34964, 4011,
 ]);
+/** Well-known ports that are the client's: BOOTP/DHCP (68) and DHCPv6 (546) clients never serve on them. */
+const CLIENT_PORTS = new Set([68, 546]);
 
 function looksLikeService(port: number): boolean {
-  return port < 1024 || SERVICE_PORTS.has(port);
+  return !CLIENT_PORTS.has(port) && (port < 1024 || SERVICE_PORTS.has(port));
 }
 
 /** Initial TTL/hop limit: the nearest common default at or above the observed value. */

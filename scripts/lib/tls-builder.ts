@@ -111,6 +111,22 @@ export function certificateMessage(certs: readonly Uint8Array[]): Buffer {
   return handshake(11, vec(3, ...certs.map((c) => vec(3, c))));
 }
 
+/**
+ * ServerKeyExchange for ECDHE (RFC 8422 §5.4): ECParameters (named_curve 3, the group), the ephemeral
+ * public point, then the signature algorithm and the signature over it (RFC 5246 §4.7, §7.4.3).
+ */
+export function serverKeyExchange(
+  group: number,
+  point: Uint8Array,
+  sigAlg: number,
+  signature: Uint8Array,
+): Buffer {
+  return handshake(
+    12,
+    Buffer.concat([Buffer.from([3]), u16(group), vec(1, point), u16(sigAlg), vec(2, signature)]),
+  );
+}
+
 /** ServerHelloDone (RFC 5246 §7.4.5): empty body. */
 export const serverHelloDone = (): Buffer => handshake(14, Buffer.alloc(0));
 
