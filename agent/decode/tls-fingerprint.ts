@@ -9,8 +9,26 @@ import { createHash } from 'node:crypto';
 import { EXT, isGrease, JA4_VERSIONS } from './tls.codes.js';
 import type { ClientHello, ServerHello } from './tls-hello.js';
 
+/**
+ * Digests of fingerprint strings, remembered: a client repeats the same hello thousands of times a
+ * day and hashing is most of what a fingerprint costs. Bounded; cleared when full.
+ */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 4096;
+
+function remembered(kind: 'md5' | 'sha256', text: string): string {
+  const key = kind === 'md5' ? `m${text}` : `s${text}`;
+  let hex = digests.get(key);
+  if (hex === undefined) {
+    hex = createHash(kind).update(text).digest('hex');
+    if (digests.size >= MAX_DIGESTS) digests.clear();
+    digests.set(key, hex);
+  }
+  return hex;
+}
+
 function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
+  return remembered('md5', text);
 }
 
 /** JA3 string: SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats (decimal, "-"). */
@@ -49,7 +67,7 @@ function hex4(v: number): string {
 
 /** First 12 hex digits of SHA-256, or twelve zeros for an empty list (JA4+ general rule 1). */
 export function hash12(text: string): string {
-  return text ? createHash('sha256').update(text).digest('hex').slice(0, 12) : '000000000000';
+  return text ? remembered('sha256', text).slice(0, 12) : '000000000000';
 }
 
 function isAlnum(b: number): boolean {
