@@ -141,3 +141,43 @@ export function ja4(h: ClientHello): string {
   ].join('');
   return `${a}_${ja4Ciphers(h.cipherSuites)}_${ja4Extensions(types, h.signatureAlgorithms)}`;
 }
+
+/**
+ * JA3 and JA4 of a ClientHello, remembered by a 64-bit digest of every field they are made of: a
+ * host repeats one hello all day, and building the fingerprint strings is most of a TLS decode.
+ * (Two different hellos sharing a 64-bit digest is far beyond anything a capture will hold.)
+ */
+const helloFingerprints = new Map<string, { ja3: string; ja4: string }>();
+
+export function clientFingerprints(h: ClientHello): { ja3: string; ja4: string } {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  const mix = (v: number) => {
+    a = Math.imul(a ^ v, 0x01000193);
+    b = Math.imul(b ^ v, 0x5bd1e995) ^ (b >>> 13);
+  };
+  const list = (xs: readonly number[]) => {
+    mix(0x10000 + xs.length);
+    for (const x of xs) mix(x);
+  };
+  mix(h.legacyVersion);
+  list(h.cipherSuites);
+  mix(0x20000 + h.extensions.length);
+  for (const e of h.extensions) mix(e.type);
+  list(h.supportedGroups);
+  list(h.ecPointFormats);
+  list(h.signatureAlgorithms);
+  list(h.supportedVersions ?? [0x30000]);
+  mix(h.serverName ? 1 : 0);
+  const alpn = h.alpn[0];
+  mix(0x40000 + (alpn?.length ?? 0));
+  if (alpn) for (const c of alpn) mix(c);
+  const key = `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+  let fp = helloFingerprints.get(key);
+  if (!fp) {
+    fp = { ja3: ja3(h), ja4: ja4(h) };
+    if (helloFingerprints.size >= MAX_DIGESTS) helloFingerprints.clear();
+    helloFingerprints.set(key, fp);
+  }
+  return fp;
+}
