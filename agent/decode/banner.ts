@@ -101,6 +101,38 @@ export function sniff220(bytes: Uint8Array, ctx: AppContext, want: 'ftp' | 'smtp
   return classify220(wireText(head.subarray(4, lf < 0 ? head.length : lf)), ctx.src.port) === want;
 }
 
+/**
+ * A 220-style greeting (FTP RFC 959 §4.2, SMTP RFC 5321 §4.2) decoded from `line`: its code, and
+ * the banner text when the 220 is recognisably this protocol's (see classify220). A 4xx/5xx reply
+ * is a refusal, kept with no banner; any other code is not a greeting.
+ */
+export function decode220Greeting(
+  bytes: Uint8Array,
+  line: Line,
+  ctx: AppContext,
+  protocol: 'ftp' | 'smtp',
+): GreetingPdu {
+  const rc = replyCode(bytes, line);
+  if (!rc)
+    throw new DecodeError(protocol, line.start, 'reply.code', 'greeting does not start with a reply code');
+  const anomalies = line.bareLf ? [`${protocol}.bare_lf`] : [];
+  const full = bytes.subarray(line.start, line.end);
+  if (rc.code !== '220') {
+    if (rc.code[0] === '4' || rc.code[0] === '5') return { line: full, code: rc.code, text: null, anomalies };
+    throw new DecodeError(protocol, line.start, 'reply.code', `${rc.code} is not a greeting`);
+  }
+  const text = replyText(bytes, line);
+  if (classify220(wireText(text), ctx.src.port) !== protocol) {
+    throw new DecodeError(
+      protocol,
+      line.start,
+      'greeting',
+      `a 220 greeting not recognisably ${protocol.toUpperCase()} (see classify220)`,
+    );
+  }
+  return { line: full, code: rc.code, text, anomalies };
+}
+
 /** True when the first bytes are printable text up to the first line end (or the bytes' end). */
 export function printableStart(bytes: Uint8Array, max = 64): boolean {
   const head = bytes.subarray(0, max);
