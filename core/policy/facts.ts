@@ -108,7 +108,11 @@ export class FactBuilder {
   connection(c: ConnectionRecord): Facts {
     const facts: Record<string, FactValue> = Object.create(this.#prefixed(c.device));
     facts.remoteIp = c.remoteIp;
+    // Records from before connections had a direction were all outbound (core/report/analyze-input.ts).
+    facts.direction = c.direction ?? 'outbound';
     facts.remotePort = c.remotePort;
+    facts.localPort = c.localPort ?? null;
+    facts.servicePort = facts.direction === 'inbound' ? facts.localPort : c.remotePort;
     facts.proto = c.proto;
     facts.country = c.country;
     facts.foreign = foreign(c.country, this.#home);

@@ -215,6 +215,38 @@ describe('policy evaluation', () => {
     expect(more[0]!.facts.connections).toBe(4);
   });
 
+  it('tells inbound from outbound: direction, localPort and servicePort facts; the two never share an id', () => {
+    const out = connection({ device: plc.id, remoteIp: '192.0.2.9', remotePort: 22, country: 'KR' });
+    const inbound = connection({
+      device: plc.id,
+      remoteIp: '192.0.2.9',
+      direction: 'inbound',
+      remotePort: null,
+      localPort: 22,
+      country: 'KR',
+    });
+    const run = (when: string, message = '{direction} {proto}/{servicePort}') =>
+      evaluate(policyFromText(rule(when, { subject: 'connection', message }), 't.yaml'), {
+        devices: [plc],
+        connections: [out, inbound],
+        context: { homeCountry: 'JP' },
+      });
+    expect(run('{ direction: inbound }').map((f) => f.message)).toEqual(['inbound tcp/22']);
+    expect(run('{ localPort: 22 }').map((f) => f.facts)).toEqual([
+      expect.objectContaining({ direction: 'inbound', localPort: 22, remotePort: null }),
+    ]);
+    // remotePort of an inbound connection is unknown, so it never compares.
+    expect(run('{ remotePort: 22 }').map((f) => f.message)).toEqual(['outbound tcp/22']);
+    const both = run('{ servicePort: 22 }');
+    expect(both.map((f) => f.message)).toEqual(['outbound tcp/22', 'inbound tcp/22']);
+    expect(new Set(both.map((f) => f.id)).size).toBe(2);
+    expect(both.map((f) => f.subject.id)).toEqual([
+      'mac:00:1b:1b:23:eb:3b>tcp:192.0.2.9:22',
+      'mac:00:1b:1b:23:eb:3b<tcp:192.0.2.9:22',
+    ]);
+    expect(() => run('{ direction: sideways }')).toThrow(/'sideways' is not a known direction/);
+  });
+
   it('checks groupBy: connection rules only, single-valued connection fields, and overrides can turn it off', () => {
     const bad = (groupBy: string, subject = 'connection') => {
       try {
