@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { findingsForReport, formatFindings, terminalSafe } from '../../../core/policy/analyze.js';
 import { connectionKey, evaluate, findingId } from '../../../core/policy/evaluate.js';
+import { OtSegments } from '../../../core/policy/facts.js';
 import { loadPolicy, policyFromText } from '../../../core/policy/packs.js';
 import { connection, device, s7Plc } from '../../helpers/records.js';
 
@@ -172,6 +173,28 @@ describe('policy evaluation', () => {
       'mac:da:00:00:00:00:02',
     ]);
     expect(evaluate(policy, { devices: [phone], connections: [] })).toEqual([]);
+  });
+
+  it('decides otSegment from given OT segments when only part of the network is evaluated', () => {
+    const policy = loadPolicy('ot-baseline');
+    const phone = device({
+      id: 'mac:da:00:00:00:00:02',
+      mac: 'da:00:00:00:00:02',
+      randomizedMac: true,
+      vlans: [10],
+      ips: ['10.9.9.9'],
+    });
+    const plcOnVlan10 = { ...plc, vlans: [10] };
+    const whole = evaluate(policy, { devices: [plcOnVlan10, phone], connections: [] });
+    const alone = evaluate(policy, { devices: [phone], connections: [] });
+    const segments = OtSegments.of([plcOnVlan10]);
+    const part = evaluate(policy, { devices: [phone], connections: [], context: { otSegments: segments } });
+    expect(alone).toEqual([]);
+    expect(part).toEqual(whole.filter((f) => f.subject.id === phone.id));
+    expect(part.map((f) => f.facts.otSegmentBasis)).toEqual(['shares VLAN 10 with an OT device']);
+    expect(segments.add(phone)).toBe(false);
+    expect(segments.add({ ...plc, vlans: [10] })).toBe(false);
+    expect(segments.add({ ...plc, vlans: [20] })).toBe(true);
   });
 
   it('groups matching connections by the groupBy fields into one finding with the group facts', () => {
