@@ -138,14 +138,19 @@ export class PolicyService {
         problems.push(`/otNetworks/${i}: ${err.message}`);
       }
     });
-    const text = body.policy ?? null;
+    const raw = body.policy ?? null;
+    const text = raw === null || raw.trim() === '' ? null : raw;
     if (text !== null && Buffer.byteLength(text) > this.#policyBytes)
       problems.push(`/policy: larger than ${this.#policyBytes} bytes`);
-    else if (body.packs.length === 0 && (text === null || text.trim() === ''))
+    else if (body.packs.length === 0 && text === null)
       problems.push('/packs: name at least one pack, or send a policy file');
-    else if (problems.length === 0) {
+    else {
+      // The file is checked against the packs that exist, so its own problems are listed too.
       try {
-        resolve(body.packs, text === null || text.trim() === '' ? null : text);
+        resolve(
+          body.packs.filter((p, i) => shipped.includes(p) && body.packs.indexOf(p) === i),
+          text,
+        );
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
         problems.push(...err.problems);
