@@ -37,6 +37,9 @@ export function gatherSummary(d: GatherDeps, operatorId: number, period: Period)
   const config = d.policies.config(operatorId, op.country);
   // What did not exist yet during the period is not part of its report.
   const sites = d.tenancy.sites(operatorId).filter((s) => s.createdAt < period.end);
+  // Sites appear under their names (unique within an operator): what a regulator reads.
+  const siteName = new Map(d.tenancy.sites(operatorId).map((s) => [s.id, s.name]));
+  const siteOf = (id: number) => siteName.get(id) ?? String(id);
   const agents = d.tenancy
     .agents({ operatorId })
     .filter((a) => a.createdAt < period.end)
@@ -47,7 +50,7 @@ export function gatherSummary(d: GatherDeps, operatorId: number, period: Period)
       const legacy = a.lastSeenAt !== null && a.lastSeenAt < period.end ? a.lastSeenAt : null;
       return {
         id: a.name,
-        site: String(a.siteId),
+        site: siteOf(a.siteId),
         lastSeen: recorded ?? legacy,
         since: a.createdAt,
         activity,
@@ -62,11 +65,11 @@ export function gatherSummary(d: GatherDeps, operatorId: number, period: Period)
     },
     generatorVersion: generatorVersion(),
     policy: eff?.ok ? eff.policy.sources : config.packs,
-    sites: sites.map((s) => ({ id: String(s.id), name: s.name })),
+    sites: sites.map((s) => ({ id: s.name, name: s.name })),
     agents,
     devices: d.records
       .devicesInPeriod(operatorId, period.start, period.end)
-      .map((x) => ({ ...x.record, site: String(x.siteId) })),
+      .map((x) => ({ ...x.record, site: siteOf(x.siteId) })),
     connections: d.records.connectionsInPeriod(operatorId, period.start, period.end),
     findings: d.findings.withHistory(operatorId),
   };

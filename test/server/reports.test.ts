@@ -264,9 +264,7 @@ describe('scheduled reports', () => {
     expect(s.coverage).toMatchObject({
       agentsTotal: 1,
       agentsReporting: 1,
-      agents: [
-        { id: 'agent-1', site: String(a.siteId), lastSeen: '2025-01-31T14:00:00.000Z', reporting: true },
-      ],
+      agents: [{ id: 'agent-1', site: 'plant-1', lastSeen: '2025-01-31T14:00:00.000Z', reporting: true }],
       silences: [
         { agent: 'agent-1', from: '2025-01-10T00:02:00.000Z', to: '2025-01-20T00:00:00.000Z', hours: 239 },
         { agent: 'agent-1', from: '2025-01-20T00:02:00.000Z', to: '2025-01-31T14:00:00.000Z', hours: 277 },
