@@ -161,7 +161,7 @@ export class FindingEvaluator {
       const old = before.get(f.id);
       const fr = freshById.get(f.id);
       const deviceId = fr ? deviceOf(fr) : (old?.deviceId ?? null);
-      if (old && unchanged(old.tracked, f) && old.deviceId === deviceId) continue;
+      if (old && unchanged(old, f) && old.deviceId === deviceId) continue;
       this.#findings.save({ operatorId: site.operatorId, siteId: site.siteId, deviceId }, f, old);
     }
     if (r.opened.length) this.#metrics.findings.inc({ change: 'opened' }, r.opened.length);
@@ -176,8 +176,9 @@ function skip(eff: EffectivePolicy | undefined): Outcome['skipped'] {
   return eff.ok ? undefined : 'policy invalid';
 }
 
-/** Same object back from reconcile (nothing merged) or the same content and history. */
-function unchanged(a: TrackedFinding, b: TrackedFinding): boolean {
+/** Same object back from reconcile (nothing merged) or the same content and history as stored. */
+function unchanged(stored: StoredFinding, b: TrackedFinding): boolean {
+  const a = stored.tracked;
   return (
     a === b ||
     (a.history.length === b.history.length &&
@@ -186,6 +187,6 @@ function unchanged(a: TrackedFinding, b: TrackedFinding): boolean {
       a.message === b.message &&
       a.firstSeen === b.firstSeen &&
       a.lastSeen === b.lastSeen &&
-      JSON.stringify(a.facts) === JSON.stringify(b.facts))
+      stored.factsJson === JSON.stringify(b.facts))
   );
 }

@@ -38,6 +38,8 @@ export interface StoredFinding {
   deviceId: number | null;
   /** `history` holds only the latest change (its `at` and `to`); new entries are appended after it. */
   tracked: TrackedFinding;
+  /** The facts as stored (JSON), to tell whether new ones differ without serialising the old. */
+  factsJson: string;
 }
 
 /** Who made a change: the system, or a person's token (its label names them). */
@@ -54,6 +56,8 @@ export class FindingRepo {
   readonly #siteWide: Statement;
   readonly #insert: Statement;
   readonly #content: Statement;
+  readonly #seen: Statement;
+  readonly #device: Statement;
   readonly #status: Statement;
   readonly #change: Statement;
   readonly #nextSeq: Statement;
@@ -65,7 +69,7 @@ export class FindingRepo {
   constructor(db: Db) {
     this.#db = db;
     this.#ofDevices = db.prepare(
-      'SELECT * FROM findings WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      'SELECT * FROM findings WHERE device_id IN (SELECT value FROM json_each(?))',
     );
     this.#siteWide = db.prepare('SELECT * FROM findings WHERE site_id = ? AND device_id IS NULL ORDER BY id');
     this.#insert = db.prepare(
@@ -75,9 +79,11 @@ export class FindingRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
     this.#content = db.prepare(
-      `UPDATE findings SET severity = ?, message = ?, facts = ?, first_seen = ?, last_seen = ?, device_id = ?
-       WHERE id = ?`,
+      'UPDATE findings SET severity = ?, message = ?, facts = ?, first_seen = ?, last_seen = ? WHERE id = ?',
     );
+    // A re-reported device usually changes only when its findings were last seen: one column, no index.
+    this.#seen = db.prepare('UPDATE findings SET first_seen = ?, last_seen = ? WHERE id = ?');
+    this.#device = db.prepare('UPDATE findings SET device_id = ? WHERE id = ?');
     this.#status = db.prepare(
       `UPDATE findings SET status = ?, status_at = ?, waiver_reason = ?, waiver_approver = ?, waiver_until = ?,
          waiver_granted_by = ?, waiver_granted_at = ? WHERE id = ?`,
@@ -156,20 +162,17 @@ export class FindingRepo {
       known = before.tracked.history.length;
       const b = before.tracked;
       const facts = JSON.stringify(f.facts);
-      if (
-        b.severity !== f.severity ||
-        b.message !== f.message ||
-        JSON.stringify(b.facts) !== facts ||
-        b.firstSeen !== f.firstSeen ||
-        b.lastSeen !== f.lastSeen ||
-        before.deviceId !== where.deviceId
-      )
-        this.#content.run(f.severity, f.message, facts, f.firstSeen, f.lastSeen, where.deviceId, rowId);
+      if (b.severity !== f.severity || b.message !== f.message || before.factsJson !== facts)
+        this.#content.run(f.severity, f.message, facts, f.firstSeen, f.lastSeen, rowId);
+      else if (b.firstSeen !== f.firstSeen || b.lastSeen !== f.lastSeen)
+        this.#seen.run(f.firstSeen, f.lastSeen, rowId);
+      if (before.deviceId !== where.deviceId) this.#device.run(where.deviceId, rowId);
       if (f.history.length > known) this.#status.run(status, statusAt, ...waiverParams(w), rowId);
     }
     const added = f.history.slice(known);
     if (added.length) {
-      let { seq } = this.#nextSeq.get(rowId) as { seq: number };
+      // A new finding's history starts at 1; an existing one continues after its last change.
+      let seq = before ? (this.#nextSeq.get(rowId) as { seq: number }).seq : 1;
       for (const h of added) {
         const who = h.by === actor.name ? actor : { name: h.by, tokenId: null };
         this.#change.run(rowId, seq++, h.at, who.name, who.tokenId, h.from, h.to, h.note);
@@ -291,6 +294,7 @@ function toStored(r: Row): StoredFinding {
     rowId: r.id,
     siteId: r.site_id,
     deviceId: r.device_id,
+    factsJson: r.facts,
     tracked: {
       id: r.fid,
       rule: r.rule,

@@ -44,15 +44,19 @@ CREATE TABLE findings (
   waiver_approver TEXT,
   waiver_until TEXT,
   waiver_granted_by TEXT,
-  waiver_granted_at TEXT,
-  UNIQUE (site_id, fid)
+  waiver_granted_at TEXT
 ) STRICT;
 
--- Listings (an operator's findings in id order, or by status); re-evaluation of one device's
--- findings; the sweep that reopens findings whose waiver expired.
+-- One finding per rule and subject: per device (the subject names a device of the site), or per
+-- site for groups spanning devices. Keyed by device first, new findings append to the index (the
+-- hash alone would land them at random pages, the expensive kind of insert); it also serves the
+-- re-evaluation of one device's findings.
+CREATE UNIQUE INDEX findings_by_device ON findings (device_id, fid) WHERE device_id IS NOT NULL;
+CREATE UNIQUE INDEX findings_site_wide ON findings (site_id, fid) WHERE device_id IS NULL;
+-- Listings (an operator's findings in id order, or by status); the sweep that reopens findings
+-- whose waiver expired.
 CREATE INDEX findings_by_operator ON findings (operator_id, id);
 CREATE INDEX findings_by_status ON findings (operator_id, status, id);
-CREATE INDEX findings_by_device ON findings (device_id) WHERE device_id IS NOT NULL;
 CREATE INDEX findings_waived ON findings (waiver_until) WHERE status = 'waived';
 
 -- Every status change of a finding: who (the system, or the label of the token that made it),
