@@ -16,6 +16,7 @@ import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 import { inventoryText } from './inventory-text.js';
 import { ProgressLine } from './progress.js';
+import { agentSettings, uploadReport, uploadTarget } from './upload-report.js';
 
 const HELP = `usage: originmap analyze <capture...> [options]
 
@@ -39,6 +40,10 @@ options:
   --stream-bytes <n>   bytes of each TCP direction kept for the decoders (4096)
   --geo-country <mmdb> a MaxMind-format country database instead of the packaged one
   --geo-asn <mmdb>     a MaxMind-format ASN database instead of the packaged one
+  --upload <url>       send the inventory to a collector as the agent whose token is given by
+                       --token-file <file> (a bare token or the agent's credentials file) or
+                       the ORIGINMAP_TOKEN variable; the site's networks count as home networks
+  --insecure-http      allow --upload over plain http to a collector not on this machine
   --quiet              no progress line on stderr
   -h, --help           this help
 `;
@@ -57,6 +62,9 @@ export async function run(argv: string[]): Promise<number> {
     'geo-country': { type: 'string' },
     'geo-asn': { type: 'string' },
     quiet: { type: 'boolean' },
+    upload: { type: 'string' },
+    'token-file': { type: 'string' },
+    'insecure-http': { type: 'boolean' },
   });
   if (args.help) {
     process.stdout.write(HELP);
@@ -71,6 +79,18 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError(`--home-net: ${(err as Error).message}`);
     }
   });
+  // The collector is asked first: a wrong token or URL fails before minutes of reading.
+  const uploadUrl = args.values.upload as string | undefined;
+  const target = uploadUrl
+    ? uploadTarget(
+        uploadUrl,
+        args.values['token-file'] as string | undefined,
+        process.env,
+        args.values['insecure-http'] === true,
+      )
+    : null;
+  const settings = target ? await agentSettings(target) : null;
+  if (settings) homeNets.push(...siteNets(settings.homeNet));
   const progress = !args.values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
   const countryMmdb = args.values['geo-country'] as string | undefined;
   const asnMmdb = args.values['geo-asn'] as string | undefined;
@@ -112,7 +132,27 @@ export async function run(argv: string[]): Promise<number> {
     text += formatUnknownRules(values, omitted);
   }
   process.stdout.write(text);
+  if (target && settings) {
+    const totals = await uploadReport(report, target, settings, (done, total) =>
+      progress?.update(`uploading: batch ${done} of ${total}`),
+    );
+    progress?.clear();
+    const again = totals.duplicates ? `, ${totals.duplicates} already there` : '';
+    const skipped = totals.skipped ? `, ${totals.skipped} facts left out by the collector` : '';
+    process.stderr.write(
+      `uploaded ${totals.devices} devices and ${totals.connections} connections in ${totals.batches} batches as agent ${settings.agentId}${again}${skipped}\n`,
+    );
+  }
   return 0;
+}
+
+/** The site's networks from the collector; one it cannot parse is reported, not guessed at. */
+function siteNets(cidrs: readonly string[]) {
+  try {
+    return parseCidrList(cidrs.join(','));
+  } catch (err) {
+    throw new CliError(`--upload: the collector's home networks for this site: ${(err as Error).message}`);
+  }
 }
 
 /** The shipped (or given) signatures; a broken file stops with every problem listed, file:line. */

@@ -111,16 +111,25 @@ export function serverSide(ctx: AppContext, ports: readonly number[]): 'src' | '
  */
 export class OnceEmitter {
   readonly #out: Emitter;
-  readonly #seen = new Set<string>();
+  // Per side, per key, the values already passed on: polling buffers repeat one fact hundreds of
+  // times, so no per-call key string is built (numbers and strings stay distinct in a Set).
+  readonly #seen = [
+    new Map<ObservationKey, Set<ObservationValue>>(),
+    new Map<ObservationKey, Set<ObservationValue>>(),
+  ];
   constructor(out: Emitter) {
     this.#out = out;
   }
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     const v = typeof value === 'string' ? cleanText(value) : value;
     if (v === '') return;
-    const id = `${about}\u0000${key}\u0000${typeof v}\u0000${v}`;
-    if (this.#seen.has(id)) return;
-    this.#seen.add(id);
+    const side = this.#seen[about === 'src' ? 0 : 1]!;
+    let values = side.get(key);
+    if (!values) {
+      values = new Set();
+      side.set(key, values);
+    } else if (values.has(v)) return;
+    values.add(v);
     this.#out.observe(about, key, v);
   }
   /** ot.role for the sender, "<protocol>:server" or "<protocol>:client". */

@@ -9,8 +9,26 @@ import { createHash } from 'node:crypto';
 import { EXT, isGrease, JA4_VERSIONS } from './tls.codes.js';
 import type { ClientHello, ServerHello } from './tls-hello.js';
 
+/**
+ * Digests of fingerprint strings, remembered: a client repeats the same hello thousands of times a
+ * day and hashing is most of what a fingerprint costs. Bounded; cleared when full.
+ */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 4096;
+
+function remembered(kind: 'md5' | 'sha256', text: string): string {
+  const key = kind === 'md5' ? `m${text}` : `s${text}`;
+  let hex = digests.get(key);
+  if (hex === undefined) {
+    hex = createHash(kind).update(text).digest('hex');
+    if (digests.size >= MAX_DIGESTS) digests.clear();
+    digests.set(key, hex);
+  }
+  return hex;
+}
+
 function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
+  return remembered('md5', text);
 }
 
 /** JA3 string: SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats (decimal, "-"). */
@@ -49,7 +67,7 @@ function hex4(v: number): string {
 
 /** First 12 hex digits of SHA-256, or twelve zeros for an empty list (JA4+ general rule 1). */
 export function hash12(text: string): string {
-  return text ? createHash('sha256').update(text).digest('hex').slice(0, 12) : '000000000000';
+  return text ? remembered('sha256', text).slice(0, 12) : '000000000000';
 }
 
 function isAlnum(b: number): boolean {
@@ -122,4 +140,44 @@ export function ja4(h: ClientHello): string {
     ja4Alpn(h.alpn[0]),
   ].join('');
   return `${a}_${ja4Ciphers(h.cipherSuites)}_${ja4Extensions(types, h.signatureAlgorithms)}`;
+}
+
+/**
+ * JA3 and JA4 of a ClientHello, remembered by a 64-bit digest of every field they are made of: a
+ * host repeats one hello all day, and building the fingerprint strings is most of a TLS decode.
+ * (Two different hellos sharing a 64-bit digest is far beyond anything a capture will hold.)
+ */
+const helloFingerprints = new Map<string, { ja3: string; ja4: string }>();
+
+export function clientFingerprints(h: ClientHello): { ja3: string; ja4: string } {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  const mix = (v: number) => {
+    a = Math.imul(a ^ v, 0x01000193);
+    b = Math.imul(b ^ v, 0x5bd1e995) ^ (b >>> 13);
+  };
+  const list = (xs: readonly number[]) => {
+    mix(0x10000 + xs.length);
+    for (const x of xs) mix(x);
+  };
+  mix(h.legacyVersion);
+  list(h.cipherSuites);
+  mix(0x20000 + h.extensions.length);
+  for (const e of h.extensions) mix(e.type);
+  list(h.supportedGroups);
+  list(h.ecPointFormats);
+  list(h.signatureAlgorithms);
+  list(h.supportedVersions ?? [0x30000]);
+  mix(h.serverName ? 1 : 0);
+  const alpn = h.alpn[0];
+  mix(0x40000 + (alpn?.length ?? 0));
+  if (alpn) for (const c of alpn) mix(c);
+  const key = `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+  let fp = helloFingerprints.get(key);
+  if (!fp) {
+    fp = { ja3: ja3(h), ja4: ja4(h) };
+    if (helloFingerprints.size >= MAX_DIGESTS) helloFingerprints.clear();
+    helloFingerprints.set(key, fp);
+  }
+  return fp;
 }

@@ -4,7 +4,7 @@ import { cleanText } from '../../core/observation.js';
 import { DecodeError, isDecoderError } from './errors.js';
 import { dnsName } from './host-names.js';
 import { CONTENT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './tls.codes.js';
-import { ja3, ja3s, ja4 } from './tls-fingerprint.js';
+import { clientFingerprints, ja3s } from './tls-fingerprint.js';
 import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from './tls-hello.js';
 import { type HandshakeMessage, walkRecords } from './tls-records.js';
 import { parseSslv2Hello, type Sslv2ClientHello, sniffSslv2Hello } from './tls-sslv2.js';
@@ -169,8 +169,9 @@ function observeTls(pdu: TlsPdu, ctx: AppContext, out: Emitter): void {
     if (h.alpn.length) out.observe('src', 'tls.alpn', cleanText(h.alpn.map(alpnText).join(',')));
     const versions = (h.supportedVersions ?? []).filter((v) => !isGrease(v));
     if (versions.length) out.observe('src', 'tls.versions', versions.map(versionName).join(','));
-    out.observe('src', 'tls.ja3', ja3(h));
-    out.observe('src', 'tls.ja4', ja4(h));
+    const fp = clientFingerprints(h);
+    out.observe('src', 'tls.ja3', fp.ja3);
+    out.observe('src', 'tls.ja4', fp.ja4);
   }
   if (pdu.serverHello) out.observe('src', 'tls.ja3s', ja3s(pdu.serverHello));
   const cert = pdu.certificate;

@@ -46,6 +46,8 @@ export class Endpoint {
   readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
   hotValue: (ObservationValue | undefined)[] | null = null;
   hotFact: (Fact | undefined)[] | null = null;
+  /** A small-integer digest of the value in each hot slot, for callers that can skip building the text. */
+  hotHash: Int32Array | null = null;
   constructor(
     readonly id: number,
     /** Lower-case colon MAC of a unicast station, or null. */
@@ -87,8 +89,30 @@ export class EvidenceStore {
     return ep;
   }
 
+  /**
+   * Counts another sighting of the value last recorded in `slot` when `hash` says it is that value
+   * again; false when it is not (build the value and call recordHot with the hash).
+   */
+  bumpHot(ep: Endpoint, slot: number, hash: number, ts: number): boolean {
+    if (ep.hotHash === null || ep.hotHash[slot] !== hash || ep.hotFact === null) return false;
+    const fact = ep.hotFact[slot];
+    if (!fact) return false;
+    fact.count++;
+    if (ts > fact.last) fact.last = ts;
+    if (ts < fact.first) fact.first = ts;
+    ep.seen(ts);
+    return true;
+  }
+
   /** record() for the per-flow facts of HOT: the same value as last time in this slot is a bump. */
-  recordHot(ep: Endpoint, slot: number, key: ObservationKey, value: ObservationValue, ts: number): void {
+  recordHot(
+    ep: Endpoint,
+    slot: number,
+    key: ObservationKey,
+    value: ObservationValue,
+    ts: number,
+    hash = 0,
+  ): void {
     if (ep.hotValue !== null && ep.hotValue[slot] === value) {
       const fact = ep.hotFact![slot]!;
       fact.count++;
@@ -103,6 +127,8 @@ export class EvidenceStore {
     ep.hotFact ??= new Array(HOT_SLOTS);
     ep.hotValue[slot] = value;
     ep.hotFact[slot] = fact;
+    ep.hotHash ??= new Int32Array(HOT_SLOTS).fill(-1);
+    ep.hotHash[slot] = hash;
   }
 
   /** Adds one sighting of a fact; returns it (undefined when empty or over the per-key cap). */

@@ -29,6 +29,22 @@ function looksLikeService(port: number): boolean {
   return !CLIENT_PORTS.has(port) && (port < 1024 || SERVICE_PORTS.has(port));
 }
 
+/**
+ * FNV-1a over what a SYN signature is made of (initial TTL, window, the option bytes), kept within
+ * V8's small integers. Two layouts sharing a digest (about one in 10^9) would count as one.
+ */
+export function synDigest(info: PacketInfo): number {
+  let h = Math.imul(0x811c9dc5 ^ initialTtl(info.ttl), 0x01000193);
+  h = Math.imul(h ^ info.window, 0x01000193);
+  const buf = info.buf;
+  const end = info.tcpOptOff + info.tcpOptLen;
+  for (let i = info.tcpOptOff; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return (h >>> 2) & 0x1fffffff;
+}
+
+/** Bound on the IPv4 endpoint cache (the evidence store has its own cap on endpoints). */
+const MAX_V4_ENDPOINT_CACHE = 262_144;
+
 /** Initial TTL/hop limit: the nearest common default at or above the observed value. */
 export function initialTtl(ttl: number): number {
   return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
@@ -39,6 +55,8 @@ export class FlowRecorder implements Emitter {
   readonly #ep: Int32Array;
   /** UDP payload bytes decoded per flow direction. */
   readonly #udpBytes: Uint32Array;
+  /** Last endpoint seen per IPv4 address, with its MAC as two 24-bit halves (-1: none). */
+  readonly #v4Endpoints = new Map<number, { hi: number; lo: number; id: number }>();
   // Current emitter target.
   #src: Endpoint | null = null;
   #dst: Endpoint | null = null;
@@ -113,10 +131,19 @@ export class FlowRecorder implements Emitter {
     this.#bits[id]! |= bit;
     const ep = this.#endpointOf(id, dir);
     if (!ep) return;
-    const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
-    const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
-    this.engine.store.recordHot(ep, ack ? HOT.SYN_ACK : HOT.SYN, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts);
-    if (ack) this.engine.store.recordHot(ep, HOT.SERVICE, 'net.service', `tcp/${info.srcPort}`, ts);
+    const store = this.engine.store;
+    const slot = ack ? HOT.SYN_ACK : HOT.SYN;
+    // A host sends the same SYN layout all day: recognise it by a digest of the bytes that make the
+    // signature and build the text only when it changes.
+    const h = synDigest(info);
+    if (!store.bumpHot(ep, slot, h, ts)) {
+      const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
+      const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
+      store.recordHot(ep, slot, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts, h);
+    }
+    if (ack && !store.bumpHot(ep, HOT.SERVICE, info.srcPort, ts)) {
+      store.recordHot(ep, HOT.SERVICE, 'net.service', `tcp/${info.srcPort}`, ts, info.srcPort);
+    }
   }
 
   datagram(id: number, dir: number, info: PacketInfo, ts: number): void {
@@ -174,8 +201,8 @@ export class FlowRecorder implements Emitter {
 
   finish(id: number): void {
     const engine = this.engine;
-    for (const dir of [0, 1])
-      if (engine.streams.pending(id * 2 + dir)) this.decodeStream(id, dir, engine.flows.lastTs[id]!);
+    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0, engine.flows.lastTs[id]!);
+    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1, engine.flows.lastTs[id]!);
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
@@ -184,11 +211,12 @@ export class FlowRecorder implements Emitter {
     const first = engine.flows.firstTs[id]!;
     const last = engine.flows.lastTs[id]!;
     const packets = engine.flows.packets;
-    for (const side of [0, 1]) {
-      const ep = this.#endpointOf(id, side);
-      ep?.seen(first);
-      ep?.seen(last);
-    }
+    const a = this.#endpointOf(id, 0);
+    const b = this.#endpointOf(id, 1);
+    a?.seen(first);
+    a?.seen(last);
+    b?.seen(first);
+    b?.seen(last);
     // A UDP service: the non-initiating side answered from a service-looking port.
     if (proto === IP_PROTO.UDP && packets[id * 2 + server]! > 0 && looksLikeService(ports[server]!)) {
       const ep = this.#endpointOf(id, server);
@@ -313,8 +341,26 @@ export class FlowRecorder implements Emitter {
     // A group MAC (multicast/broadcast) is not a station; an all-zero MAC (anonymised captures,
     // some emulators) names nobody, so the address alone keys the endpoint.
     if (macOff >= 0 && buf[macOff]! & 1) return -1;
-    const mac = macOff >= 0 && isStationMac(buf, macOff) ? macText(buf, macOff) : null;
-    return this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
+    const hasMac = macOff >= 0 && isStationMac(buf, macOff);
+    // IPv4 fast path: most flows are between endpoints already known, so look them up by number
+    // (address, MAC halves) before building the text key.
+    let ip4 = -1;
+    let hi = -1;
+    let lo = -1;
+    if (info.ipVersion === 4) {
+      ip4 = u32(buf, ipOff);
+      if (hasMac) {
+        hi = (buf[macOff]! << 16) | (buf[macOff + 1]! << 8) | buf[macOff + 2]!;
+        lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
+      }
+      const known = this.#v4Endpoints.get(ip4);
+      if (known && known.hi === hi && known.lo === lo) return known.id;
+    }
+    const mac = hasMac ? macText(buf, macOff) : null;
+    const id = this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
+    if (ip4 >= 0 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
+      this.#v4Endpoints.set(ip4, { hi, lo, id });
+    return id;
   }
 }
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, TruncatedError } from '../../../agent/decode/errors.js';
 import { sniffTls, type TlsPdu, tlsDecoder } from '../../../agent/decode/tls.js';
-import { ja3String, ja4 } from '../../../agent/decode/tls-fingerprint.js';
+import { clientFingerprints, ja3, ja3String, ja4 } from '../../../agent/decode/tls-fingerprint.js';
 import { certificate, OIDS } from '../../../scripts/lib/der.js';
 import { tlsClientHello } from '../../../scripts/lib/payloads.js';
 import {
@@ -336,5 +336,17 @@ describe('tls: bytes that are not records after a good handshake record', () => 
     tlsDecoder.observe(tlsDecoder.decode(bytes, c), c, out);
     expect(out.values('tls.sni')).toEqual(['plant.example.jp']);
     expect(out.anomalies).toContain('tls.bad_record_after_handshake.type');
+  });
+});
+
+describe('tls: remembered fingerprints', () => {
+  it('give the same JA3/JA4 as computing them, and tell apart hellos that differ in one field', () => {
+    const a = tlsDecoder.decode(tlsClientHello('a.example', 1), ctx('tcp')).clientHello!;
+    const b = tlsDecoder.decode(tlsClientHello('b.example', 2), ctx('tcp')).clientHello!;
+    expect(clientFingerprints(a)).toEqual({ ja3: ja3(a), ja4: ja4(a) });
+    expect(clientFingerprints(b)).toEqual(clientFingerprints(a)); // same fields but SNI and random
+    const c = { ...a, cipherSuites: a.cipherSuites.slice(1) };
+    expect(clientFingerprints(c)).toEqual({ ja3: ja3(c), ja4: ja4(c) });
+    expect(clientFingerprints(c).ja3).not.toBe(clientFingerprints(a).ja3);
   });
 });
