@@ -147,7 +147,7 @@ export function conversation(rng: Rng, net: Network, seq: number): FrameRecord[]
       445,
       [
         { from: 'client', data: p.filler(300, seq) },
-        { from: 'server', data: p.filler(20000 + rng.int(100000), seq + 1) },
+        { from: 'server', data: p.filler(50000 + rng.int(200000), seq + 1) },
       ],
       { synOptions: WINDOWS_SYN_OPTIONS },
     );
