@@ -151,7 +151,9 @@ function finding(
 /** The facts a finding keeps: the subject's identity, what the rule tested and what it printed. */
 function usedFields(rule: Rule): string[] {
   const fields = new Set<string>(
-    rule.subject === 'device' ? ['id'] : ['device.id', 'proto', 'remoteIp', 'remotePort'],
+    rule.subject === 'device'
+      ? ['id']
+      : ['device.id', 'direction', 'proto', 'remoteIp', 'remotePort', 'localPort'],
   );
   const walk = (c: Condition): void => {
     if (c.kind === 'test') fields.add(c.field);

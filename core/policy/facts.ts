@@ -13,12 +13,66 @@ export interface EvaluationContext {
   homeCountry?: string | null;
   /** CIDRs of the operator's OT networks: when given, `otSegment` is membership in them. */
   otNetworks?: readonly string[] | CidrSet;
+  /**
+   * Where the network's OT devices are, when the devices evaluated are only part of it (the
+   * collector evaluates the devices of one batch against its whole site). Default: from the devices.
+   */
+  otSegments?: OtSegments;
 }
 
 const OT = new Set<string>(OT_CLASSES);
 
-export function isOtDevice(d: DeviceRecord): boolean {
+export function isOtDevice(d: Pick<DeviceRecord, 'class' | 'roles'>): boolean {
   return (d.class !== null && OT.has(d.class)) || d.roles.length > 0;
+}
+
+type Placed = Pick<DeviceRecord, 'class' | 'roles' | 'vlans' | 'ips'>;
+
+/** The VLANs and IPv4 /24s OT devices were seen on: what `otSegment` is decided by without OT networks. */
+export class OtSegments {
+  readonly #vlans = new Set<number>();
+  readonly #subnets = new Set<number>();
+  #any = false;
+
+  static of(devices: Iterable<Placed>): OtSegments {
+    const s = new OtSegments();
+    for (const d of devices) s.add(d);
+    return s;
+  }
+
+  /** Learns an OT device's VLANs and /24s (others are ignored); true when something was new. */
+  add(d: Placed): boolean {
+    if (!isOtDevice(d)) return false;
+    let grew = !this.#any;
+    this.#any = true;
+    for (const v of d.vlans) {
+      if (!this.#vlans.has(v)) grew = true;
+      this.#vlans.add(v);
+    }
+    for (const ip of d.ips) {
+      const s = slash24(ip);
+      if (s === null) continue;
+      if (!this.#subnets.has(s)) grew = true;
+      this.#subnets.add(s);
+    }
+    return grew;
+  }
+
+  /** True once an OT device is known: without one, `otSegment` is unknown rather than false. */
+  get any(): boolean {
+    return this.#any;
+  }
+
+  sharedVlan(d: Pick<DeviceRecord, 'vlans'>): number | undefined {
+    return d.vlans.find((v) => this.#vlans.has(v));
+  }
+
+  sharedSubnetIp(d: Pick<DeviceRecord, 'ips'>): string | undefined {
+    return d.ips.find((a) => {
+      const s = slash24(a);
+      return s !== null && this.#subnets.has(s);
+    });
+  }
 }
 
 function foreign(country: string | null, home: string | null): boolean | null {
@@ -36,9 +90,7 @@ export class FactBuilder {
   readonly #site: string | null;
   readonly #sector: string | null;
   readonly #otNets: CidrSet | null;
-  readonly #otVlans = new Set<number>();
-  readonly #otSubnets = new Set<number>();
-  readonly #anyOt: boolean;
+  readonly #segments: OtSegments;
   readonly #devices = new Map<string, Facts>();
   readonly #byId: ReadonlyMap<string, DeviceRecord>;
   readonly #prefixedCache = new Map<string, Facts>();
@@ -50,17 +102,7 @@ export class FactBuilder {
     const nets = context.otNetworks;
     this.#otNets =
       nets === undefined ? null : nets instanceof CidrSet ? nets : new CidrSet(parseCidrList(nets.join(',')));
-    let anyOt = false;
-    for (const d of devices) {
-      if (!isOtDevice(d)) continue;
-      anyOt = true;
-      for (const v of d.vlans) this.#otVlans.add(v);
-      for (const ip of d.ips) {
-        const s = slash24(ip);
-        if (s !== null) this.#otSubnets.add(s);
-      }
-    }
-    this.#anyOt = anyOt;
+    this.#segments = context.otSegments ?? OtSegments.of(devices);
     this.#byId = new Map(devices.map((d) => [d.id, d]));
   }
 
@@ -108,7 +150,11 @@ export class FactBuilder {
   connection(c: ConnectionRecord): Facts {
     const facts: Record<string, FactValue> = Object.create(this.#prefixed(c.device));
     facts.remoteIp = c.remoteIp;
+    // Records from before connections had a direction were all outbound (core/report/analyze-input.ts).
+    facts.direction = c.direction ?? 'outbound';
     facts.remotePort = c.remotePort;
+    facts.localPort = c.localPort ?? null;
+    facts.servicePort = facts.direction === 'inbound' ? facts.localPort : c.remotePort;
     facts.proto = c.proto;
     facts.country = c.country;
     facts.foreign = foreign(c.country, this.#home);
@@ -145,13 +191,10 @@ export class FactBuilder {
   #segment(d: DeviceRecord): [boolean | null, string | null] {
     if (this.#otNets) return [d.ips.some((ip) => this.#otNets!.has(ip)), 'configured OT networks'];
     if (isOtDevice(d)) return [true, 'the device itself is OT'];
-    if (!this.#anyOt) return [null, null];
-    const vlan = d.vlans.find((v) => this.#otVlans.has(v));
+    if (!this.#segments.any) return [null, null];
+    const vlan = this.#segments.sharedVlan(d);
     if (vlan !== undefined) return [true, `shares VLAN ${vlan} with an OT device`];
-    const ip = d.ips.find((a) => {
-      const s = slash24(a);
-      return s !== null && this.#otSubnets.has(s);
-    });
+    const ip = this.#segments.sharedSubnetIp(d);
     if (ip !== undefined) return [true, `${ip} is in the same /24 as an OT device`];
     return [false, 'no shared VLAN or /24 with an OT device'];
   }

@@ -51,6 +51,11 @@ const NEXT: Record<FindingStatus, Record<Action['type'], FindingStatus | null>> 
   resolved: { acknowledge: null, resolve: null, waive: null, reopen: 'open' },
 };
 
+/** The status an action leads to from `status`, or null when the lifecycle does not allow it. */
+export function nextStatus(status: FindingStatus, action: Action['type']): FindingStatus | null {
+  return NEXT[status][action];
+}
+
 const MAX_TEXT = 1000;
 
 function text(value: string | undefined, what: string, required: boolean): string | null {

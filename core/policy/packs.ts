@@ -19,6 +19,11 @@ export interface ResolveOptions {
   packsDir?: string;
   /** Watch-list ids rules may name (default: the vendor catalog's lists). */
   watchlists?: Iterable<string>;
+  /**
+   * Refuse `extends` of file paths: policy text that came over the network (the collector's stored
+   * operator policy) may extend shipped packs but must never make the server read its own files.
+   */
+  packsOnly?: boolean;
 }
 
 export function policiesDir(): string {
@@ -57,8 +62,27 @@ export function policyFromText(text: string, name: string, options: ResolveOptio
   return resolver.finish();
 }
 
+/**
+ * Shipped packs in order, then optional policy text (the operator's own rules and overrides of
+ * the packs' rules): the collector's per-operator policy. Throws PolicyError with every problem.
+ */
+export function policyFromParts(
+  parts: { packs: readonly string[]; text: string | null; name: string },
+  options: ResolveOptions = {},
+): Policy {
+  const resolver = new Resolver(options);
+  const cwd = options.cwd ?? process.cwd();
+  parts.packs.forEach((pack, i) => {
+    if (isPackName(pack)) resolver.include(pack, cwd, null);
+    else resolver.refuse(`packs/${i}: '${pack}' is not a pack name (packs are named, not paths)`);
+  });
+  if (parts.text !== null) resolver.includeText(parts.text, parts.name, cwd);
+  return resolver.finish();
+}
+
 class Resolver {
   readonly #packsDir: string;
+  readonly #packsOnly: boolean;
   readonly #load: LoadOptions;
   readonly #problems: string[] = [];
   readonly #loaded = new Set<string>();
@@ -67,6 +91,7 @@ class Resolver {
 
   constructor(options: ResolveOptions) {
     this.#packsDir = options.packsDir ?? policiesDir();
+    this.#packsOnly = options.packsOnly ?? false;
     this.#load = { watchlists: new Set(options.watchlists ?? DEFAULT_WATCHLISTS) };
   }
 
@@ -82,6 +107,12 @@ class Resolver {
         );
         return;
       }
+    } else if (this.#packsOnly) {
+      this.#problem(
+        from,
+        `extends '${item}': only shipped pack names (${safeList(this.#packsDir).join(', ')}) may be extended here, not files`,
+      );
+      return;
     } else {
       path = isAbsolute(item) ? item : resolve(baseDir, item);
     }
@@ -179,6 +210,11 @@ class Resolver {
       rules: [...rules.values()],
       defaults: { homeCountry },
     };
+  }
+
+  /** A problem found by the caller (outside any file), reported with the rest. */
+  refuse(message: string): void {
+    this.#problems.push(message);
   }
 
   #problem(at: Position | null, message: string): void {

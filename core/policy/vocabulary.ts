@@ -9,6 +9,7 @@ export type FieldType =
   | 'class'
   | 'providerKind'
   | 'proto'
+  | 'direction'
   | 'sector'
   | 'bool'
   | 'number'
@@ -23,6 +24,7 @@ export interface FieldSpec {
 
 export const PROVIDER_KINDS = ['cloud', 'hosting', 'cdn', 'datacenter', 'isp'] as const;
 export const PROTOS = ['tcp', 'udp', 'icmp', 'other'] as const;
+export const DIRECTIONS = ['outbound', 'inbound'] as const;
 
 /**
  * Japan's designated infrastructure sectors (ESPA Art. 50(1) as amended in 2024, DESIGN.md), plus
@@ -95,7 +97,16 @@ export const DEVICE_FIELDS: Readonly<Record<string, FieldSpec>> = {
 
 const CONNECTION_OWN: Readonly<Record<string, FieldSpec>> = {
   remoteIp: { type: 'string', description: 'Remote address' },
-  remotePort: { type: 'number', description: 'Remote port' },
+  direction: {
+    type: 'direction',
+    description: 'outbound: the device opened the conversation; inbound: the remote did (a service exposed)',
+  },
+  remotePort: { type: 'number', description: "The remote's service port (outbound); unknown for inbound" },
+  localPort: { type: 'number', description: "The device's own service port (inbound); unknown for outbound" },
+  servicePort: {
+    type: 'number',
+    description: 'The port of the side that serves: remotePort for outbound, localPort for inbound',
+  },
   proto: { type: 'proto', description: 'tcp, udp, icmp or other' },
   country: { type: 'country', description: 'Country of the remote address (geo data)' },
   foreign: { type: 'bool', description: 'country is known and is not the home country' },
@@ -136,6 +147,7 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>>
   class: SCALAR_ENUM_OPS,
   providerKind: SCALAR_ENUM_OPS,
   proto: SCALAR_ENUM_OPS,
+  direction: SCALAR_ENUM_OPS,
   sector: SCALAR_ENUM_OPS,
   bool: ['eq', 'exists'],
   number: ['eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'exists'],
@@ -153,6 +165,8 @@ export function vocabularyOf(type: FieldType, watchlists: ReadonlySet<string>): 
       return PROVIDER_SET;
     case 'proto':
       return PROTO_SET;
+    case 'direction':
+      return DIRECTION_SET;
     case 'sector':
       return SECTOR_SET;
     case 'watchlists':
@@ -165,6 +179,7 @@ export function vocabularyOf(type: FieldType, watchlists: ReadonlySet<string>): 
 const CLASS_SET: ReadonlySet<string> = new Set(DEVICE_CLASSES);
 const PROVIDER_SET: ReadonlySet<string> = new Set(PROVIDER_KINDS);
 const PROTO_SET: ReadonlySet<string> = new Set(PROTOS);
+const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
 const SECTOR_SET: ReadonlySet<string> = new Set(SECTORS);
 
 /** Field types a groupBy may name: single values, not lists. */
@@ -174,6 +189,7 @@ export const GROUPABLE_TYPES: ReadonlySet<FieldType> = new Set([
   'class',
   'providerKind',
   'proto',
+  'direction',
   'sector',
   'bool',
   'number',

@@ -3,6 +3,7 @@
 // every list is sorted, nothing reads the clock (generatedAt is an input).
 import type { ConnectionRecord, DeviceRecord, FindingStatus, Severity } from '../inventory.js';
 import type { TrackedFinding } from '../policy/lifecycle.js';
+import { type AgentInput, coverage } from './coverage.js';
 import type { Period } from './schedule.js';
 import { SUMMARY_SCHEMA_ID, type Summary } from './schema.js';
 
@@ -15,7 +16,7 @@ export interface SummaryInput {
   policy: string[];
   sites: { id: string; name: string }[];
   /** null when there are no agents (a summary made offline from a capture). */
-  agents: { id: string; site: string; lastSeen: string | null }[] | null;
+  agents: AgentInput[] | null;
   /** Devices, each with the site it was seen at (one site: may be left out). */
   devices: (DeviceRecord & { site?: string | null })[];
   connections: ConnectionRecord[];
@@ -24,6 +25,8 @@ export interface SummaryInput {
   options?: {
     /** An agent is reporting when seen within this many hours before the period end (default 24). */
     coverageWindowHours?: number;
+    /** Agent silences listed from this many hours (default 1); shorter ones only lower the uptime. */
+    silenceHours?: number;
     /** Waivers ending within this many days after the period end are listed (default 30). */
     waiverHorizonDays?: number;
     /** Foreign connections listed one by one, largest first (default 50). */
@@ -33,7 +36,6 @@ export interface SummaryInput {
   };
 }
 
-const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -218,7 +220,10 @@ export function buildSummary(input: SummaryInput): Summary {
     coverage:
       input.agents === null
         ? null
-        : coverage(input.agents, input.sites, period, opts.coverageWindowHours ?? 24),
+        : coverage(input.agents, input.sites, period, {
+            windowHours: opts.coverageWindowHours ?? 24,
+            silenceHours: opts.silenceHours ?? 1,
+          }),
     devices: {
       total: devices.length,
       unknownVendorCountry: devices.filter((d) => d.vendorCountry === null).length,
@@ -234,42 +239,6 @@ export function buildSummary(input: SummaryInput): Summary {
   };
   summary.changes = input.previous ? changes(input.previous, summary) : null;
   return summary;
-}
-
-function coverage(
-  agents: NonNullable<SummaryInput['agents']>,
-  sites: SummaryInput['sites'],
-  period: Period,
-  windowHours: number,
-): NonNullable<Summary['coverage']> {
-  const end = Date.parse(period.end);
-  const rows = agents
-    .map((a) => ({
-      id: a.id,
-      site: a.site,
-      lastSeen: a.lastSeen,
-      reporting: a.lastSeen !== null && Date.parse(a.lastSeen) >= end - windowHours * HOUR,
-    }))
-    .sort((a, b) => a.site.localeCompare(b.site) || a.id.localeCompare(b.id));
-  const reportingSites = new Set(rows.filter((r) => r.reporting).map((r) => r.site));
-  return {
-    windowHours,
-    agentsTotal: rows.length,
-    agentsReporting: rows.filter((r) => r.reporting).length,
-    agents: rows,
-    gaps: rows
-      .filter((r) => !r.reporting)
-      .map((r) => ({
-        agent: r.id,
-        site: r.site,
-        lastSeen: r.lastSeen,
-        silentHours: r.lastSeen === null ? null : Math.floor((end - Date.parse(r.lastSeen)) / HOUR),
-      })),
-    sitesWithoutReportingAgent: sites
-      .map((s) => s.id)
-      .filter((id) => !reportingSites.has(id))
-      .sort(),
-  };
 }
 
 function summariseFindings(

@@ -106,11 +106,16 @@ export function csvTables(s: Summary, options: { bom?: boolean } = {}): Record<s
       s.waiversExpiring.map((w) => [w.finding, w.rule, w.subject, w.until, w.daysLeft, w.approver, w.reason]),
     ),
   };
-  if (s.coverage)
+  if (s.coverage) {
     out['agents.csv'] = csv(
-      ['agent', 'site', 'last_seen', 'reporting'],
-      s.coverage.agents.map((a) => [a.id, a.site, a.lastSeen, a.reporting]),
+      ['agent', 'site', 'last_seen', 'reporting', 'uptime'],
+      s.coverage.agents.map((a) => [a.id, a.site, a.lastSeen, a.reporting, a.uptime]),
     );
+    out['agent-silences.csv'] = csv(
+      ['agent', 'site', 'from', 'to', 'hours'],
+      s.coverage.silences.map((x) => [x.agent, x.site, x.from, x.to, x.hours]),
+    );
+  }
   if (s.changes)
     out['changes-by-class-country.csv'] = csv(
       ['class', 'vendor_country', 'previous', 'current'],

@@ -146,13 +146,15 @@ ${barChart(
       h`<tr><td>${date(w.until)}</td><td class="n">${w.daysLeft}</td><td>${w.rule}</td><td class="subj">${w.subject}</td><td>${w.approver}</td><td>${w.reason}</td></tr>`,
   )}</section>`;
 
+  const pct = (x: number | null) => (x === null ? '' : `${(x * 100).toFixed(1)} %`);
   const coverage = cov
     ? h`<section><h2>${L.coverage}</h2>${table(
         cov.agents,
-        h`<tr><th>${L.agent}</th><th>${L.site}</th><th>${L.lastSeen}</th><th>${L.reporting}</th></tr>`,
+        h`<tr><th>${L.agent}</th><th>${L.site}</th><th>${L.lastSeen}</th><th>${L.reporting}</th><th class="n">${L.uptime}</th></tr>`,
         (a) =>
-          h`<tr><td>${a.id}</td><td>${a.site}</td><td>${date(a.lastSeen)}</td><td>${a.reporting ? L.yes : L.no}</td></tr>`,
+          h`<tr><td>${a.id}</td><td>${a.site}</td><td>${date(a.lastSeen)}</td><td>${a.reporting ? L.yes : L.no}</td><td class="n">${pct(a.uptime)}</td></tr>`,
       )}<h3>${L.gaps}</h3>${table(cov.gaps, h`<tr><th>${L.agent}</th><th>${L.site}</th><th class="n">${L.silentHours}</th></tr>`, (g) => h`<tr><td>${g.agent}</td><td>${g.site}</td><td class="n">${g.silentHours ?? L.unknown}</td></tr>`)}
+<h3>${L.silences}</h3><p class="note">${L.silencesNote} ${cov.silenceHours}</p>${table(cov.silences, h`<tr><th>${L.agent}</th><th>${L.site}</th><th>${L.from}</th><th>${L.to}</th><th class="n">${L.silentHours}</th></tr>`, (x) => h`<tr><td>${x.agent}</td><td>${x.site}</td><td>${date(x.from)}</td><td>${x.to === null ? L.stillSilent : date(x.to)}</td><td class="n">${x.hours}</td></tr>`)}
 <h3>${L.sitesWithoutAgent}</h3><p>${cov.sitesWithoutReportingAgent.join(', ') || L.none}</p></section>`
     : h`<section><h2>${L.coverage}</h2><p class="note">${L.coverageOffline}</p></section>`;
 

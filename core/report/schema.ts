@@ -54,6 +54,10 @@ export const SummarySchema = Type.Object(
                   site: Text,
                   lastSeen: Type.Union([Instant, Type.Null()]),
                   reporting: Type.Boolean(),
+                  uptime: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+                    description:
+                      'Share of the period (from the agent being set up) it was heard from; null without a history',
+                  }),
                 },
                 strict,
               ),
@@ -70,6 +74,25 @@ export const SummarySchema = Type.Object(
               ),
             ),
             sitesWithoutReportingAgent: Type.Array(Text),
+            silenceHours: Count,
+            silences: Type.Array(
+              Type.Object(
+                {
+                  agent: Text,
+                  site: Text,
+                  from: Instant,
+                  to: Type.Union([Instant, Type.Null()], {
+                    description: 'null: not heard from again before the period end',
+                  }),
+                  hours: Count,
+                },
+                strict,
+              ),
+              {
+                description:
+                  'Stretches of the period without a heartbeat or an upload, silenceHours or longer',
+              },
+            ),
           },
           strict,
         ),

@@ -330,7 +330,7 @@ const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 /**
  * A plant network: planted devices that exercise every shipped rule (a Siemens PLC, a PLC of
  * unknown origin, Hikvision cameras, a Huawei router, a DJI drone, a randomised phone on the OT
- * VLAN, a PLC using TeamViewer abroad…) and seeded filler.
+ * VLAN, a PLC using TeamViewer abroad, remote access into devices from abroad…) and seeded filler.
  */
 export function generateInventory(options: GenerateOptions = {}): AnalyzeReport {
   const rand = rng(options.seed ?? 1);
@@ -414,11 +414,32 @@ export function generateInventory(options: GenerateOptions = {}): AnalyzeReport 
       lastSeen: d.lastSeen,
     });
   };
+  /** A remote opened a conversation to the device's own service port (fixed sizes: no draw from rand). */
+  const expose = (d: DeviceRecord, r: RemoteSpec, localPort: number, bytes: number): void => {
+    connections.push({
+      device: d.id,
+      direction: 'inbound',
+      localPort,
+      remoteIp: r.ip,
+      remotePort: null,
+      proto: 'tcp',
+      country: r.country,
+      asn: r.asn,
+      asOrg: r.asOrg,
+      provider: r.provider,
+      providerKind: r.providerKind,
+      names: [],
+      packets: Math.max(1, Math.floor(bytes / 600)),
+      bytes,
+      firstSeen: d.firstSeen,
+      lastSeen: d.lastSeen,
+    });
+  };
   const vendor = (name: string) => VENDORS.find((v) => v.name === name)!;
 
   // Planted: one of each case the shipped packs must catch (or must not).
   const siemens = add(vendor('Siemens'), 'plc', { model: 'IM151-8 PN/DP CPU (6ES7 151-8AB01-0AB0)' });
-  add(vendor('Mitsubishi Electric'), 'plc');
+  const melsec = add(vendor('Mitsubishi Electric'), 'plc');
   const mystery = add(null, 'plc', { registrant: 'Private', registrantCountry: null });
   add(vendor('Hikvision'), 'camera', { hostnames: ['cam-gate'] });
   add(vendor('Dahua'), 'camera');
@@ -459,6 +480,13 @@ export function generateInventory(options: GenerateOptions = {}): AnalyzeReport 
       talk(d, r, pick([443, 443, 443, 8883, 22]));
     }
   }
+  // Inbound, planted after the filler so that the seeded draws above stay as they were: VNC into
+  // the Siemens PLC from Korea, telnet into the Moxa gateway from China, SSH into the Huawei router
+  // from the US (not on an OT segment), SSH into the Mitsubishi PLC from Japan (not foreign).
+  expose(siemens, REMOTES[7]!, 5900, 48_000);
+  expose(gw, REMOTES[2]!, 23, 9_600);
+  expose(huawei, REMOTES[0]!, 22, 31_000);
+  expose(melsec, REMOTES[6]!, 22, 12_500);
   connections.sort(
     (a, b) =>
       a.device.localeCompare(b.device) ||

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { findingsForReport, formatFindings, terminalSafe } from '../../../core/policy/analyze.js';
 import { connectionKey, evaluate, findingId } from '../../../core/policy/evaluate.js';
+import { OtSegments } from '../../../core/policy/facts.js';
 import { loadPolicy, policyFromText } from '../../../core/policy/packs.js';
 import { connection, device, s7Plc } from '../../helpers/records.js';
 
@@ -174,6 +175,28 @@ describe('policy evaluation', () => {
     expect(evaluate(policy, { devices: [phone], connections: [] })).toEqual([]);
   });
 
+  it('decides otSegment from given OT segments when only part of the network is evaluated', () => {
+    const policy = loadPolicy('ot-baseline');
+    const phone = device({
+      id: 'mac:da:00:00:00:00:02',
+      mac: 'da:00:00:00:00:02',
+      randomizedMac: true,
+      vlans: [10],
+      ips: ['10.9.9.9'],
+    });
+    const plcOnVlan10 = { ...plc, vlans: [10] };
+    const whole = evaluate(policy, { devices: [plcOnVlan10, phone], connections: [] });
+    const alone = evaluate(policy, { devices: [phone], connections: [] });
+    const segments = OtSegments.of([plcOnVlan10]);
+    const part = evaluate(policy, { devices: [phone], connections: [], context: { otSegments: segments } });
+    expect(alone).toEqual([]);
+    expect(part).toEqual(whole.filter((f) => f.subject.id === phone.id));
+    expect(part.map((f) => f.facts.otSegmentBasis)).toEqual(['shares VLAN 10 with an OT device']);
+    expect(segments.add(phone)).toBe(false);
+    expect(segments.add({ ...plc, vlans: [10] })).toBe(false);
+    expect(segments.add({ ...plc, vlans: [20] })).toBe(true);
+  });
+
   it('groups matching connections by the groupBy fields into one finding with the group facts', () => {
     const c = (remoteIp: string, remotePort: number, country: string, bytes = 100) =>
       connection({ device: plc.id, remoteIp, remotePort, country, bytes, names: [`${remoteIp}.example`] });
@@ -213,6 +236,38 @@ describe('policy evaluation', () => {
     });
     expect(more[0]!.id).toBe(findings[0]!.id);
     expect(more[0]!.facts.connections).toBe(4);
+  });
+
+  it('tells inbound from outbound: direction, localPort and servicePort facts; the two never share an id', () => {
+    const out = connection({ device: plc.id, remoteIp: '192.0.2.9', remotePort: 22, country: 'KR' });
+    const inbound = connection({
+      device: plc.id,
+      remoteIp: '192.0.2.9',
+      direction: 'inbound',
+      remotePort: null,
+      localPort: 22,
+      country: 'KR',
+    });
+    const run = (when: string, message = '{direction} {proto}/{servicePort}') =>
+      evaluate(policyFromText(rule(when, { subject: 'connection', message }), 't.yaml'), {
+        devices: [plc],
+        connections: [out, inbound],
+        context: { homeCountry: 'JP' },
+      });
+    expect(run('{ direction: inbound }').map((f) => f.message)).toEqual(['inbound tcp/22']);
+    expect(run('{ localPort: 22 }').map((f) => f.facts)).toEqual([
+      expect.objectContaining({ direction: 'inbound', localPort: 22, remotePort: null }),
+    ]);
+    // remotePort of an inbound connection is unknown, so it never compares.
+    expect(run('{ remotePort: 22 }').map((f) => f.message)).toEqual(['outbound tcp/22']);
+    const both = run('{ servicePort: 22 }');
+    expect(both.map((f) => f.message)).toEqual(['outbound tcp/22', 'inbound tcp/22']);
+    expect(new Set(both.map((f) => f.id)).size).toBe(2);
+    expect(both.map((f) => f.subject.id)).toEqual([
+      'mac:00:1b:1b:23:eb:3b>tcp:192.0.2.9:22',
+      'mac:00:1b:1b:23:eb:3b<tcp:192.0.2.9:22',
+    ]);
+    expect(() => run('{ direction: sideways }')).toThrow(/'sideways' is not a known direction/);
   });
 
   it('checks groupBy: connection rules only, single-valued connection fields, and overrides can turn it off', () => {

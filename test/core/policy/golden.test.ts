@@ -95,5 +95,25 @@ describe('shipped packs over a generated inventory', () => {
     expect(count('jp-espa', 'overseas-remote-access')).toBe(
       groups(remote, (c) => `${c.device} ${c.country} ${c.proto} ${c.remotePort}`),
     );
+    // Inbound: a remote opened a conversation to one of the device's own remote-access ports.
+    const inbound = inventory.connections.filter(
+      (c) => c.direction === 'inbound' && c.proto === 'tcp' && remoteAccess.has(c.localPort ?? -1),
+    );
+    expect(inbound.length).toBeGreaterThan(0);
+    expect(count('jp-espa', 'overseas-remote-access-inbound')).toBe(
+      groups(
+        inbound.filter((c) => c.country !== null && c.country !== 'JP'),
+        (c) => `${c.device} ${c.country} ${c.localPort}`,
+      ),
+    );
+    // ot-baseline: from anywhere outside the operator's networks, into a device on an OT segment
+    // (planted OT devices are on VLAN 10 or are OT themselves).
+    const onOtSegment = new Set(d.filter((x) => ot.has(x.id) || x.vlans.includes(10)).map((x) => x.id));
+    expect(count('ot-baseline', 'remote-access-into-ot-segment')).toBe(
+      groups(
+        inbound.filter((c) => onOtSegment.has(c.device) && c.localPort !== 1723),
+        (c) => `${c.device} ${c.country} ${c.localPort}`,
+      ),
+    );
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../core/policy/evaluate.js';
-import { listPacks, loadPolicy } from '../../../core/policy/packs.js';
+import { listPacks, loadPolicy, policyFromParts } from '../../../core/policy/packs.js';
 import { PolicyError } from '../../../core/policy/types.js';
 import { s7Plc } from '../../helpers/records.js';
 
@@ -79,6 +79,32 @@ overrides:
     const findings = evaluate(policy, { devices: [s7Plc()], connections: [] });
     expect(findings.map((f) => [f.rule, f.severity, f.message])).toEqual([
       ['acme.siemens-plc', 'info', 'approved IM151-8 PN/DP CPU (6ES7 151-8AB01-0AB0)'],
+    ]);
+  });
+
+  it('builds an operator policy from packs and stored text; stored text may not extend files', () => {
+    const text = `policy: acme\ntitle: t\noverrides:\n  - { id: jp-espa.overseas-datacenter, severity: low }\n`;
+    const policy = policyFromParts({ packs: ['jp-espa', 'ot-baseline'], text, name: 'operator-policy.yaml' });
+    expect(policy.sources).toEqual(['jp-espa', 'ot-baseline', 'acme']);
+    expect(policy.rules.find((r) => r.id === 'jp-espa.overseas-datacenter')).toMatchObject({
+      severity: 'low',
+      overriddenBy: 'acme',
+    });
+    // A file next to nothing: the resolver must refuse before it ever reads the path.
+    const secret = dir({ 'secret.yaml': 'policy: secret\ntitle: s\nrules: []\n' });
+    const hostile = `policy: x\ntitle: t\nextends: [${join(secret, 'secret.yaml')}, ../../etc/passwd, jp-espa]\n`;
+    const problems = problemsOf(() =>
+      policyFromParts(
+        { packs: ['nope/../x'], text: hostile, name: 'operator-policy.yaml' },
+        { packsOnly: true },
+      ),
+    );
+    expect(problems).toEqual([
+      "packs/0: 'nope/../x' is not a pack name (packs are named, not paths)",
+      expect.stringMatching(/^operator-policy\.yaml:3: extends '.*secret\.yaml': only shipped pack names/),
+      expect.stringMatching(
+        /^operator-policy\.yaml:3: extends '\.\.\/\.\.\/etc\/passwd': only shipped pack names/,
+      ),
     ]);
   });
 

@@ -67,7 +67,26 @@ describe('regulator summary', () => {
       agentsReporting: 1,
       gaps: [{ agent: 'agent-osaka-b', site: 'osaka-1', lastSeen: '2025-01-27T03:00:00Z', silentHours: 108 }],
       sitesWithoutReportingAgent: [],
+      silenceHours: 1,
+      // Period 2024-12-31T15:00Z – 2025-01-31T15:00Z (744 h): a was silent 60 h, b since the 27th.
+      silences: [
+        {
+          agent: 'agent-osaka-a',
+          site: 'osaka-1',
+          from: '2025-01-10T00:00:00.000Z',
+          to: '2025-01-12T12:00:00.000Z',
+          hours: 60,
+        },
+        { agent: 'agent-osaka-b', site: 'osaka-1', from: '2025-01-27T03:00:00.000Z', to: null, hours: 108 },
+      ],
     });
+    expect(s.coverage!.agents.map((a) => a.uptime)).toEqual([
+      Math.round(((744 - 60 - 2 / 60) / 744) * 10_000) / 10_000,
+      Math.round(((744 - 108) / 744) * 10_000) / 10_000,
+    ]);
+    expect(csvTables(s)['agent-silences.csv']).toContain(
+      'agent-osaka-b,osaka-1,2025-01-27T03:00:00.000Z,,108',
+    );
     expect(buildSummary(sampleInput({ agents: null })).coverage).toBeNull();
   });
 

@@ -67,8 +67,22 @@ export function sampleInput(over: Partial<SummaryInput> = {}): SummaryInput {
       policy: policy.sources,
       sites: [{ id: 'osaka-1', name: 'Osaka purification plant' }],
       agents: [
-        { id: 'agent-osaka-a', site: 'osaka-1', lastSeen: '2025-01-31T14:58:00Z' },
-        { id: 'agent-osaka-b', site: 'osaka-1', lastSeen: '2025-01-27T03:00:00Z' },
+        {
+          id: 'agent-osaka-a',
+          site: 'osaka-1',
+          lastSeen: '2025-01-31T14:58:00Z',
+          // Down for two and a half days mid-month.
+          activity: [
+            { from: '2024-12-20T00:00:00Z', to: '2025-01-10T00:00:00Z' },
+            { from: '2025-01-12T12:00:00Z', to: '2025-01-31T14:58:00Z' },
+          ],
+        },
+        {
+          id: 'agent-osaka-b',
+          site: 'osaka-1',
+          lastSeen: '2025-01-27T03:00:00Z',
+          activity: [{ from: '2024-12-20T00:00:00Z', to: '2025-01-27T03:00:00Z' }],
+        },
       ],
     };
   }
