@@ -25,6 +25,8 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist dist
 COPY --from=build /src/signatures signatures
+# The collector's numbered SQL migrations are read at start (server/db/migrate.ts).
+COPY --from=build /src/server/db/migrations server/db/migrations
 # Live capture: tcpdump holds CAP_NET_RAW itself (docker run --cap-add NET_RAW --net host …); node runs unprivileged.
 RUN ln -s /opt/originmap/dist/agent/cli.js /usr/local/bin/originmap && chmod +x dist/agent/cli.js
 USER node

@@ -1,9 +1,12 @@
 // `originmap analyze` as a function: capture files in, the inventory document out. Several files
 // merge into one inventory (one engine reads them in turn). Used by the CLI and by tests.
 import type { GeoLookup } from '../core/geo/contracts.js';
+import { createGeoLookup } from '../core/geo/geo-lookup.js';
 import type { Identifier } from '../core/identify/contracts.js';
+import { loadIdentifier } from '../core/identify/load-identifier.js';
 import type { AnalyzeReport } from '../core/inventory.js';
 import { type Cidr, CidrSet, PRIVATE_RANGES, parseCidr } from '../core/net/cidr.js';
+import { loadShippedSignatures } from '../core/signatures/shipped.js';
 import { readCaptureFile } from './capture/read-file.js';
 import type { ReaderLimits } from './capture/types.js';
 import { APP_DECODERS } from './decode/registry.js';
@@ -14,7 +17,9 @@ import { type EngineOptions, PassiveEngine } from './observe/passive-engine.js';
 export interface AnalyzeOptions {
   /** Networks that are "ours" besides the private ranges (addresses in neither are remote). */
   homeNets?: readonly Cidr[];
+  /** Decides identities; the shipped signatures when omitted, none (all null) with null. */
   identifier?: Identifier | null;
+  /** Where remote addresses are; the packaged offline data when omitted, none with null. */
   geo?: GeoLookup | null;
   decoders?: readonly AppDecoder[];
   engine?: Partial<Omit<EngineOptions, 'homeNets' | 'decoders'>>;
@@ -55,8 +60,9 @@ export function analyzeCaptures(paths: readonly string[], opts: AnalyzeOptions =
   if (engine.streams.exhausted) skipped.stream_buffers_exhausted = engine.streams.exhausted;
   if (engine.connections.dropped) skipped.capped_connections = engine.connections.dropped;
   const { devices, connections } = buildInventory(engine.store, engine.connections, {
-    identifier: opts.identifier ?? null,
-    geo: opts.geo ?? null,
+    identifier: opts.identifier === undefined ? loadIdentifier() : opts.identifier,
+    geo:
+      opts.geo === undefined ? createGeoLookup({ providers: loadShippedSignatures().providers }) : opts.geo,
   });
   const anomalies: Record<string, number> = {};
   for (const [k, v] of Object.entries(engine.dispatcher.counts))

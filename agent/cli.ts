@@ -17,6 +17,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'run the agent: live capture, spool and upload to the collector',
     load: () => import('./commands/agent.js'),
   },
+  scan: {
+    summary: 'active, read-only discovery of an in-scope range',
+    load: () => import('./commands/scan.js'),
+  },
+  report: {
+    summary: 'signed regulator summary (JSON, CSV, HTML) from analyze --json',
+    load: () => import('./commands/report.js'),
+  },
+  verify: {
+    summary: 'check a signed summary against a public key, offline',
+    load: () => import('./commands/verify.js'),
+  },
   server: {
     summary: 'run the collector (inventory API for agents and analysts)',
     load: () => import('../server/command.js'),

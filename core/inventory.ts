@@ -33,6 +33,7 @@ export type IdentityField = (typeof IDENTITY_FIELDS)[number];
 
 /** One piece of evidence behind a decision: the observation and the rule that read it. */
 export interface Evidence {
+  /** An observation key, or 'oui.registrant' for the IEEE registry lookup of the MAC (not an observation). */
   key: ObservationKey | 'oui.registrant';
   value: ObservationValue;
   /** Rule id from signatures/ (e.g. "ssh.banner:huawei-vrp"), or null for direct facts. */

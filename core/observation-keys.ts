@@ -37,12 +37,14 @@ export const OBSERVATION_KEYS = keys({
       'TCP SYN signature "ttl:window:mss:wscale:options" (options as M,N,W,S,T,E letters in order)',
   },
   'tcp.syn_ack': { group: 'network', description: 'TCP SYN+ACK signature, same format as tcp.syn' },
-  'oui.registrant': { group: 'registry', description: 'IEEE registrant organisation of the MAC prefix' },
 
   // DHCPv4 / DHCPv6
   'dhcp.hostname': { group: 'dhcp', description: 'Option 12 host name' },
   'dhcp.requested_ip': { group: 'dhcp', description: 'Option 50 requested IP address' },
-  'dhcp.message_type': { group: 'dhcp', description: 'Option 53 message type name (DISCOVER, REQUEST…)' },
+  'dhcp.message_type': {
+    group: 'dhcp',
+    description: 'Option 53 message type name a client sent (DISCOVER, REQUEST…)',
+  },
   'dhcp.param_list': {
     group: 'dhcp',
     description: 'Option 55 parameter request list in order, comma separated (the DHCP fingerprint)',
@@ -54,13 +56,19 @@ export const OBSERVATION_KEYS = keys({
   'dhcp.fqdn': { group: 'dhcp', description: 'Option 81 client FQDN' },
   'dhcp.offered_ip': {
     group: 'dhcp',
-    description: 'Server reply: yiaddr offered or acknowledged to the client',
+    description: 'Server reply: yiaddr offered or acknowledged to this client (chaddr)',
   },
-  'dhcp.router': { group: 'dhcp', description: 'Server reply: option 3 router' },
-  'dhcp.dns_server': { group: 'dhcp', description: 'Server reply: option 6 DNS server' },
+  'dhcp.router': { group: 'dhcp', description: 'Server reply: option 3 router given to this client' },
+  'dhcp.dns_server': { group: 'dhcp', description: 'Server reply: option 6 DNS server given to this client' },
+  'dhcp.reply_vendor_class': {
+    group: 'dhcp',
+    description:
+      'Option 60 in a server reply (an echo of the class the server serves, or its own): about the server, never evidence of who made the client',
+  },
   'dhcp.server': {
     group: 'dhcp',
-    description: 'This device answered as a DHCP server (value: its server id)',
+    description:
+      'This device answered as a DHCP server (value: option 54 server id, or DHCPv6 server DUID hex)',
   },
   'dhcpv6.duid': { group: 'dhcp', description: 'DHCPv6 client DUID, hex' },
   'dhcpv6.vendor_class': { group: 'dhcp', description: 'DHCPv6 vendor class "enterprise:data"' },
@@ -68,12 +76,20 @@ export const OBSERVATION_KEYS = keys({
 
   // Names
   'dns.query': { group: 'names', description: 'A name this device asked its DNS resolver for' },
-  'dns.server': { group: 'names', description: 'This device answered DNS queries' },
-  'mdns.name': { group: 'names', description: 'A host name this device announced over mDNS (A/AAAA owner)' },
+  'dns.server': { group: 'names', description: 'This device answered DNS queries (value: "udp/53")' },
+  'mdns.name': {
+    group: 'names',
+    description:
+      'A host name this device announced over mDNS (A/AAAA owner, SRV target, reverse PTR), e.g. host.local',
+  },
   'mdns.service': { group: 'names', description: 'A service type this device announced, e.g. _ipp._tcp' },
   'mdns.instance': { group: 'names', description: 'A service instance name this device announced' },
   'mdns.txt': { group: 'names', description: 'A TXT key=value this device announced (model=, md=, ty=, …)' },
-  'nbns.name': { group: 'names', description: 'NetBIOS name this device registered or answered for' },
+  'nbns.name': {
+    group: 'names',
+    description:
+      'NetBIOS name this device registered or answered for, "NAME<20>" (suffix hex; " group" appended for group names)',
+  },
   'llmnr.name': { group: 'names', description: 'LLMNR name this device answered for' },
 
   // Discovery
@@ -82,22 +98,31 @@ export const OBSERVATION_KEYS = keys({
   'ssdp.location': { group: 'discovery', description: 'SSDP LOCATION URL' },
   'ssdp.nt': { group: 'discovery', description: 'SSDP NT or ST header' },
   'ssdp.user_agent': { group: 'discovery', description: 'SSDP M-SEARCH USER-AGENT header' },
-  'lldp.chassis_id': { group: 'discovery', description: 'LLDP chassis id (MAC or text)' },
+  'lldp.chassis_id': {
+    group: 'discovery',
+    description: 'LLDP chassis id (MAC, IP, text, or hex when binary)',
+  },
   'lldp.port_id': { group: 'discovery', description: 'LLDP port id' },
   'lldp.port_descr': { group: 'discovery', description: 'LLDP port description' },
   'lldp.sys_name': { group: 'discovery', description: 'LLDP system name' },
   'lldp.sys_descr': { group: 'discovery', description: 'LLDP system description' },
   'lldp.capabilities': { group: 'discovery', description: 'LLDP enabled capabilities, comma separated' },
-  'lldp.mgmt_addr': { group: 'discovery', description: 'LLDP management address' },
+  'lldp.mgmt_addr': { group: 'discovery', description: 'LLDP management address (IPv4, IPv6 or MAC)' },
+  'lldp.med_manufacturer': { group: 'discovery', description: 'LLDP-MED inventory manufacturer name' },
+  'lldp.med_model': { group: 'discovery', description: 'LLDP-MED inventory model name' },
+  'lldp.med_software': { group: 'discovery', description: 'LLDP-MED inventory software revision' },
   'cdp.device_id': { group: 'discovery', description: 'CDP device id' },
   'cdp.platform': { group: 'discovery', description: 'CDP platform' },
   'cdp.software_version': { group: 'discovery', description: 'CDP software version (first line)' },
   'cdp.capabilities': { group: 'discovery', description: 'CDP capabilities, comma separated' },
   'cdp.address': { group: 'discovery', description: 'CDP management address' },
   'cdp.port_id': { group: 'discovery', description: 'CDP port id' },
-  'snmp.sys_descr': { group: 'discovery', description: 'SNMP sysDescr.0 from a response' },
+  'snmp.sys_descr': { group: 'discovery', description: 'SNMP sysDescr.0 from a response or trap' },
   'snmp.sys_object_id': { group: 'discovery', description: 'SNMP sysObjectID.0, dotted OID' },
-  'snmp.enterprise': { group: 'discovery', description: 'IANA enterprise number from sysObjectID' },
+  'snmp.enterprise': {
+    group: 'discovery',
+    description: 'IANA enterprise number from sysObjectID, a v1 trap enterprise or a v3 engine id',
+  },
   'snmp.sys_name': { group: 'discovery', description: 'SNMP sysName.0' },
 
   // Web, TLS, banners
@@ -148,6 +173,10 @@ export const OBSERVATION_KEYS = keys({
   'modbus.product_name': { group: 'industrial', description: 'Modbus 43/14 object 4 ProductName' },
   'modbus.model_name': { group: 'industrial', description: 'Modbus 43/14 object 5 ModelName' },
   'modbus.server_id': { group: 'industrial', description: 'Modbus 17 Report Server ID text' },
+  'modbus.device_object': {
+    group: 'industrial',
+    description: 'Modbus 43/14 other object as "0xNN=text" (0x06 UserApplicationName, 0x80–0xFF private)',
+  },
   's7.order_number': {
     group: 'industrial',
     description: 'S7 SZL 0x0011 order number (MLFB), e.g. 6ES7 151-8AB01-0AB0',
@@ -166,6 +195,10 @@ export const OBSERVATION_KEYS = keys({
   'enip.revision': { group: 'industrial', description: 'CIP identity revision "major.minor"' },
   'enip.serial': { group: 'industrial', description: 'CIP identity serial number, hex' },
   'enip.product_name': { group: 'industrial', description: 'CIP identity product name' },
+  'enip.io_connection': {
+    group: 'industrial',
+    description: 'EtherNet/IP class 0/1 I/O (UDP 2222) connection id this device sends on, hex',
+  },
   'bacnet.device_instance': { group: 'industrial', description: 'BACnet device object instance (I-Am)' },
   'bacnet.vendor_id': { group: 'industrial', description: 'BACnet vendor identifier (ASHRAE number)' },
   'bacnet.vendor_name': { group: 'industrial', description: 'BACnet vendor-name property' },

@@ -79,7 +79,10 @@ export const WireConnection = Type.Object(
   {
     device: Type.String({ pattern: DEVICE_ID, maxLength: 50 }),
     remoteIp: Type.String({ pattern: IP }),
-    remotePort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    /** outbound: the device opened it (remotePort set); inbound: a remote did (localPort set). */
+    direction: Type.Union([Type.Literal('outbound'), Type.Literal('inbound')]),
+    remotePort: Nullable(Type.Integer({ minimum: 0, maximum: 65535 })),
+    localPort: Nullable(Type.Integer({ minimum: 0, maximum: 65535 })),
     proto: Type.Union([
       Type.Literal('tcp'),
       Type.Literal('udp'),
@@ -233,8 +236,9 @@ export function toWireConnection(c: ConnectionRecord): WireConnection {
   return {
     device: c.device,
     remoteIp: c.remoteIp,
-    // Inbound (remote was the client) has no remote service port; the wire has no direction yet.
-    remotePort: c.remotePort ?? 0,
+    direction: c.direction,
+    remotePort: c.remotePort,
+    localPort: c.localPort,
     proto: c.proto,
     country: c.country,
     asn: c.asn,

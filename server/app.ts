@@ -3,6 +3,7 @@
 // routes. The Identifier (and optionally a GeoLookup) is injected: the app decides identity with
 // whatever engine it is given and re-identifies stored evidence when its signatures change.
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
@@ -16,6 +17,7 @@ import { decodeBody } from './http/body.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { Metrics } from './metrics.js';
 import type { RateLimitOptions } from './rate-limit.js';
+import { loadOrCreateSigningKey } from './reports/signing-key.js';
 import { registerRoutes } from './routes/index.js';
 import { buildServices, DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './services.js';
 
@@ -33,12 +35,27 @@ export interface AppOptions {
   /** Re-identify stored devices at start when the signatures changed (default true). */
   reidentifyOnStart?: boolean;
   now?: () => Date;
+  /**
+   * Where the report-signing key is kept (made there at first start, mode 0600); default: the
+   * database file's directory. Without one (an open database, ':memory:'), no reports are made.
+   */
+  dataDir?: string;
+  /** Where each produced report is also written, for transfer (default: none). */
+  deliveryDir?: string;
+  /** How often the scheduler ticks, in ms (default 60 000; 0: only when tick() is called). */
+  schedulerIntervalMs?: number;
+  /** Evaluate findings of operators whose policy or signatures changed, at start (default true). */
+  evaluateOnStart?: boolean;
 }
 
 // Incoming request ids are kept when they are short and plain, so agents can correlate logs.
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  // The key first: a key others can read stops the start before the database is opened.
+  const dataDir =
+    opts.dataDir ?? (typeof opts.db === 'string' && opts.db !== ':memory:' ? dirname(opts.db) : null);
+  const signingKey = dataDir === null ? null : loadOrCreateSigningKey(dataDir).key;
   const ownDb = typeof opts.db === 'string';
   const db = typeof opts.db === 'string' ? openDatabase({ file: opts.db }) : opts.db;
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -71,6 +88,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     limits,
     rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT,
     now: opts.now ?? (() => new Date()),
+    signingKey,
+    deliveryDir: opts.deliveryDir ?? null,
+    log: app.log,
   });
   app.decorate('services', services);
   metrics.gauge('originmap_db_bytes', 'Size of the SQLite database file in bytes', () => databaseBytes(db));
@@ -109,11 +129,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(registerRoutes);
 
   app.addHook('onReady', async () => {
-    if (opts.reidentifyOnStart === false) return;
-    if (services.reidentifier.needed()) void services.reidentifier.start();
-    else services.meta.set('identity.signatures', opts.signaturesVersion);
+    if (opts.reidentifyOnStart !== false) {
+      if (services.reidentifier.needed()) void services.reidentifier.start();
+      else services.meta.set('identity.signatures', opts.signaturesVersion);
+    }
+    // Findings decided with another policy or other signatures: evaluated again once identities are.
+    if (opts.evaluateOnStart !== false) void services.evaluations.request(services.evaluations.stale());
+    services.scheduler.start(opts.schedulerIntervalMs ?? 60_000);
   });
   app.addHook('onClose', async () => {
+    await services.scheduler.stop();
+    await services.evaluations.stop();
     await services.reidentifier.stop();
     if (ownDb) closeDatabase(db);
   });

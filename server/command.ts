@@ -1,29 +1,35 @@
 // `originmap server`: the collector (DESIGN.md §4, §5). --init makes the first admin token.
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseCommandArgs } from '../agent/commands/args.js';
 import { CliError } from '../agent/commands/cli-error.js';
 import { openDatabase } from './db/database.js';
 import { loadIdentifier } from './identifier.js';
 import { createLogger } from './logger.js';
 import { BootstrapTokenError, startServer } from './main.js';
+import { KEY_FILE, loadOrCreateSigningKey, PUB_FILE, SigningKeyError } from './reports/signing-key.js';
 import { TokenRepo } from './repos/token-repo.js';
 
-export const HELP = `usage: originmap server [--db <file>] [--host <addr>] [--port <n>] [--init]
+export const HELP = `usage: originmap server [--db <file>] [--host <addr>] [--port <n>] [--delivery-dir <dir>] [--init]
 
 Runs the collector: the inventory API (under /v1, OpenAPI at /docs, metrics at /metrics,
-health at /healthz) that agents upload to and analysts query.
+health at /healthz) that agents upload to and analysts query; it evaluates policies into
+findings and produces each operator's signed regulator summary on its schedule.
 
 options:
-  --db <file>        SQLite database (default: $XDG_DATA_HOME/originmap/collector.db)
-  --host <addr>      address to listen on (default 127.0.0.1)
-  --port <n>         TCP port (default 8470)
-  --log-level <lvl>  trace, debug, info, warn, error (default info)
-  --init             create an admin token, print it once, and exit
-  -h, --help         this help
+  --db <file>          SQLite database (default: $XDG_DATA_HOME/originmap/collector.db)
+  --host <addr>        address to listen on (default 127.0.0.1)
+  --port <n>           TCP port (default 8470)
+  --delivery-dir <dir> also write each produced report there, for transfer
+  --log-level <lvl>    trace, debug, info, warn, error (default info)
+  --init               create an admin token, print it once, make the report-signing key, and exit
+  -h, --help           this help
 
 The first admin token comes from --init, or from ORIGINMAP_ADMIN_TOKEN ("om_" + 43
-base64url characters) at start. There is no default password.
+base64url characters) at start. There is no default password. Reports are signed with
+the Ed25519 key report-signing.key (mode 0600) next to the database, made by --init or at
+the first start; report-signing.pub verifies them (originmap verify <report> --key <pub>).
 `;
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -48,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       'log-level': { type: 'string' },
+      'delivery-dir': { type: 'string' },
       init: { type: 'boolean' },
     },
     false,
@@ -72,12 +79,13 @@ export async function run(argv: string[]): Promise<number> {
       port: port(values.port as string | undefined),
       logger: createLogger({ level }),
       adminToken: process.env.ORIGINMAP_ADMIN_TOKEN || undefined,
+      deliveryDir: deliveryDir(values['delivery-dir'] as string | undefined),
     });
     server.app.log.info({ url: server.url, db: file }, 'collector listening');
     await server.closed;
     return 0;
   } catch (err) {
-    if (err instanceof BootstrapTokenError) throw new CliError(err.message);
+    if (err instanceof BootstrapTokenError || err instanceof SigningKeyError) throw new CliError(err.message);
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       throw new CliError(`cannot listen: ${(err as Error).message}`);
@@ -89,7 +97,21 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** Creates an admin token and prints it once; the database keeps only its hash. */
+/** The delivery directory, made if missing and checked writable now rather than at the first report. */
+function deliveryDir(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new CliError(
+      `--delivery-dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  return dir;
+}
+
+/** Creates an admin token and prints it once (the database keeps only its hash); makes the signing key. */
 function init(file: string): number {
   let db: ReturnType<typeof openDatabase>;
   try {
@@ -98,6 +120,19 @@ function init(file: string): number {
     throw new CliError(`cannot open the database ${file}: ${(err as Error).message}`);
   }
   try {
+    let signing: ReturnType<typeof loadOrCreateSigningKey>;
+    try {
+      signing = loadOrCreateSigningKey(dirname(file));
+    } catch (err) {
+      if (err instanceof SigningKeyError) throw new CliError(err.message);
+      throw err;
+    }
+    const { key, created } = signing;
+    process.stdout.write(
+      `report signing key ${key.keyId} ${created ? 'made' : 'kept'}: ${join(key.dir, KEY_FILE)} (mode 0600); ` +
+        `give ${join(key.dir, PUB_FILE)} to whoever verifies reports\n`,
+    );
+    // The token last: scripts take the last line (`… --init | tail -1`).
     const tokens = new TokenRepo(db);
     const { token } = tokens.issue(
       { role: 'admin', label: 'originmap server --init' },

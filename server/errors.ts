@@ -35,6 +35,25 @@ export const ERRORS = codes({
   OM_ERR_INGEST_AGENT_MISMATCH: { status: 403, message: "the batch's agentId is not the uploading agent" },
   OM_ERR_INGEST_INVALID: { status: 400, message: 'the batch is inconsistent; nothing was written' },
   OM_ERR_ENROLL_USED: { status: 401, message: 'the enrollment token was already used or has expired' },
+  OM_ERR_POLICY_INVALID: {
+    status: 400,
+    message: 'the policy configuration has problems; nothing was changed',
+  },
+  OM_ERR_FINDING_NOT_FOUND: { status: 404, message: 'no such finding in your scope' },
+  OM_ERR_FINDING_TRANSITION: {
+    status: 409,
+    message: "the finding's current status does not allow this action",
+  },
+  OM_ERR_FINDING_INVALID: { status: 400, message: 'the action is incomplete or its terms are not allowed' },
+  OM_ERR_REPORT_NOT_FOUND: { status: 404, message: 'no such report in your scope' },
+  OM_ERR_REPORT_SCHEDULE_INVALID: {
+    status: 400,
+    message: 'the report schedule is not valid; nothing was changed',
+  },
+  OM_ERR_REPORT_UNAVAILABLE: {
+    status: 503,
+    message: 'reports are not available: the collector has no signing key (no data directory)',
+  },
   OM_ERR_SERVER_UNAVAILABLE: { status: 503, message: 'the server is shutting down; retry shortly' },
   OM_ERR_SERVER_INTERNAL: {
     status: 500,

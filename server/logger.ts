@@ -57,3 +57,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     destination,
   );
 }
+
+/** What background work (evaluations, the report scheduler) logs with: the app's logger. */
+export type EventLog = Pick<Logger, 'info' | 'warn' | 'error'>;

@@ -81,6 +81,14 @@ export class Metrics {
     'originmap_ingest_rows_total',
     'Rows written by ingest (devices, evidence, connections)',
   );
+  readonly findings = new Counter(
+    'originmap_findings_changes_total',
+    'Finding status changes made by evaluation and triage, by change',
+  );
+  readonly reports = new Counter(
+    'originmap_reports_total',
+    'Regulator reports produced and delivered, by result',
+  );
   readonly #gauges = new Map<string, { help: string; read: () => number }>();
 
   /** A value read at scrape time (database size, devices). */
@@ -89,7 +97,14 @@ export class Metrics {
   }
 
   render(): string {
-    const parts = [this.requests.render(), this.latency.render(), this.batches.render(), this.rows.render()];
+    const parts = [
+      this.requests.render(),
+      this.latency.render(),
+      this.batches.render(),
+      this.rows.render(),
+      this.findings.render(),
+      this.reports.render(),
+    ];
     for (const [name, g] of this.#gauges) {
       parts.push(`# HELP ${name} ${g.help}\n# TYPE ${name} gauge\n${name} ${g.read()}`);
     }

@@ -1,17 +1,31 @@
 // Everything a route may use, built once per app: repositories (the only SQL), the ingest and
 // re-identification services, metrics, the clock. Routes reach it as `app.services`.
+import type { Clock } from '../core/clock.js';
 import type { GeoLookup } from '../core/geo/contracts.js';
 import type { Identifier } from '../core/identify/contracts.js';
 import type { Principal } from './auth/tokens.js';
 import type { Db } from './db/database.js';
+import { FindingEvaluator } from './findings/evaluator.js';
+import { PolicyService } from './findings/policy-service.js';
+import { EvaluationRunner } from './findings/runner.js';
+import { Triage } from './findings/triage.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { Reidentifier } from './ingest/reidentify.js';
+import type { EventLog } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RateLimitOptions, TokenBuckets } from './rate-limit.js';
+import { gatherSummary } from './reports/gather.js';
+import { ReportScheduler } from './reports/scheduler.js';
+import type { CollectorKey } from './reports/signing-key.js';
+import { ActivityRepo } from './repos/activity-repo.js';
 import { ConnectionRepo } from './repos/connection-repo.js';
 import { DeviceRepo } from './repos/device-repo.js';
+import { FindingRepo } from './repos/finding-repo.js';
 import { IngestRepo } from './repos/ingest-repo.js';
 import { MetaRepo } from './repos/meta-repo.js';
+import { PolicyRepo } from './repos/policy-repo.js';
+import { RecordRepo } from './repos/record-repo.js';
+import { ReportRepo } from './repos/report-repo.js';
 import { TenancyRepo } from './repos/tenancy-repo.js';
 import { TokenRepo } from './repos/token-repo.js';
 
@@ -22,12 +36,18 @@ export interface Limits {
   bodyBytes: number;
   /** Hours an enrollment token stays valid. */
   enrollmentHours: number;
+  /** Largest operator policy file (YAML) an admin may upload, in bytes. */
+  policyBytes: number;
+  /** Longest waiver of a finding, in days: waivers are meant to be reviewed. */
+  maxWaiverDays: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   ingestBytes: 32 * 1024 * 1024,
   bodyBytes: 64 * 1024,
   enrollmentHours: 24,
+  policyBytes: 256 * 1024,
+  maxWaiverDays: 366,
 };
 /** Per agent: a burst of 10 uploads, then 2 per second — far above a normal minute-by-minute upload. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 10, perSecond: 2 };
@@ -53,6 +73,17 @@ export interface Services {
   uploads: TokenBuckets;
   limits: Limits;
   now: () => Date;
+  policies: PolicyService;
+  findings: FindingRepo;
+  records: RecordRepo;
+  evaluator: FindingEvaluator;
+  evaluations: EvaluationRunner;
+  triage: Triage;
+  activity: ActivityRepo;
+  reports: ReportRepo;
+  scheduler: ReportScheduler;
+  /** The report-signing key; null when the collector has no data directory (no reports). */
+  signingKey: CollectorKey | null;
 }
 
 export function buildServices(deps: {
@@ -64,25 +95,90 @@ export function buildServices(deps: {
   limits: Limits;
   rateLimit: RateLimitOptions;
   now: () => Date;
+  signingKey: CollectorKey | null;
+  deliveryDir: string | null;
+  log: EventLog;
 }): Services {
-  const { db } = deps;
+  const { db, metrics, now, log } = deps;
   const ingestRepo = new IngestRepo(db);
   const meta = new MetaRepo(db);
-  const ingest = new IngestService(db, ingestRepo, deps.identifier, deps.signaturesVersion, deps.geo);
+  const tenancy = new TenancyRepo(db);
+  const findings = new FindingRepo(db);
+  const records = new RecordRepo(db);
+  const activity = new ActivityRepo(db);
+  const reports = new ReportRepo(db);
+  const policies = new PolicyService(
+    new PolicyRepo(db),
+    tenancy,
+    deps.signaturesVersion,
+    deps.limits.policyBytes,
+  );
+  const evaluator = new FindingEvaluator(findings, records, policies, tenancy, metrics);
+  const triage = new Triage(db, findings, metrics, { maxWaiverDays: deps.limits.maxWaiverDays });
+  // Late-bound: the runner waits for re-identification, which is built after ingest.
+  let reidentifier: Reidentifier | null = null;
+  const evaluations = new EvaluationRunner({
+    db,
+    evaluator,
+    policies,
+    tenancy,
+    records,
+    meta,
+    now,
+    ready: () => reidentifier?.idle() ?? Promise.resolve(),
+    log,
+  });
+  const ingest = new IngestService(db, ingestRepo, deps.identifier, deps.signaturesVersion, deps.geo, {
+    devicesWritten(from, devices, at) {
+      evaluator.devices(from, devices, at);
+      const eff = policies.effective(from.operatorId);
+      if (eff?.ok && eff.siteWide.rules.some((r) => r.enabled)) evaluations.requestSiteWide(from.operatorId);
+    },
+    failed(err, from) {
+      // The batch is kept; its findings come with the operator's next full evaluation, queued now.
+      log.error({ err, operatorId: from.operatorId, siteId: from.siteId }, 'evaluation on ingest failed');
+      void evaluations.request([from.operatorId]);
+    },
+  });
+  reidentifier = new Reidentifier(db, ingestRepo, meta, ingest);
+  const clock: Clock = { now };
+  const scheduler = new ReportScheduler({
+    db,
+    tenancy,
+    reports,
+    triage,
+    metrics,
+    gather: (operatorId, period) =>
+      gatherSummary({ tenancy, policies, records, findings, activity }, operatorId, period),
+    key: deps.signingKey,
+    clock,
+    deliveryDir: deps.deliveryDir,
+    log,
+  });
   return {
     db,
     routes: [],
-    tenancy: new TenancyRepo(db),
+    tenancy,
     tokens: new TokenRepo(db),
     devices: new DeviceRepo(db),
     connections: new ConnectionRepo(db),
     ingest,
-    reidentifier: new Reidentifier(db, ingestRepo, meta, ingest),
+    reidentifier,
     meta,
-    metrics: deps.metrics,
+    metrics,
     uploads: new TokenBuckets(deps.rateLimit),
     limits: deps.limits,
-    now: deps.now,
+    now,
+    policies,
+    findings,
+    records,
+    evaluator,
+    evaluations,
+    triage,
+    activity,
+    reports,
+    scheduler,
+    signingKey: deps.signingKey,
   };
 }
 

@@ -98,8 +98,7 @@ export class PcapFormat implements RecordFormat {
     p.offset = off + RECORD_HEADER;
     p.caplen = caplen;
     p.origLen = orig;
-    this.stats.packets++;
-    this.stats.bytes += caplen;
+    this.stats.count(caplen);
     this.onPacket(p);
   }
 

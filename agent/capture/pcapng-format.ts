@@ -222,8 +222,7 @@ export class PcapngFormat implements RecordFormat {
     p.offset = data;
     p.caplen = caplen;
     p.origLen = orig;
-    this.stats.packets++;
-    this.stats.bytes += caplen;
+    this.stats.count(caplen);
     this.onPacket(p);
   }
 

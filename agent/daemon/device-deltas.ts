@@ -198,8 +198,9 @@ export function wireConnection(
   return {
     device,
     remoteIp: row.remoteIp,
-    // Inbound (the remote opened it): the wire has no direction yet, see core/wire.ts toWireConnection.
-    remotePort: row.remotePort ?? 0,
+    direction: row.direction,
+    remotePort: row.remotePort,
+    localPort: row.localPort,
     proto: row.proto,
     // The collector decides geography from its own data.
     country: null,

@@ -9,7 +9,12 @@ export class DecodeError extends Error {
     readonly field: string,
     detail: string,
   ) {
+    // Malformed input is normal input: these are made by the thousand on hostile or odd traffic, and
+    // a stack trace (the costly part of an Error) says nothing the protocol/offset/field do not.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${protocol}: ${field} at offset ${offset}: ${detail}`);
+    Error.stackTraceLimit = limit;
   }
 }
 

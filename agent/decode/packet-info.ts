@@ -38,8 +38,21 @@ export class PacketInfo {
   srcPort = 0;
   dstPort = 0;
   tcpFlags = 0;
-  seq = 0;
-  ack = 0;
+  // Sequence numbers go up to 2^32, past V8's small integers: as object fields each write would
+  // allocate a heap number (twice per TCP packet), so they live in a typed array.
+  readonly #seqAck = new Uint32Array(2);
+  get seq(): number {
+    return this.#seqAck[0]!;
+  }
+  set seq(v: number) {
+    this.#seqAck[0] = v;
+  }
+  get ack(): number {
+    return this.#seqAck[1]!;
+  }
+  set ack(v: number) {
+    this.#seqAck[1] = v;
+  }
   window = 0;
   tcpOptOff = 0;
   tcpOptLen = 0;

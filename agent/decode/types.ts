@@ -34,6 +34,11 @@ export interface AppContext {
 export interface Emitter {
   /** A fact about the sender ('src') or the receiver ('dst') of the bytes. */
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void;
+  /**
+   * A fact about a device known only by its MAC, which may be neither sender nor receiver of these
+   * bytes (a DHCP client behind a relay, or the chaddr of a broadcast server reply). Lower-case colon MAC.
+   */
+  observeMac(mac: string, key: ObservationKey, value: ObservationValue): void;
   /** A name for a remote address, seen in DNS answers, TLS SNI or HTTP Host. */
   nameAddress(ip: string, name: string, via: 'dns' | 'mdns' | 'sni' | 'http'): void;
   /** Odd but parseable input, counted by name (Zeek's "weirds"). */

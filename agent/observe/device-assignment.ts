@@ -59,6 +59,11 @@ export function assignDevices(endpoints: readonly Endpoint[]): Assignment {
   const addresses = new Map<string, Set<string>>();
   for (const ep of endpoints) {
     let key: string | undefined;
+    // Without a MAC, only an address that sent something (or that a MAC owns) is evidence of a device.
+    if (!ep.mac && !ep.sent && !(ep.ip && ownerOf(ep.ip))) {
+      deviceOf[ep.id] = undefined;
+      continue;
+    }
     if (ep.mac && (!routers.has(ep.mac) || !ep.ip || claims.get(ep.mac)?.has(ep.ip))) key = `mac:${ep.mac}`;
     else if (ep.ip) {
       const owner = ep.mac ? undefined : ownerOf(ep.ip);

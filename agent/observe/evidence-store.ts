@@ -34,12 +34,28 @@ export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
 
 const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 'mdns.txt', 'mdns.service']);
 
+/**
+ * Facts the engine records once per flow (TTL, VLAN, SYN layout, services): a small per-endpoint
+ * memo of the last value per slot turns the common repeat into a counter bump (no Map lookups).
+ */
+export const HOT = { TTL: 0, VLAN: 1, SYN: 2, SYN_ACK: 3, SERVICE: 4 } as const;
+const HOT_SLOTS = 5;
+
 export class Endpoint {
   first = Number.POSITIVE_INFINITY;
   last = 0;
   /** `last` when the agent last reported this endpoint (0: never reported). */
   reported = 0;
+  /**
+   * Whether this endpoint itself sent something. An address only ever sent to (a scan target, a
+   * subnet broadcast in a capture without link headers) proves no device exists there.
+   */
+  sent = false;
   readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
+  hotValue: (ObservationValue | undefined)[] | null = null;
+  hotFact: (Fact | undefined)[] | null = null;
+  /** A small-integer digest of the value in each hot slot, for callers that can skip building the text. */
+  hotHash: Int32Array | null = null;
   constructor(
     /** Index in EvidenceStore.endpoints (renumbered when endpoints are evicted). */
     public id: number,
@@ -82,14 +98,57 @@ export class EvidenceStore {
     return ep;
   }
 
+  /**
+   * Counts another sighting of the value last recorded in `slot` when `hash` says it is that value
+   * again; false when it is not (build the value and call recordHot with the hash).
+   */
+  bumpHot(ep: Endpoint, slot: number, hash: number, ts: number): boolean {
+    if (ep.hotHash === null || ep.hotHash[slot] !== hash || ep.hotFact === null) return false;
+    const fact = ep.hotFact[slot];
+    if (!fact) return false;
+    fact.count++;
+    if (ts > fact.last) fact.last = ts;
+    if (ts < fact.first) fact.first = ts;
+    ep.seen(ts);
+    return true;
+  }
+
+  /** record() for the per-flow facts of HOT: the same value as last time in this slot is a bump. */
+  recordHot(
+    ep: Endpoint,
+    slot: number,
+    key: ObservationKey,
+    value: ObservationValue,
+    ts: number,
+    hash = 0,
+  ): void {
+    if (ep.hotValue !== null && ep.hotValue[slot] === value) {
+      const fact = ep.hotFact![slot]!;
+      fact.count++;
+      if (ts > fact.last) fact.last = ts;
+      if (ts < fact.first) fact.first = ts;
+      ep.seen(ts);
+      return;
+    }
+    const fact = this.record(ep, key, value, ts);
+    if (!fact) return;
+    ep.hotValue ??= new Array(HOT_SLOTS);
+    ep.hotFact ??= new Array(HOT_SLOTS);
+    ep.hotValue[slot] = value;
+    ep.hotFact[slot] = fact;
+    ep.hotHash ??= new Int32Array(HOT_SLOTS).fill(-1);
+    ep.hotHash[slot] = hash;
+  }
+
+  /** Adds one sighting of a fact; returns it (undefined when empty or over the per-key cap). */
   record(
     ep: Endpoint,
     key: ObservationKey,
     value: ObservationValue,
     ts: number,
     source: ObservationSource = 'passive',
-  ): void {
-    if (typeof value === 'string' && value.length === 0) return;
+  ): Fact | undefined {
+    if (typeof value === 'string' && value.length === 0) return undefined;
     ep.seen(ts);
     let values = ep.facts.get(key);
     if (!values) {
@@ -101,14 +160,16 @@ export class EvidenceStore {
       fact.count++;
       if (ts < fact.first) fact.first = ts;
       if (ts > fact.last) fact.last = ts;
-      return;
+      return fact;
     }
     const cap = WIDE_KEYS.has(key) ? this.#limits.maxValuesPerKey * 4 : this.#limits.maxValuesPerKey;
     if (values.size >= cap) {
       this.#drop(`values:${key}`);
-      return;
+      return undefined;
     }
-    values.set(value, { count: 1, first: ts, last: ts, source, sent: 0 });
+    const created: Fact = { count: 1, first: ts, last: ts, source, sent: 0 };
+    values.set(value, created);
+    return created;
   }
 
   nameAddress(ip: string, rawName: string): void {

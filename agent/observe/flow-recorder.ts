@@ -8,7 +8,7 @@ import { IP_PROTO, type PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
 import { tcpOptionSignature } from '../decode/tcp.js';
 import type { AppContext, Emitter, Transport } from '../decode/types.js';
 import { ipText, isStationIp, isStationMac, keyIpText, macText } from './address-text.js';
-import type { Endpoint } from './evidence-store.js';
+import { type Endpoint, HOT } from './evidence-store.js';
 import type { PassiveEngine } from './passive-engine.js';
 
 // Per-flow bits.
@@ -20,12 +20,30 @@ const CREATED_BY_B = 0x40;
 /** Ports that identify a server side when no handshake was seen (well-known and common ICS/IoT ports). */
 const SERVICE_PORTS = new Set([
   102, 502, 1883, 1900, 2222, 2404, 4840, 5006, 5007, 5094, 5353, 5355, 5560, 5683, 8080, 8443, 8883, 9600,
-  20000, 44818, 47808, 554, 8000, 37777, 34964,
+  20000, 44818, 47808, 554, 8000, 37777, 34964, 4011,
 ]);
+/** Well-known ports that are the client's: BOOTP/DHCP (68) and DHCPv6 (546) clients never serve on them. */
+const CLIENT_PORTS = new Set([68, 546]);
 
 function looksLikeService(port: number): boolean {
-  return port < 1024 || SERVICE_PORTS.has(port);
+  return !CLIENT_PORTS.has(port) && (port < 1024 || SERVICE_PORTS.has(port));
 }
+
+/**
+ * FNV-1a over what a SYN signature is made of (initial TTL, window, the option bytes), kept within
+ * V8's small integers. Two layouts sharing a digest (about one in 10^9) would count as one.
+ */
+export function synDigest(info: PacketInfo): number {
+  let h = Math.imul(0x811c9dc5 ^ initialTtl(info.ttl), 0x01000193);
+  h = Math.imul(h ^ info.window, 0x01000193);
+  const buf = info.buf;
+  const end = info.tcpOptOff + info.tcpOptLen;
+  for (let i = info.tcpOptOff; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return (h >>> 2) & 0x1fffffff;
+}
+
+/** Bound on the IPv4 endpoint cache (the evidence store has its own cap on endpoints). */
+const MAX_V4_ENDPOINT_CACHE = 262_144;
 
 /** Initial TTL/hop limit: the nearest common default at or above the observed value. */
 export function initialTtl(ttl: number): number {
@@ -35,7 +53,10 @@ export function initialTtl(ttl: number): number {
 export class FlowRecorder implements Emitter {
   readonly #bits: Uint8Array;
   readonly #ep: Int32Array;
-  readonly #udpCount: Uint8Array;
+  /** UDP payload bytes decoded per flow direction. */
+  readonly #udpBytes: Uint32Array;
+  /** Last endpoint seen per IPv4 address, with its MAC as two 24-bit halves (-1: none). */
+  readonly #v4Endpoints = new Map<number, { hi: number; lo: number; id: number }>();
   /** Per flow: packets (id*2) and bytes (id*2 + 1) already added to the connection table. */
   readonly #reported: Float64Array;
   // Current emitter target.
@@ -47,12 +68,12 @@ export class FlowRecorder implements Emitter {
     readonly engine: PassiveEngine,
     /** Which addresses are local; the agent may replace it (new flows use the new set). */
     public homeNets: CidrSet,
-    readonly udpPerDirection: number,
+    readonly udpBytesPerDirection: number,
   ) {
     const max = engine.flows.maxFlows;
     this.#bits = new Uint8Array(max);
     this.#ep = new Int32Array(max * 2);
-    this.#udpCount = new Uint8Array(max * 2);
+    this.#udpBytes = new Uint32Array(max * 2);
     this.#reported = new Float64Array(max * 2);
   }
 
@@ -70,8 +91,8 @@ export class FlowRecorder implements Emitter {
     if (dstLocal) bits |= LOCAL[dir ^ 1]!;
     this.#bits[id] = bits;
     const f0 = id * 2;
-    this.#udpCount[f0] = 0;
-    this.#udpCount[f0 + 1] = 0;
+    this.#udpBytes[f0] = 0;
+    this.#udpBytes[f0 + 1] = 0;
     this.#reported[f0] = 0;
     this.#reported[f0 + 1] = 0;
     this.engine.streams.reset(f0);
@@ -82,8 +103,8 @@ export class FlowRecorder implements Emitter {
       const vlan = info.vlanCount === 1 ? info.vlanOuter : `${info.vlanOuter}.${info.vlanInner}`;
       const a = this.#endpointOf(id, 0);
       const b = this.#endpointOf(id, 1);
-      if (a) this.engine.store.record(a, 'net.vlan', vlan, ts);
-      if (b) this.engine.store.record(b, 'net.vlan', vlan, ts);
+      if (a) this.engine.store.recordHot(a, HOT.VLAN, 'net.vlan', vlan, ts);
+      if (b) this.engine.store.recordHot(b, HOT.VLAN, 'net.vlan', vlan, ts);
     }
     this.firstFromSide(id, dir, info, ts);
   }
@@ -97,8 +118,15 @@ export class FlowRecorder implements Emitter {
       ep = this.#endpointOf(id, dir);
     }
     // ICMPv6 neighbour discovery always uses 255 (RFC 4861 §7.1): only transport flows say what the stack defaults to.
-    if (ep && (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP)) {
-      this.engine.store.record(ep, 'ip.ttl', initialTtl(info.ttl), ts);
+    if (ep) ep.sent = true;
+    // Link-scoped multicast (LLMNR, SSDP, mDNS, DHCPv6) is sent with hop limits of 1–2 or 255 whatever
+    // the stack's default, so only unicast says what the stack's initial TTL is.
+    if (
+      ep &&
+      (info.ipProto === IP_PROTO.TCP || info.ipProto === IP_PROTO.UDP) &&
+      isStationIp(info.buf, info.dstIpOff, info.ipVersion)
+    ) {
+      this.engine.store.recordHot(ep, HOT.TTL, 'ip.ttl', initialTtl(info.ttl), ts);
     }
   }
 
@@ -109,10 +137,19 @@ export class FlowRecorder implements Emitter {
     this.#bits[id]! |= bit;
     const ep = this.#endpointOf(id, dir);
     if (!ep) return;
-    const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
-    const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
-    this.engine.store.record(ep, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts);
-    if (ack) this.engine.store.record(ep, 'net.service', `tcp/${info.srcPort}`, ts);
+    const store = this.engine.store;
+    const slot = ack ? HOT.SYN_ACK : HOT.SYN;
+    // A host sends the same SYN layout all day: recognise it by a digest of the bytes that make the
+    // signature and build the text only when it changes.
+    const h = synDigest(info);
+    if (!store.bumpHot(ep, slot, h, ts)) {
+      const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
+      const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
+      store.recordHot(ep, slot, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts, h);
+    }
+    if (ack && !store.bumpHot(ep, HOT.SERVICE, info.srcPort, ts)) {
+      store.recordHot(ep, HOT.SERVICE, 'net.service', `tcp/${info.srcPort}`, ts, info.srcPort);
+    }
   }
 
   datagram(id: number, dir: number, info: PacketInfo, ts: number): void {
@@ -123,8 +160,8 @@ export class FlowRecorder implements Emitter {
     const discovery =
       !isStationIp(buf, info.dstIpOff, info.ipVersion) || !isStationIp(buf, info.srcIpOff, info.ipVersion);
     if (!discovery) {
-      if (this.#udpCount[fd]! >= this.udpPerDirection) return;
-      this.#udpCount[fd]!++;
+      if (this.#udpBytes[fd]! >= this.udpBytesPerDirection) return;
+      this.#udpBytes[fd]! += info.payloadLen;
     }
     const bytes = buf.subarray(info.payloadOff, info.payloadOff + info.payloadLen);
     const ctx = this.#context(id, dir, 'udp', ts, info);
@@ -160,26 +197,30 @@ export class FlowRecorder implements Emitter {
     };
     this.#src = srcMac ? this.engine.store.endpoint(srcMac, null) : null;
     this.#dst = dstMac ? this.engine.store.endpoint(dstMac, null) : null;
-    this.#src?.seen(ts);
+    if (this.#src) {
+      this.#src.seen(ts);
+      this.#src.sent = true;
+    }
     this.#ts = ts;
     this.engine.dispatcher.run(buf.subarray(info.l3Off, info.end), ctx, this);
   }
 
   finish(id: number): void {
     const engine = this.engine;
-    for (const dir of [0, 1])
-      if (engine.streams.pending(id * 2 + dir)) this.decodeStream(id, dir, engine.flows.lastTs[id]!);
+    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0, engine.flows.lastTs[id]!);
+    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1, engine.flows.lastTs[id]!);
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
     const server = this.#clientSide(id, ports) ^ 1;
     const first = engine.flows.firstTs[id]!;
     const last = engine.flows.lastTs[id]!;
-    for (const side of [0, 1]) {
-      const ep = this.#endpointOf(id, side);
-      ep?.seen(first);
-      ep?.seen(last);
-    }
+    const a = this.#endpointOf(id, 0);
+    const b = this.#endpointOf(id, 1);
+    a?.seen(first);
+    a?.seen(last);
+    b?.seen(first);
+    b?.seen(last);
     // A UDP service: the non-initiating side answered from a service-looking port.
     if (
       proto === IP_PROTO.UDP &&
@@ -216,6 +257,12 @@ export class FlowRecorder implements Emitter {
   remapEndpoints(map: Int32Array): void {
     const ep = this.#ep;
     for (let i = 0; i < ep.length; i++) if (ep[i]! >= 0) ep[i] = map[ep[i]!] ?? -1;
+    // The IPv4 lookup cache holds endpoint ids too: a stale one would file facts under another device.
+    for (const [ip4, known] of this.#v4Endpoints) {
+      const id = map[known.id] ?? -1;
+      if (id < 0) this.#v4Endpoints.delete(ip4);
+      else known.id = id;
+    }
   }
 
   /** The flow's packets and bytes not yet reported, as a connection of its local side (if exactly one). */
@@ -270,6 +317,12 @@ export class FlowRecorder implements Emitter {
 
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     const ep = about === 'src' ? this.#src : this.#dst;
+    if (ep) this.engine.store.record(ep, key, value, this.#ts);
+  }
+
+  /** A fact about a station named by its MAC (a DHCP client behind a relay, a DHCPv6 DUID). */
+  observeMac(mac: string, key: ObservationKey, value: ObservationValue): void {
+    const ep = this.engine.store.endpoint(mac, null);
     if (ep) this.engine.store.record(ep, key, value, this.#ts);
   }
 
@@ -344,10 +397,29 @@ export class FlowRecorder implements Emitter {
       if (macOff < 0 || !isStationMac(buf, macOff)) return -1;
       return this.engine.store.endpoint(macText(buf, macOff), null)?.id ?? -1;
     }
-    const hasMac = macOff >= 0;
-    if (hasMac && !isStationMac(buf, macOff)) return -1; // a group MAC: not a station
+    // A group MAC (multicast/broadcast) is not a station; an all-zero MAC (anonymised captures,
+    // some emulators) names nobody, so the address alone keys the endpoint.
+    if (macOff >= 0 && buf[macOff]! & 1) return -1;
+    const hasMac = macOff >= 0 && isStationMac(buf, macOff);
+    // IPv4 fast path: most flows are between endpoints already known, so look them up by number
+    // (address, MAC halves) before building the text key.
+    let ip4 = -1;
+    let hi = -1;
+    let lo = -1;
+    if (info.ipVersion === 4) {
+      ip4 = u32(buf, ipOff);
+      if (hasMac) {
+        hi = (buf[macOff]! << 16) | (buf[macOff + 1]! << 8) | buf[macOff + 2]!;
+        lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
+      }
+      const known = this.#v4Endpoints.get(ip4);
+      if (known && known.hi === hi && known.lo === lo) return known.id;
+    }
     const mac = hasMac ? macText(buf, macOff) : null;
-    return this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
+    const id = this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
+    if (ip4 >= 0 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
+      this.#v4Endpoints.set(ip4, { hi, lo, id });
+    return id;
   }
 }
 

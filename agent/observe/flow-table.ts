@@ -51,7 +51,14 @@ export class FlowTable {
   // Scratch key of the current packet, canonical order.
   readonly #k = new Uint32Array(KEY_WORDS);
 
-  constructor(opts: Partial<FlowTableOptions> = {}) {
+  /**
+   * `clock[0]` is the current packet's time (ms), read by lookup(): passing a double as an argument
+   * would box it into a new heap number per packet.
+   */
+  constructor(
+    opts: Partial<FlowTableOptions> = {},
+    readonly clock: Float64Array = new Float64Array(1),
+  ) {
     const max = opts.maxFlows ?? DEFAULT_MAX_FLOWS;
     if (!Number.isInteger(max) || max < 16 || max > 16_777_216)
       throw new RangeError(`maxFlows ${max} out of range`);
@@ -76,7 +83,8 @@ export class FlowTable {
   }
 
   /** The flow id of the packet's 5-tuple, or -1 when the table is full (evict first). Sets dir/created. */
-  lookup(info: PacketInfo, ts: number): number {
+  lookup(info: PacketInfo): number {
+    const ts = this.clock[0]!;
     const buf = info.buf;
     const sp = info.srcPort;
     const dp = info.dstPort;

@@ -9,10 +9,11 @@ import type {
   Identity,
   ObservationSummary,
 } from '../../core/inventory.js';
+import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { ConnectionTable } from './connection-table.js';
 import { assignDevices } from './device-assignment.js';
-import type { EvidenceStore, Fact } from './evidence-store.js';
+import type { Endpoint, EvidenceStore, Fact } from './evidence-store.js';
 
 /** Keys whose values are names people use for a device. */
 export const NAME_KEYS: readonly ObservationKey[] = [
@@ -62,53 +63,36 @@ export function buildInventory(
   opts: BuildOptions,
 ): BuiltInventory {
   const { deviceOf, addresses, routers } = assignDevices(store.endpoints);
-  const merged = new Map<
-    string,
-    {
-      mac: string | null;
-      first: number;
-      last: number;
-      facts: Map<ObservationKey, Map<string | number, Fact>>;
-    }
-  >();
+  // Endpoints by device: most devices are one or two endpoints ((mac, ip) and (mac, no ip)), whose
+  // facts are read where they are; only keys present on several endpoints are merged into copies.
+  const byDevice = new Map<string, Endpoint[]>();
   for (const ep of store.endpoints) {
     const key = deviceOf[ep.id];
     if (!key) continue;
-    let dev = merged.get(key);
-    if (!dev) {
-      dev = {
-        mac: key.startsWith('mac:') ? key.slice(4) : null,
-        first: ep.first,
-        last: ep.last,
-        facts: new Map(),
-      };
-      merged.set(key, dev);
-    }
-    dev.first = Math.min(dev.first, ep.first);
-    dev.last = Math.max(dev.last, ep.last);
-    for (const [k, values] of ep.facts) {
-      let into = dev.facts.get(k);
-      if (!into) {
-        into = new Map();
-        dev.facts.set(k, into);
-      }
-      for (const [v, f] of values) {
-        const have = into.get(v);
-        if (!have) into.set(v, { ...f });
-        else {
-          have.count += f.count;
-          have.first = Math.min(have.first, f.first);
-          have.last = Math.max(have.last, f.last);
-        }
-      }
-    }
+    const list = byDevice.get(key);
+    if (list) list.push(ep);
+    else byDevice.set(key, [ep]);
   }
 
   const devices: DeviceRecord[] = [];
-  for (const [id, dev] of merged) {
+  for (const [id, eps] of byDevice) {
+    const mac = id.startsWith('mac:') ? id.slice(4) : null;
+    const facts = mergedFacts(eps);
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    for (const ep of eps) {
+      if (ep.first < first) first = ep.first;
+      if (ep.last > last) last = ep.last;
+    }
     const observations: ObservationSummary[] = [];
-    for (const [key, values] of dev.facts) {
-      for (const [value, f] of values) {
+    // Sorted by key, then value (numbers numerically, text by code unit), without a comparator
+    // that converts values on every comparison.
+    for (const key of [...facts.keys()].sort()) {
+      const values = [...facts.get(key)!.keys()];
+      if (values.length > 1) values.sort(compareValues);
+      const byValue = facts.get(key)!;
+      for (const value of values) {
+        const f = byValue.get(value)!;
         observations.push({
           key,
           value,
@@ -119,24 +103,19 @@ export function buildInventory(
         });
       }
     }
-    observations.sort((a, b) =>
-      a.key < b.key ? -1 : a.key > b.key ? 1 : String(a.value) < String(b.value) ? -1 : 1,
-    );
-    const values = (k: ObservationKey) => [...(dev.facts.get(k)?.keys() ?? [])].map(String);
-    const identity = opts.identifier
-      ? opts.identifier.identify({ mac: dev.mac, observations })
-      : emptyIdentity(dev.mac);
+    const values = (k: ObservationKey) => [...(facts.get(k)?.keys() ?? [])].map(String);
+    const identity = opts.identifier ? opts.identifier.identify({ mac, observations }) : emptyIdentity(mac);
     devices.push({
       id,
-      mac: dev.mac,
+      mac,
       ips: sortAddresses([...(addresses.get(id) ?? [])]),
       hostnames: [...new Set(NAME_KEYS.flatMap(values))].sort(),
       ...identity,
       vlans: [...new Set(values('net.vlan').map((v) => Number(v.split('.')[0])))].sort((a, b) => a - b),
       services: values('net.service').sort(),
       roles: values('ot.role').sort(),
-      firstSeen: iso(dev.first),
-      lastSeen: iso(dev.last),
+      firstSeen: iso(first),
+      lastSeen: iso(last),
       observations,
     });
   }
@@ -187,6 +166,49 @@ export function buildInventory(
             : (a.remotePort ?? 0) - (b.remotePort ?? 0),
   );
   return { devices, connections: connectionList, routers: [...routers].sort() };
+}
+
+type FactMap = Map<ObservationKey, Map<ObservationValue, Fact>>;
+
+/** The facts of a device's endpoints as one map; a key seen on one endpoint only is shared, not copied. */
+function mergedFacts(eps: readonly Endpoint[]): FactMap {
+  if (eps.length === 1) return eps[0]!.facts;
+  const out: FactMap = new Map();
+  const owner = new Map<ObservationKey, Endpoint>();
+  for (const ep of eps) {
+    for (const [k, values] of ep.facts) {
+      const into = out.get(k);
+      if (!into) {
+        out.set(k, values);
+        owner.set(k, ep);
+        continue;
+      }
+      // The key is on two endpoints: merge into a copy, never into an endpoint's own map.
+      let merged = into;
+      if (owner.get(k)) {
+        merged = new Map([...into].map(([v, f]) => [v, { ...f }]));
+        out.set(k, merged);
+        owner.delete(k);
+      }
+      for (const [v, f] of values) {
+        const have = merged.get(v);
+        if (!have) merged.set(v, { ...f });
+        else {
+          have.count += f.count;
+          if (f.first < have.first) have.first = f.first;
+          if (f.last > have.last) have.last = f.last;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function compareValues(a: ObservationValue, b: ObservationValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Identity with no evidence decided: every field null (used when no identifier is configured). */

@@ -30,6 +30,7 @@ export function inventoryFromObservations(
     }
     const ep = store.endpoint(mac, ip);
     if (!ep) continue;
+    ep.sent = true; // a probe reply or scan result is the device speaking
     store.record(ep, o.key, o.value, o.ts, o.source);
     // A probe that saw both the MAC and the address proves the binding, as ARP does.
     if (mac && ip) {

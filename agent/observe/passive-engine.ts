@@ -17,6 +17,7 @@ import type { AppDecoder } from '../decode/types.js';
 import { decodeUdp } from '../decode/udp.js';
 import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
 import { AppDispatcher } from './app-dispatch.js';
+import { ClosedFlows } from './closed-flows.js';
 import { type ConnectionAgg, ConnectionTable } from './connection-table.js';
 import { type Endpoint, type EvidenceLimits, EvidenceStore, type Fact } from './evidence-store.js';
 import { FlowRecorder } from './flow-recorder.js';
@@ -32,8 +33,8 @@ export interface EngineOptions {
   idleTimeoutMs?: number;
   streamBytes?: number;
   streamBuffers?: number;
-  /** UDP datagrams decoded per flow direction (default 16); discovery multicast is always decoded. */
-  udpDatagramsPerDirection?: number;
+  /** UDP payload bytes decoded per flow direction, whole datagrams (default: streamBytes, 4096); discovery multicast is always decoded. */
+  udpBytesPerDirection?: number;
   evidence?: Partial<EvidenceLimits>;
 }
 
@@ -47,20 +48,26 @@ export class PassiveEngine {
   readonly dispatcher: AppDispatcher;
   /** Counted, never fatal: unknown link types, malformed packets by protocol, fragments… */
   readonly skipped: Record<string, number> = {};
-  packets = 0;
-  bytes = 0;
+  // packets, bytes, latest capture time: per-packet numbers in a typed array (see PacketRef).
+  readonly #num = new Float64Array(4);
+  get packets(): number {
+    return this.#num[0]!;
+  }
+  get bytes(): number {
+    return this.#num[1]!;
+  }
   evictedFlows = 0;
   flowsSeen = 0;
   readonly #info = new PacketInfo();
   readonly #rec: FlowRecorder;
+  readonly #closed: ClosedFlows;
   /** Last ARP claim per IPv4 address (MAC as two 24-bit halves), for the repeat fast path. */
   readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; fact: Fact }>();
   readonly #idle: number;
-  #now = 0;
   #sinceSweep = 0;
 
   constructor(readonly opts: EngineOptions) {
-    this.flows = new FlowTable({ maxFlows: opts.maxFlows });
+    this.flows = new FlowTable({ maxFlows: opts.maxFlows }, this.#num.subarray(3, 4));
     this.streams = new StreamBuffers(this.flows.maxFlows, {
       bytesPerDirection: opts.streamBytes,
       maxBuffers: opts.streamBuffers,
@@ -68,15 +75,18 @@ export class PassiveEngine {
     this.store = new EvidenceStore(opts.evidence);
     this.dispatcher = new AppDispatcher(opts.decoders);
     this.#idle = opts.idleTimeoutMs ?? 300_000;
-    this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpDatagramsPerDirection ?? 16);
+    this.#closed = new ClosedFlows(this.flows.maxFlows);
+    this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpBytesPerDirection ?? opts.streamBytes ?? 4096);
   }
 
   /** The packet handler for a CaptureStream. */
   readonly onPacket = (pkt: PacketRef): void => {
-    this.packets++;
-    this.bytes += pkt.origLen;
+    const num = this.#num;
+    num[0]!++;
+    num[1]! += pkt.origLen;
     const ts = pkt.tsMs;
-    if (ts > this.#now) this.#now = ts;
+    if (ts > num[2]!) num[2] = ts;
+    num[3] = ts;
     const info = this.#info;
     info.reset(pkt.buf, pkt.offset, pkt.caplen, pkt.linkType);
     try {
@@ -96,7 +106,7 @@ export class PassiveEngine {
       if (proto === IP_PROTO.TCP) decodeTcp(info.buf, info.l4Off, info);
       else if (proto === IP_PROTO.UDP) decodeUdp(info.buf, info.l4Off, info);
       else if (proto === IP_PROTO.ICMPV6) this.#neighbour(info, ts);
-      this.#flow(info, ts, pkt.origLen);
+      this.#flow(info, pkt.origLen);
     } catch (err) {
       if (!isDecoderError(err)) throw err;
       this.#skip(`${err.name === 'TruncatedError' ? 'truncated' : 'malformed'}_${err.protocol}`);
@@ -163,43 +173,50 @@ export class PassiveEngine {
     return true;
   }
 
-  #flow(info: PacketInfo, ts: number, wireLen: number): void {
+  // The per-packet calls below take the packet time from #num[3], not as an argument: a double
+  // passed to a function V8 does not inline is boxed into a new heap number on every call.
+  #flow(info: PacketInfo, wireLen: number): void {
     const flows = this.flows;
-    let id = flows.lookup(info, ts);
+    let id = flows.lookup(info);
     if (id < 0) {
       this.#end(flows.oldest());
       this.evictedFlows++;
-      id = flows.lookup(info, ts);
+      id = flows.lookup(info);
     }
     const dir = flows.dir;
     const fd = id * 2 + dir;
     if (flows.created) {
+      const ts = this.#num[3]!;
       this.flowsSeen++;
+      this.#closed.created(id);
       this.#rec.created(id, dir, info, ts);
     } else if (flows.packets[fd] === 0) {
-      this.#rec.firstFromSide(id, dir, info, ts);
+      this.#rec.firstFromSide(id, dir, info, this.#num[3]!);
     }
     flows.packets[fd]!++;
     flows.bytes[fd]! += wireLen;
-    if (info.ipProto === IP_PROTO.TCP) this.#tcp(id, dir, fd, info, ts);
-    else if (info.ipProto === IP_PROTO.UDP && info.payloadLen > 0) this.#rec.datagram(id, dir, info, ts);
+    if (info.ipProto === IP_PROTO.TCP) this.#tcp(id, dir, fd, info);
+    else if (info.ipProto === IP_PROTO.UDP && info.payloadLen > 0)
+      this.#rec.datagram(id, dir, info, this.#num[3]!);
   }
 
-  #tcp(id: number, dir: number, fd: number, info: PacketInfo, ts: number): void {
+  #tcp(id: number, dir: number, fd: number, info: PacketInfo): void {
     const flags = info.tcpFlags;
     if (flags & TCP_FLAGS.SYN) {
       this.streams.syn(fd, info.seq);
-      this.#rec.syn(id, dir, info, ts);
+      this.#rec.syn(id, dir, info, this.#num[3]!);
     }
     const streams = this.streams;
     if (info.payloadLen > 0 && streams.state[fd] !== 3) {
       if (streams.add(fd, info.seq, info.buf, info.payloadOff, info.payloadLen))
-        this.#rec.decodeStream(id, dir, ts);
+        this.#rec.decodeStream(id, dir, this.#num[3]!);
     }
     if (flags & (TCP_FLAGS.FIN | TCP_FLAGS.RST)) {
+      const ts = this.#num[3]!;
       if (streams.pending(fd)) this.#rec.decodeStream(id, dir, ts);
       const other = fd ^ 1;
       if (flags & TCP_FLAGS.RST && streams.pending(other)) this.#rec.decodeStream(id, dir ^ 1, ts);
+      this.#closed.tcpFlags(id, dir, (flags & TCP_FLAGS.FIN) !== 0, (flags & TCP_FLAGS.RST) !== 0, ts);
     }
   }
 
@@ -257,6 +274,7 @@ export class PassiveEngine {
     if (!isStationMac(buf, macOff)) return null;
     const ep = this.store.endpoint(macText(buf, macOff), null);
     if (!ep) return null;
+    ep.sent = true;
     if (ip) this.store.record(ep, 'mac.ip', ip, ts);
     else ep.seen(ts);
     return ep;
@@ -264,7 +282,9 @@ export class PassiveEngine {
 
   /** Finishes flows idle longer than the timeout, oldest first. */
   #sweep(): void {
-    const limit = this.#now - this.#idle;
+    const now = this.#num[2]!;
+    this.#closed.expire(now, this.#endClosed);
+    const limit = now - this.#idle;
     for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs[id]! < limit; id = this.flows.oldest()) {
       this.#end(id);
     }
@@ -273,7 +293,10 @@ export class PassiveEngine {
   #end(id: number): void {
     this.#rec.finish(id);
     this.flows.remove(id);
+    this.#closed.ended(id);
   }
+
+  readonly #endClosed = (id: number): void => this.#end(id);
 
   #skip(name: string): void {
     this.skipped[name] = (this.skipped[name] ?? 0) + 1;

@@ -103,8 +103,11 @@ export class StreamBuffers {
     }
     const n = Math.min(len, cap - rel);
     const slab = this.#slabs[(b / SLAB) | 0]!;
-    const at = (b % SLAB) * cap;
-    slab.set(buf.subarray(off, off + n), at + rel);
+    const at = (b % SLAB) * cap + rel;
+    // Small segments (polling protocols send thousands) are copied by hand: a subarray view for
+    // set() is an allocation per segment.
+    if (n <= 64) for (let i = 0; i < n; i++) slab[at + i] = buf[off + i]!;
+    else slab.set(buf.subarray(off, off + n), at);
     if (rel <= contig) {
       let end = rel + n > contig ? rel + n : contig;
       const holes = this.#holes.get(fd);

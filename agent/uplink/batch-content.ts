@@ -58,7 +58,8 @@ export function cutContent(content: BatchContent, limits: CutLimits): BatchConte
 
 const evidenceKey = (e: WireDevice['observations'][number]) =>
   `${e.key}\u0000${typeof e.value}\u0000${e.value}\u0000${e.source}`;
-export const connectionKey = (c: WireConnection) => `${c.device}|${c.remoteIp}|${c.remotePort}|${c.proto}`;
+export const connectionKey = (c: WireConnection) =>
+  `${c.device}|${c.remoteIp}|${c.remotePort}|${c.localPort}|${c.proto}|${c.direction}`;
 
 /**
  * Merges contents, oldest first. A device whose merged evidence exceeds the per-device wire limit

@@ -34,9 +34,69 @@ export class AsnTable {
   readonly #orgs = new Map<number, string>();
   readonly stats: TableStats = { ranges: 0, skippedRows: 0, overlaps: 0 };
 
-  /** `width` 1 for the IPv4 "-num" file (decimal addresses), 4 for the IPv6 text file. */
-  constructor(csv: Uint8Array, width: 1 | 4) {
+  /**
+   * The table in a compact binary form (written at build time, read without parsing): a JSON
+   * header line {width, ranges, orgs}, padding to 4 bytes, then starts, ends and asns as
+   * little-endian 32-bit words.
+   */
+  toBinary(): Buffer {
+    const header = Buffer.from(
+      `${JSON.stringify({ format: 1, width: this.width, ranges: this.#asns.length, orgs: [...this.#orgs] })}\n`,
+    );
+    const pad = (4 - (header.length % 4)) % 4;
+    const words = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return Buffer.concat([
+      header,
+      Buffer.alloc(pad, 0x20),
+      words(this.#starts),
+      words(this.#ends),
+      words(this.#asns),
+    ]);
+  }
+
+  /** Reads toBinary()'s output; null when it is not one (a stale or damaged cache: parse the CSV). */
+  static fromBinary(bin: Uint8Array): AsnTable | null {
+    const nl = bin.indexOf(NL);
+    if (nl < 0 || nl > 64 * 1024 * 1024) return null;
+    let head: { format: number; width: 1 | 4; ranges: number; orgs: [number, string][] };
+    try {
+      head = JSON.parse(Buffer.from(bin.subarray(0, nl)).toString('utf8'));
+    } catch {
+      return null;
+    }
+    const { width, ranges } = head;
+    if (head.format !== 1 || (width !== 1 && width !== 4) || !Number.isInteger(ranges) || ranges < 0)
+      return null;
+    const at = (nl + 1 + 3) & ~3;
+    const need = at + ranges * (2 * width + 1) * 4;
+    if (bin.length !== need || (bin.byteOffset + at) % 4 !== 0) return null;
+    const words = (from: number, n: number) => new Uint32Array(bin.buffer, bin.byteOffset + from, n);
+    return new AsnTable(
+      {
+        starts: words(at, ranges * width),
+        ends: words(at + ranges * width * 4, ranges * width),
+        asns: words(at + ranges * width * 8, ranges),
+        orgs: head.orgs,
+      },
+      width,
+    );
+  }
+
+  /**
+   * From the CSV bytes: `width` 1 for the IPv4 "-num" file (decimal addresses), 4 for the IPv6 text
+   * file. (Or from the arrays of an already built table: see fromBinary.)
+   */
+  constructor(source: Uint8Array | Built, width: 1 | 4) {
     this.width = width;
+    if (!(source instanceof Uint8Array)) {
+      this.#starts = source.starts;
+      this.#ends = source.ends;
+      this.#asns = source.asns;
+      for (const [asn, org] of source.orgs) this.#orgs.set(asn, org);
+      this.stats.ranges = source.asns.length;
+      return;
+    }
+    const csv = source;
     const parsed = parse(csv, width, this.#orgs, this.stats);
     const { n } = parsed;
     const order = sortedOrder(n, (i, j) => cmp(parsed.starts, i * width, parsed.starts, j * width, width));
@@ -103,6 +163,13 @@ function sortedOrder(n: number, compare: (i: number, j: number) => number): numb
     }
   }
   return null;
+}
+
+interface Built {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  asns: Uint32Array;
+  orgs: [number, string][];
 }
 
 interface Parsed {

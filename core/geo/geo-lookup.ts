@@ -3,11 +3,11 @@
 // user's GeoLite2-Country / GeoLite2-ASN shaped MMDB; providers from signatures/providers.yaml.
 // Everything loads on the first lookup that needs it, per address family, so a capture with no
 // public IPv6 peer never pays for the IPv6 tables.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../net/ip.js';
-import { type AsnFacts, AsnTable } from './asn-table.js';
+import { loadAsnTable } from './asn-cache.js';
+import type { AsnFacts } from './asn-table.js';
 import type { GeoLookup, RemoteFacts } from './contracts.js';
 import { loadProviderCatalog, type ProviderCatalog } from './load-providers.js';
 import { MmdbFile } from './mmdb-source.js';
@@ -83,11 +83,7 @@ export class OfflineGeoLookup implements GeoLookup {
           const db = this.#userAsn;
           return (ip) => db.asn(ip);
         }
-        const name = f === 4 ? 'asn-ipv4-num.csv' : 'asn-ipv6.csv';
-        const table = timed(
-          `asn-ipv${f}`,
-          () => new AsnTable(readFileSync(join(packageDir('@ip-location-db/asn'), name)), f === 4 ? 1 : 4),
-        );
+        const table = timed(`asn-ipv${f}`, () => loadAsnTable(f));
         return (_ip, words) => table.lookup(words);
       },
     });

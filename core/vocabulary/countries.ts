@@ -340,3 +340,15 @@ export function countryCodeForName(name: string): CountryCode | null {
 export function countryName(code: CountryCode): string {
   return COUNTRIES[code];
 }
+
+const displayNames = new Map<string, Intl.DisplayNames>();
+
+/** The country's name in a language ("ドイツ" for DE in ja), from the runtime's ICU data; the code when it has none. */
+export function localCountryName(code: string, lang: string): string {
+  let dn = displayNames.get(lang);
+  if (!dn) {
+    dn = new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' });
+    displayNames.set(lang, dn);
+  }
+  return isCountryCode(code) ? (dn.of(code) ?? code) : code;
+}

@@ -35,8 +35,12 @@ const KINDS = [
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 
-/** One device of the fleet; `index` makes it unique, the MAC is random (real inserts are not ordered). */
-export function makeDevice(index: number, rand: () => number): WireDevice {
+/**
+ * One device of the fleet; `index` makes it unique, the MAC is random (real inserts are not
+ * ordered). As a live agent reports it: last seen within the minute before `now`, first seen up
+ * to 30 days earlier.
+ */
+export function makeDevice(index: number, rand: () => number, now: number): WireDevice {
   const kind = KINDS[Math.floor(rand() * KINDS.length)]!;
   const octets = [
     0x00,
@@ -47,9 +51,9 @@ export function makeDevice(index: number, rand: () => number): WireDevice {
     index & 0xff,
   ];
   const mac = octets.map(hex).join(':');
-  const t0 = Date.UTC(2025, 0, 1) + Math.floor(rand() * 30 * 86_400_000);
-  const first = new Date(t0).toISOString();
-  const last = new Date(t0 + Math.floor(rand() * 86_400_000)).toISOString();
+  const lastMs = now - Math.floor(rand() * 60_000);
+  const first = new Date(lastMs - Math.floor(rand() * 30 * 86_400_000)).toISOString();
+  const last = new Date(lastMs).toISOString();
   const name = `${kind.host}-${index}`;
   const ev = (key: string, value: string | number, count = 1 + Math.floor(rand() * 20)) => ({
     key,
@@ -88,15 +92,18 @@ export function makeBatch(
   firstIndex: number,
   size: number,
   seed: number,
+  now = Date.now(),
+  /** Distinguishes a re-report of the same devices (a new batch, not a replay). */
+  tag = '',
 ): Batch {
   const rand = rng(seed);
   const devices: WireDevice[] = [];
-  for (let i = 0; i < size; i++) devices.push(makeDevice(firstIndex + i, rand));
+  for (let i = 0; i < size; i++) devices.push(makeDevice(firstIndex + i, rand, now));
   return {
     agentId,
-    batchId: `bench-${agentId}-${seq}-${seed.toString(36)}`,
+    batchId: `bench-${agentId}-${seq}-${seed.toString(36)}${tag}`,
     seq,
-    createdAt: new Date().toISOString(),
+    createdAt: new Date(now).toISOString(),
     devices,
     connections: [],
     observations: [],

@@ -4,6 +4,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { FrameRecord } from '../lib/pcap-writer.js';
 import { buildNetwork, conversation, Rng } from './traffic-mix.js';
 
+/** Bumped whenever the mix changes, so a stale bench-data file is not reused. 2: bigger SMB reads (~600 B average frame). */
+export const BENCH_MIX_VERSION = 2;
 const HOSTS = 4000;
 /** Conversations in progress at once: their frames interleave like on a real mirror port. */
 const CONCURRENT = 3000;

@@ -1,12 +1,12 @@
 // `npm run bench`: the passive engine against the peer tools on the same capture, in one run.
-// Generates bench-data/mix-1g.pcap once (BENCH_MB to change its size), runs each tool RUNS times
+// Generates bench-data/mix-v<version>-1024m.pcap once (BENCH_MB to change its size), runs each tool RUNS times
 // (default 3; tshark once unless BENCH_TSHARK_RUNS), and prints medians and ratios as Markdown.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../core/paths.js';
-import { generateBenchCapture } from './generate-capture.js';
+import { BENCH_MIX_VERSION, generateBenchCapture } from './generate-capture.js';
 
 interface Tool {
   name: string;
@@ -29,7 +29,7 @@ interface Result {
 const root = packageRoot();
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MB = Number(process.env.BENCH_MB ?? 1024);
-const file = join(root, 'bench-data', `mix-${MB}m.pcap`);
+const file = join(root, 'bench-data', `mix-v${BENCH_MIX_VERSION}-${MB}m.pcap`);
 const node = process.execPath;
 const dist = (p: string) => join(root, 'dist', p);
 
@@ -129,6 +129,8 @@ function main(): void {
   process.stderr.write(`${file}: ${packets} packets, ${(bytes / 1e6).toFixed(0)} MB\n`);
   const rows: string[] = [];
   let ours = Number.NaN;
+  let oursRss = Number.NaN;
+  let p0f = Number.NaN;
   for (const tool of TOOLS) {
     const results: (Result & { stdout: string })[] = [];
     for (let i = 0; i < tool.runs; i++) {
@@ -142,7 +144,11 @@ function main(): void {
     }
     const wall = median(good.map((r) => r.wall));
     const rss = median(good.map((r) => r.rssKb));
-    if (tool.name === 'originmap analyze') ours = wall;
+    if (tool.name === 'originmap analyze') {
+      ours = wall;
+      oursRss = rss / 1024;
+    }
+    if (tool.name === 'p0f -r') p0f = wall;
     const seen = tool.countFromStdout ? Number(good[0]!.stdout.trim()) : packets;
     const note = seen !== packets ? `saw ${seen} packets` : '';
     rows.push(
@@ -158,6 +164,9 @@ function main(): void {
     '| tool | wall | packets/s | MB/s | peak RSS | time vs originmap | what it does |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    // The passive engine issue's targets, measured in this run.
+    `Targets: ${(packets / ours / 1e6).toFixed(2)} M packets/s (≥ 1.5), ${(ours / p0f).toFixed(2)}× p0f's wall time (≤ 2), peak RSS ${oursRss.toFixed(0)} MB (≤ 200).`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -1,7 +1,7 @@
-// Worker thread of the collector benchmark: plays the agents (concurrent uploads over real HTTP,
-// each batch generated, gzipped and sent by the real upload client) or an analyst (sequential
-// listing requests, timed). Runs apart from the server's thread, as agents run on other machines.
-import { parentPort, workerData } from 'node:worker_threads';
+// Child process of the collector benchmark: plays the agents (concurrent uploads over real HTTP,
+// each batch generated and gzipped beforehand, sent by the real upload client) or an analyst
+// (sequential listing requests, timed). A separate process, as agents run on other machines, so
+// that the collector's CPU time can be measured alone.
 import { gzipBatch, UploadError, uploadGzipped } from '../../agent/uplink/upload.js';
 import { makeBatch } from './bench-data.js';
 
@@ -14,15 +14,18 @@ export interface UploadJob {
   /** Device index offset, so that phases add new devices. */
   firstIndex: number;
   seed: number;
+  /** Set to re-report devices already sent (same devices, new batch ids, later last-seen). */
+  tag?: string;
 }
 
 export interface ListJob {
   mode: 'list';
   url: string;
   token: string;
-  /** Path and query of each scenario, requested `repeat` times in turn. */
+  /** Path and query of each scenario, requested `repeat` times (or until `budgetMs` is spent). */
   scenarios: { name: string; path: string }[];
   repeat: number;
+  budgetMs: number;
 }
 
 export interface UploadResult {
@@ -44,11 +47,22 @@ async function upload(job: UploadJob): Promise<UploadResult> {
     for (let b = 0; b < job.batchesPerAgent; b++) {
       const index = job.firstIndex + (a * job.batchesPerAgent + b) * job.batchSize;
       mine.push(
-        await gzipBatch(makeBatch(job.agents[a]!.agentId, b, index, job.batchSize, job.seed + index)),
+        await gzipBatch(
+          makeBatch(
+            job.agents[a]!.agentId,
+            b,
+            index,
+            job.batchSize,
+            job.seed + index,
+            Date.now(),
+            job.tag ?? '',
+          ),
+        ),
       );
     }
     bodies.push(mine);
   }
+  process.send!({ ready: true });
   const started = performance.now();
   await Promise.all(
     job.agents.map(async (agent, a) => {
@@ -77,22 +91,25 @@ async function list(job: ListJob): Promise<Record<string, { ms: number[]; errors
     await fetch(job.url + s.path, { headers: { authorization: `Bearer ${job.token}` } }).then((r) =>
       r.arrayBuffer(),
     );
-  for (let i = 0; i < job.repeat; i++) {
-    for (const s of job.scenarios) {
+  for (const s of job.scenarios) {
+    const started = performance.now();
+    // A slow scenario (a full scan) stops at its time budget, after at least 20 samples.
+    for (let i = 0; i < job.repeat && (i < 20 || performance.now() - started < job.budgetMs); i++) {
       const t0 = performance.now();
       const res = await fetch(job.url + s.path, { headers: { authorization: `Bearer ${job.token}` } });
-      const body = (await res.json()) as { items?: unknown[] };
+      const body = (await res.json()) as { items?: unknown[]; observations?: unknown[] };
       out[s.name]!.ms.push(performance.now() - t0);
       if (res.status !== 200) out[s.name]!.errors++;
-      else out[s.name]!.items = body.items?.length ?? 0;
+      else out[s.name]!.items = body.items?.length ?? body.observations?.length ?? 0;
     }
   }
   return out;
 }
 
-const job = workerData as UploadJob | ListJob;
-const run = job.mode === 'upload' ? upload(job) : list(job);
-run.then(
-  (r) => parentPort!.postMessage(r),
-  (err: unknown) => parentPort!.postMessage({ fatal: String(err) }),
-);
+process.once('message', (job: UploadJob | ListJob) => {
+  const run = job.mode === 'upload' ? upload(job) : list(job);
+  run.then(
+    (r) => process.send!(r, () => process.exit(0)),
+    (err: unknown) => process.send!({ fatal: String(err) }, () => process.exit(1)),
+  );
+});

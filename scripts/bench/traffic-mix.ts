@@ -125,7 +125,7 @@ export function conversation(rng: Rng, net: Network, seq: number): FrameRecord[]
       [
         { from: 'client', data: p.tlsClientHello(s.name, seq) },
         { from: 'server', data: p.tlsServerFlight(seq, 6000 + rng.int(50000)) },
-        { from: 'client', data: p.filler(200 + rng.int(800), seq) },
+        { from: 'client', data: p.tlsAppData(p.filler(200 + rng.int(800), seq)) },
       ],
       { gatewayMac: net.gateway.mac, synOptions: host.ttl === 128 ? WINDOWS_SYN_OPTIONS : undefined },
     );
@@ -147,7 +147,7 @@ export function conversation(rng: Rng, net: Network, seq: number): FrameRecord[]
       445,
       [
         { from: 'client', data: p.filler(300, seq) },
-        { from: 'server', data: p.filler(20000 + rng.int(100000), seq + 1) },
+        { from: 'server', data: p.filler(50000 + rng.int(200000), seq + 1) },
       ],
       { synOptions: WINDOWS_SYN_OPTIONS },
     );

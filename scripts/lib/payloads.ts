@@ -239,3 +239,13 @@ export function filler(length: number, seed: number): Uint8Array {
   }
   return b;
 }
+
+/** Encrypted application data as TLS 1.3 sends it (RFC 8446 §5.2): records of type 23, version 0x0303. */
+export function tlsAppData(payload: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let off = 0; off < payload.length; off += 16384) {
+    const part = payload.subarray(off, Math.min(payload.length, off + 16384));
+    out.push(0x17, 0x03, 0x03, (part.length >> 8) & 0xff, part.length & 0xff, ...part);
+  }
+  return Uint8Array.from(out);
+}

@@ -3,10 +3,10 @@
 // Identifier), connections, and the batch id that makes a replay a no-op.
 import type { GeoLookup } from '../../core/geo/contracts.js';
 import type { Identifier } from '../../core/identify/contracts.js';
-import type { Identity } from '../../core/inventory.js';
+import type { DeviceRecord, Identity } from '../../core/inventory.js';
 import type { Batch, BatchAck } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
-import type { IngestRepo, StoredDevice } from '../repos/ingest-repo.js';
+import type { IngestRepo, SeenFacts, StoredDevice } from '../repos/ingest-repo.js';
 import {
   decided,
   emptyDevice,
@@ -22,6 +22,24 @@ export interface Uploader {
   agentId: number;
   siteId: number;
   operatorId: number;
+}
+
+/** A device the batch wrote, as a record: what evaluation reads (core/inventory.ts DeviceRecord). */
+export interface WrittenDevice {
+  deviceId: number;
+  record: DeviceRecord;
+  /** Inserted by this batch (so nothing about it is stored yet). */
+  isNew: boolean;
+}
+
+/**
+ * Told about the devices of each accepted batch, inside its transaction (in a savepoint of its own):
+ * findings are evaluated there. A failure there is reported to `failed` and does not refuse the
+ * batch: an agent's data is never lost to a policy problem.
+ */
+export interface IngestListener {
+  devicesWritten(from: Uploader, devices: WrittenDevice[], now: Date): void;
+  failed(err: unknown, from: Uploader): void;
 }
 
 export interface IngestResult {
@@ -41,13 +59,22 @@ export class IngestService {
   readonly #identifier: Identifier;
   readonly #signatures: string;
   readonly #geo: GeoLookup | undefined;
+  readonly #listener: IngestListener | undefined;
 
-  constructor(db: Db, repo: IngestRepo, identifier: Identifier, signatures: string, geo?: GeoLookup) {
+  constructor(
+    db: Db,
+    repo: IngestRepo,
+    identifier: Identifier,
+    signatures: string,
+    geo?: GeoLookup,
+    listener?: IngestListener,
+  ) {
     this.#db = db;
     this.#repo = repo;
     this.#identifier = identifier;
     this.#signatures = signatures;
     this.#geo = geo;
+    this.#listener = listener;
   }
 
   ingest(from: Uploader, batch: Batch, now: Date): IngestResult {
@@ -62,22 +89,36 @@ export class IngestService {
       const twin = this.#repo.findBatch(from.agentId, batch.batchId);
       if (twin !== undefined) return { ack: { ...(JSON.parse(twin) as BatchAck), duplicate: true }, rows: 0 };
       const ids = new Map<string, number>();
+      const written: WrittenDevice[] = [];
       let evidence = 0;
       let capped = 0;
       for (const pending of prepared.devices.values()) {
         const r = this.#upsertDevice(from, pending, receivedAt);
         ids.set(pending.key, r.id);
+        written.push(r.written);
         evidence += r.evidence;
         capped += r.capped;
       }
       let connections = 0;
+      const named = new Map<string, number>();
       for (const c of prepared.connections) {
-        let deviceId = ids.get(c.device) ?? this.#repo.findDevice(from.siteId, c.device)?.id;
+        let deviceId = ids.get(c.device) ?? named.get(c.device);
+        if (deviceId === undefined) {
+          const known = this.#repo.findDevice(from.siteId, c.device);
+          if (known) {
+            deviceId = known.id;
+            named.set(c.device, deviceId);
+            // Known before and named only by a connection here: its findings may change too.
+            written.push({ deviceId, record: recordOf(c.device, known, known.identity), isNew: false });
+          }
+        }
         if (deviceId === undefined) {
           // Traffic of a device the batch did not describe: it exists, its identity is unknown.
           const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
-          deviceId = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt).id;
+          const r = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt);
+          deviceId = r.id;
           ids.set(c.device, deviceId);
+          written.push(r.written);
         }
         const facts = this.#geo?.lookup(c.remoteIp);
         this.#repo.addConnection(
@@ -86,7 +127,8 @@ export class IngestService {
             siteId: from.siteId,
             operatorId: from.operatorId,
             remoteIp: c.remoteIp,
-            remotePort: c.remotePort,
+            direction: c.direction,
+            port: (c.direction === 'outbound' ? c.remotePort : c.localPort) ?? 0,
             proto: c.proto,
             country: facts ? facts.country : c.country,
             asn: facts ? facts.asn : c.asn,
@@ -103,6 +145,7 @@ export class IngestService {
         );
         connections++;
       }
+      if (this.#listener) this.#tell(this.#listener, from, written, now);
       const ack: BatchAck = {
         batchId: batch.batchId,
         duplicate: false,
@@ -125,11 +168,20 @@ export class IngestService {
     })();
   }
 
+  /** Runs the listener in a savepoint: its failure rolls back only its own writes. */
+  #tell(listener: IngestListener, from: Uploader, written: WrittenDevice[], now: Date): void {
+    try {
+      this.#db.transaction(() => listener.devicesWritten(from, written, now))();
+    } catch (err) {
+      listener.failed(err, from);
+    }
+  }
+
   #upsertDevice(
     from: Uploader,
     pending: PendingDevice,
     now: string,
-  ): { id: number; evidence: number; capped: number } {
+  ): { id: number; evidence: number; capped: number; written: WrittenDevice } {
     const stored = this.#repo.findDevice(from.siteId, pending.key);
     const { merged, added, capped } = foldEvidence(
       stored ? this.#repo.evidence(stored.id) : [],
@@ -149,13 +201,20 @@ export class IngestService {
       );
     } else {
       id = stored.id;
-      if (!sameSeen(seenOf(stored), seen)) this.#repo.updateSeen(id, seen);
+      if (!sameSeen(seenOf(stored), seen)) {
+        this.#repo.updateSeen(id, seen, seen.lastSeen.slice(0, 10) !== stored.lastSeen.slice(0, 10));
+      }
       this.#writeIdentity(stored, identity, 'ingest', now);
     }
     if (stored) for (const e of added) this.#repo.addEvidence(id, e);
     // New device: `merged` already folded repeats inside the batch, so each row is distinct.
     else for (const e of merged) this.#repo.insertEvidence(id, e);
-    return { id, evidence: stored ? added.length : merged.length, capped };
+    return {
+      id,
+      evidence: stored ? added.length : merged.length,
+      capped,
+      written: { deviceId: id, record: recordOf(pending.key, seen, identity), isNew: !stored },
+    };
   }
 
   /** Stores a newly decided identity and records the change of decided fields; false when unchanged. */
@@ -188,6 +247,23 @@ export class IngestService {
   get signatures(): string {
     return this.#signatures;
   }
+}
+
+/** The record evaluation reads: seen facts and the identity just decided (no evidence: rules do not read it). */
+function recordOf(key: string, seen: SeenFacts, identity: Identity): DeviceRecord {
+  return {
+    id: key,
+    mac: seen.mac,
+    ips: seen.ips,
+    hostnames: seen.hostnames,
+    ...identity,
+    vlans: seen.vlans,
+    services: seen.services,
+    roles: seen.roles,
+    firstSeen: seen.firstSeen,
+    lastSeen: seen.lastSeen,
+    observations: [],
+  };
 }
 
 function seenOf(d: StoredDevice) {

@@ -73,6 +73,11 @@ export class Reidentifier {
     return this.#run;
   }
 
+  /** Resolves when no pass is running (full evaluations wait for the identities they read). */
+  async idle(): Promise<void> {
+    await this.#run;
+  }
+
   /** Asks a running pass to stop after its current chunk (shutdown); resumes on the next start. */
   async stop(): Promise<void> {
     this.#stopping = true;

@@ -10,7 +10,8 @@ interface Row {
   key: string;
   site_id: number;
   remote_ip: string;
-  remote_port: number;
+  direction: 'outbound' | 'inbound';
+  port: number;
   proto: string;
   country: string | null;
   asn: number | null;
@@ -24,7 +25,7 @@ interface Row {
   last_seen: string;
 }
 
-const COLUMNS = `c.id, c.device_id, d.key, c.site_id, c.remote_ip, c.remote_port, c.proto, c.country, c.asn, c.as_org,
+const COLUMNS = `c.id, c.device_id, d.key, c.site_id, c.remote_ip, c.direction, c.port, c.proto, c.country, c.asn, c.as_org,
   c.provider, c.provider_kind, c.names, c.packets, c.bytes, c.first_seen, c.last_seen`;
 const TOP_DESTINATIONS = 20;
 
@@ -129,7 +130,9 @@ function toConnection(r: Row): Connection {
     device: r.key,
     siteId: r.site_id,
     remoteIp: r.remote_ip,
-    remotePort: r.remote_port,
+    direction: r.direction,
+    remotePort: r.direction === 'outbound' ? r.port : null,
+    localPort: r.direction === 'inbound' ? r.port : null,
     proto: r.proto,
     country: r.country,
     asn: r.asn,

@@ -39,10 +39,8 @@ const COLUMNS = `id, site_id, key, mac, ips, hostnames, vendor, vendor_country, 
 const SORTS: Record<DeviceSort, { column: string; desc: boolean; kind: 'number' | 'string' }> = {
   id: { column: 'id', desc: false, kind: 'number' },
   '-id': { column: 'id', desc: true, kind: 'number' },
-  lastSeen: { column: 'last_seen', desc: false, kind: 'string' },
-  '-lastSeen': { column: 'last_seen', desc: true, kind: 'string' },
-  firstSeen: { column: 'first_seen', desc: false, kind: 'string' },
-  '-firstSeen': { column: 'first_seen', desc: true, kind: 'string' },
+  lastSeenDay: { column: 'last_seen_day', desc: false, kind: 'string' },
+  '-lastSeenDay': { column: 'last_seen_day', desc: true, kind: 'string' },
 };
 
 export class DeviceRepo {
@@ -80,10 +78,20 @@ export class DeviceRepo {
     if (q.q !== undefined) where.add('instr(search, ?) > 0', q.q.toLowerCase());
     if (q.firstSeenAfter !== undefined)
       where.add('first_seen >= ?', timeParam(q.firstSeenAfter, 'firstSeenAfter'));
-    if (q.lastSeenAfter !== undefined)
-      where.add('last_seen >= ?', timeParam(q.lastSeenAfter, 'lastSeenAfter'));
-    if (q.lastSeenBefore !== undefined)
-      where.add('last_seen < ?', timeParam(q.lastSeenBefore, 'lastSeenBefore'));
+    // Sorted by day, the day bound lets the day index serve range and order in one walk. Sorted by
+    // id, the id-ordered walk stops at the page's last match; a day-index range would have to be
+    // sorted whole (measured 0.5 s at 1 M devices when most match).
+    const byDay = sort.column === 'last_seen_day';
+    if (q.lastSeenAfter !== undefined) {
+      const at = timeParam(q.lastSeenAfter, 'lastSeenAfter');
+      if (byDay) where.add('last_seen_day >= ?', at.slice(0, 10));
+      where.add('last_seen >= ?', at);
+    }
+    if (q.lastSeenBefore !== undefined) {
+      const at = timeParam(q.lastSeenBefore, 'lastSeenBefore');
+      if (byDay) where.add('last_seen_day <= ?', at.slice(0, 10));
+      where.add('last_seen < ?', at);
+    }
     const op = sort.desc ? '<' : '>';
     if (q.cursor !== undefined) {
       const [value, id] = decodeCursor(q.cursor, sort.kind);
@@ -99,10 +107,7 @@ export class DeviceRepo {
     const last = items.at(-1);
     const next =
       more && last
-        ? encodeCursor(
-            sort.column === 'id' ? last.id : sort.column === 'last_seen' ? last.lastSeen : last.firstSeen,
-            last.id,
-          )
+        ? encodeCursor(sort.column === 'id' ? last.id : last.lastSeen.slice(0, 10), last.id)
         : null;
     return { items, next };
   }

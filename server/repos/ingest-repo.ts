@@ -58,7 +58,9 @@ export interface ConnectionWrite {
   siteId: number;
   operatorId: number;
   remoteIp: string;
-  remotePort: number;
+  direction: 'outbound' | 'inbound';
+  /** The service port: the remote's (outbound) or the device's own (inbound); 0 without ports. */
+  port: number;
   proto: string;
   country: string | null;
   asn: number | null;
@@ -116,6 +118,7 @@ export class IngestRepo {
   readonly #deviceById: Statement;
   readonly #insertDevice: Statement;
   readonly #updateSeen: Statement;
+  readonly #updateSeenDay: Statement;
   readonly #updateIdentity: Statement;
   readonly #evidence: Statement;
   readonly #upsertEvidence: Statement;
@@ -134,13 +137,14 @@ export class IngestRepo {
     this.#deviceById = db.prepare('SELECT * FROM devices WHERE id = ?');
     this.#insertDevice = db.prepare(
       `INSERT INTO devices (site_id, operator_id, key, mac, ips, hostnames, vlans, services, roles, first_seen,
-         last_seen, search, ${IDENTITY_COLUMNS}, identified_with)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         last_seen, last_seen_day, search, ${IDENTITY_COLUMNS}, identified_with)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
     this.#updateSeen = db.prepare(
       `UPDATE devices SET mac = ?, ips = ?, hostnames = ?, vlans = ?, services = ?, roles = ?, first_seen = ?,
          last_seen = ?, search = ? WHERE id = ?`,
     );
+    this.#updateSeenDay = db.prepare('UPDATE devices SET last_seen_day = ? WHERE id = ?');
     this.#updateIdentity = db.prepare(
       `UPDATE devices SET vendor = ?, vendor_country = ?, vendor_parent = ?, watchlists = ?, registrant = ?,
          registrant_country = ?, randomized_mac = ?, class = ?, model = ?, firmware = ?, os = ?, confidence = ?,
@@ -165,12 +169,12 @@ export class IngestRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findConnection = db.prepare(
-      'SELECT id, names FROM connections WHERE device_id = ? AND remote_ip = ? AND remote_port = ? AND proto = ?',
+      'SELECT id, names FROM connections WHERE device_id = ? AND remote_ip = ? AND port = ? AND proto = ? AND direction = ?',
     );
     this.#insertConnection = db.prepare(
-      `INSERT INTO connections (device_id, site_id, operator_id, remote_ip, remote_port, proto, country, asn, as_org,
-         provider, provider_kind, names, packets, bytes, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO connections (device_id, site_id, operator_id, remote_ip, direction, port, proto, country, asn,
+         as_org, provider, provider_kind, names, packets, bytes, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#updateConnection = db.prepare(
       `UPDATE connections SET country = coalesce(?, country), asn = coalesce(?, asn), as_org = coalesce(?, as_org),
@@ -220,6 +224,7 @@ export class IngestRepo {
       JSON.stringify(seen.roles),
       seen.firstSeen,
       seen.lastSeen,
+      seen.lastSeen.slice(0, 10),
       seen.search,
       ...identityParams(identity),
       identifiedWith,
@@ -227,7 +232,9 @@ export class IngestRepo {
     return row.id;
   }
 
-  updateSeen(id: number, seen: SeenFacts): void {
+  /** Writes merged seen facts; the day column (indexed) only when the day changed. */
+  updateSeen(id: number, seen: SeenFacts, dayChanged: boolean): void {
+    if (dayChanged) this.#updateSeenDay.run(seen.lastSeen.slice(0, 10), id);
     this.#updateSeen.run(
       seen.mac,
       JSON.stringify(seen.ips),
@@ -297,7 +304,7 @@ export class IngestRepo {
 
   /** Adds a connection delta; returns true when the connection is new. */
   addConnection(c: ConnectionWrite, mergeNames: (stored: string[]) => string[]): boolean {
-    const found = this.#findConnection.get(c.deviceId, c.remoteIp, c.remotePort, c.proto) as
+    const found = this.#findConnection.get(c.deviceId, c.remoteIp, c.port, c.proto, c.direction) as
       | { id: number; names: string }
       | undefined;
     if (!found) {
@@ -306,7 +313,8 @@ export class IngestRepo {
         c.siteId,
         c.operatorId,
         c.remoteIp,
-        c.remotePort,
+        c.direction,
+        c.port,
         c.proto,
         c.country,
         c.asn,

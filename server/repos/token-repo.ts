@@ -40,6 +40,7 @@ export class TokenRepo {
   readonly #byId: Statement;
   readonly #revoke: Statement;
   readonly #touch: Statement;
+  readonly #revokeAgent: Statement;
   readonly #touched = new Map<number, number>();
 
   constructor(db: Db) {
@@ -52,6 +53,9 @@ export class TokenRepo {
     this.#list = db.prepare('SELECT * FROM tokens WHERE (@role IS NULL OR role = @role) ORDER BY id');
     this.#revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     this.#touch = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
+    this.#revokeAgent = db.prepare(
+      "UPDATE tokens SET revoked_at = ? WHERE agent_id = ? AND role = 'agent' AND revoked_at IS NULL",
+    );
   }
 
   /** Stores a new token; returns its id and the secret, which is never readable again. */
@@ -111,6 +115,11 @@ export class TokenRepo {
   get(id: number): TokenInfo | undefined {
     const row = this.#byId.get(id) as TokenRow | undefined;
     return row && toInfo(row);
+  }
+
+  /** Retires every agent token of an agent (it enrolled again); returns how many. */
+  revokeAgentTokens(agentId: number, now: string): number {
+    return this.#revokeAgent.run(now, agentId).changes;
   }
 
   /** Revokes a token; false when it did not exist or was already revoked. */

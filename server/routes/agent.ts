@@ -7,6 +7,7 @@ import { agentOf, principalOf } from '../auth/guard.js';
 import { ApiError } from '../errors.js';
 import { errors, Id, IsoTime } from '../schemas/common.js';
 import { Heartbeat } from '../schemas/tenancy.js';
+import type { Services } from '../services.js';
 
 const Enrolled = Type.Object(
   { agentId: Id, siteId: Id, token: Type.String({ description: 'the agent token, shown once' }) },
@@ -19,6 +20,16 @@ const EnrollBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * Records that an agent was heard from (heartbeat or upload), for the coverage in its operator's
+ * summaries. Contacts closer together than three heartbeat intervals (at least 3 minutes) are one
+ * stretch of activity; a longer gap is a silence.
+ */
+function heardFrom(s: Services, agentId: number): void {
+  const beat = s.tenancy.agent(agentId)?.settings.heartbeatIntervalSeconds ?? 60;
+  s.activity.record(agentId, s.now(), Math.max(3 * beat, 180) * 1000);
+}
 
 export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;
@@ -41,8 +52,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const issued = s.db.transaction(() => {
         // Single use: the revoke succeeds for exactly one request, even under a race.
         if (!s.tokens.revoke(p.tokenId, now)) return null;
-        for (const t of s.tokens.list('agent'))
-          if (t.agentId === agent.id && !t.revokedAt) s.tokens.revoke(t.id, now);
+        s.tokens.revokeAgentTokens(agent.id, now);
         s.tenancy.markEnrolled(agent.id, now);
         return s.tokens.issue(
           {
@@ -87,6 +97,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         s.metrics.batches.inc({ result: 'rejected' });
         throw err;
       }
+      heardFrom(s, agentId);
       s.metrics.batches.inc({ result: result.ack.duplicate ? 'duplicate' : 'accepted' });
       s.metrics.rows.inc({}, result.rows);
       return result.ack;
@@ -110,6 +121,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { agentId } = agentOf(req);
       const now = s.now().toISOString();
       s.tenancy.recordHeartbeat(agentId, req.body, now);
+      heardFrom(s, agentId);
       return { serverTime: now };
     },
   );

@@ -3,7 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin.js';
 import { agentRoutes } from './agent.js';
+import { findingRoutes } from './findings.js';
 import { inventoryRoutes } from './inventory.js';
+import { policyRoutes } from './policies.js';
+import { reportRoutes } from './reports.js';
 import { summaryRoutes } from './summary.js';
 import { systemRoutes } from './system.js';
 import { tenancyRoutes } from './tenancy.js';
@@ -17,4 +20,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(inventoryRoutes, { prefix: '/v1' });
   await app.register(summaryRoutes, { prefix: '/v1' });
   await app.register(adminRoutes, { prefix: '/v1' });
+  await app.register(findingRoutes, { prefix: '/v1' });
+  await app.register(policyRoutes, { prefix: '/v1' });
+  await app.register(reportRoutes, { prefix: '/v1' });
 }

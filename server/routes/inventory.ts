@@ -1,8 +1,6 @@
 // Analyst routes: devices (filters, keyset pages, sort, CSV) and one device with its evidence,
 // reasons, connections and identity history; connections (filters, pages, CSV).
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { analystScope } from '../auth/guard.js';
 import { type Cell, csvPages } from '../csv.js';
@@ -17,6 +15,7 @@ import {
   DevicePage,
   DeviceQuery,
 } from '../schemas/inventory.js';
+import { sendCsv } from './file-reply.js';
 
 const DEVICE_COLUMNS: { name: string; get: (d: Device) => Cell }[] = [
   { name: 'id', get: (d) => d.id },
@@ -48,7 +47,9 @@ const CONNECTION_COLUMNS: { name: string; get: (c: Connection) => Cell }[] = [
   { name: 'deviceId', get: (c) => c.deviceId },
   { name: 'siteId', get: (c) => c.siteId },
   { name: 'remoteIp', get: (c) => c.remoteIp },
+  { name: 'direction', get: (c) => c.direction },
   { name: 'remotePort', get: (c) => c.remotePort },
+  { name: 'localPort', get: (c) => c.localPort },
   { name: 'proto', get: (c) => c.proto },
   { name: 'country', get: (c) => c.country },
   { name: 'asn', get: (c) => c.asn },
@@ -65,13 +66,6 @@ const CONNECTION_COLUMNS: { name: string; get: (c: Connection) => Cell }[] = [
 // CSV exports walk every page of the listing; pages of this size keep each event-loop turn short.
 const EXPORT_PAGE = 1_000;
 const CsvBody = Type.String({ description: 'text/csv when format=csv' });
-
-function sendCsv(reply: FastifyReply, name: string, rows: AsyncGenerator<string>): FastifyReply {
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .send(Readable.from(rows));
-}
 
 export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;

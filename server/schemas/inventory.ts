@@ -88,7 +88,9 @@ export const Connection = Type.Object(
     device: Type.String({ description: 'the device key, as in `analyze --json`' }),
     siteId: Id,
     remoteIp: Type.String(),
-    remotePort: Type.Integer(),
+    direction: Type.Union([Type.Literal('outbound'), Type.Literal('inbound')]),
+    remotePort: Type.Union([Type.Integer(), Type.Null()]),
+    localPort: Type.Union([Type.Integer(), Type.Null()]),
     proto: Type.String(),
     country: NullableString,
     asn: Type.Union([Type.Integer(), Type.Null()]),
@@ -117,7 +119,11 @@ export const DeviceDetail = Type.Object(
 );
 
 export const DeviceClass = Type.Union(DEVICE_CLASSES.map((c) => Type.Literal(c)));
-export const DEVICE_SORTS = ['id', '-id', 'lastSeen', '-lastSeen', 'firstSeen', '-firstSeen'] as const;
+/**
+ * id: the order devices were first stored (-id: newest first). lastSeenDay: by the UTC day a
+ * device was last seen, then by id — day resolution keeps the index cheap to maintain.
+ */
+export const DEVICE_SORTS = ['id', '-id', 'lastSeenDay', '-lastSeenDay'] as const;
 export type DeviceSort = (typeof DEVICE_SORTS)[number];
 
 export const DeviceQuery = Type.Object(

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCaptures } from '../../agent/analyze.js';
 import { packageRoot } from '../../core/paths.js';
+import { CORPUS } from '../helpers/corpus.js';
 
-export const CORPUS = join(packageRoot(), '..', 'shared', 'corpus');
 const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => /\.(pcap|pcapng)$/.test(f)) : [];
 
 describe.skipIf(files.length === 0)('shared corpus', () => {

@@ -1,5 +1,5 @@
 // `originmap server`: help, one-line errors, --init prints one admin token whose hash is stored.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -54,12 +54,23 @@ describe('originmap server', () => {
       expect(await main(['server', '--init', '--db', file])).toBe(0);
       const token = /^(om_[A-Za-z0-9_-]{43})$/m.exec(io.out())?.[1];
       expect(token).toBeDefined();
+      // The README's `originmap server --init … | tail -1` takes the token from the last line.
+      expect(io.out().trimEnd().split('\n').at(-1)).toBe(token);
       const db = openDatabase({ file });
       const rows = db.prepare('SELECT role, hash FROM tokens').all() as { role: string; hash: Buffer }[];
       db.close();
       expect(rows).toHaveLength(1);
       expect(rows[0]!.role).toBe('admin');
       expect(rows[0]!.hash.equals(hashToken(token!))).toBe(true);
+      // The report-signing key is made next to the database, private to its owner.
+      const made =
+        /^report signing key (ed25519:[0-9a-f]{32}) made: .*report-signing\.key \(mode 0600\)/m.exec(
+          io.out(),
+        );
+      expect(made).not.toBeNull();
+      expect(statSync(join(dir, 'report-signing.key')).mode & 0o777).toBe(0o600);
+      expect(await main(['server', '--init', '--db', file])).toBe(0);
+      expect(io.out()).toContain(`report signing key ${made![1]} kept:`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

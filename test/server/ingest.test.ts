@@ -16,7 +16,9 @@ function connection(mac: string, over: Partial<WireConnection> = {}): WireConnec
   return {
     device: `mac:${mac}`,
     remoteIp: '203.0.113.7',
+    direction: 'outbound',
     remotePort: 443,
+    localPort: null,
     proto: 'tcp',
     country: 'US',
     asn: 16509,

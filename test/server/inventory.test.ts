@@ -64,19 +64,20 @@ describe('device listing', () => {
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
   });
 
-  it('sorts by lastSeen descending across pages, ties broken by id', async () => {
+  it('sorts by last-seen day descending across pages, then newest id first', async () => {
     const all: Page['items'] = [];
-    let url = '/v1/devices?sort=-lastSeen&limit=5';
+    let url = '/v1/devices?sort=-lastSeenDay&limit=5';
     for (;;) {
       const p = await get(url);
       all.push(...p.items);
       if (!p.page.next) break;
-      url = `/v1/devices?sort=-lastSeen&limit=5&cursor=${p.page.next}`;
+      url = `/v1/devices?sort=-lastSeenDay&limit=5&cursor=${p.page.next}`;
     }
     expect(all).toHaveLength(32);
     for (let i = 1; i < all.length; i++) {
       const [x, y] = [all[i - 1]!, all[i]!];
-      expect(x.lastSeen > y.lastSeen || (x.lastSeen === y.lastSeen && x.id > y.id)).toBe(true);
+      const [dx, dy] = [x.lastSeen.slice(0, 10), y.lastSeen.slice(0, 10)];
+      expect(dx > dy || (dx === dy && x.id > y.id)).toBe(true);
     }
   });
 
@@ -181,7 +182,9 @@ describe('connections and summaries', () => {
     const conn = (m: string, ip: string, country: string, asn: number, providerKind: 'cloud' | null) => ({
       device: `mac:${m}`,
       remoteIp: ip,
+      direction: 'outbound' as const,
       remotePort: 443,
+      localPort: null,
       proto: 'tcp' as const,
       country,
       asn,
@@ -275,5 +278,67 @@ describe('connections and summaries', () => {
     expect(r.items.map((i) => i.operator)).toEqual(['Listing Co']);
     const own = await get<{ items: { operator: string }[] }>('/v1/regulator/summaries', gas.regulator);
     expect(own.items.map((i) => i.operator)).toEqual(['Gas Co']);
+  });
+});
+
+describe('an analyst limited to one site', () => {
+  it('sees that site only: listings, one device, summary, sites', async () => {
+    const site2 = await call<{ id: number }>(
+      t.app,
+      {
+        method: 'POST',
+        url: `/v1/operators/${a.operatorId}/sites`,
+        token: t.admin,
+        payload: { name: 'plant-2' },
+      },
+      201,
+    );
+    const made = await call<{ agent: { id: number }; enrollment: { token: string } }>(
+      t.app,
+      { method: 'POST', url: `/v1/sites/${site2.id}/agents`, token: t.admin, payload: { name: 'agent-2' } },
+      201,
+    );
+    const enrolled = await call<{ token: string }>(
+      t.app,
+      { method: 'POST', url: '/v1/enroll', token: made.enrollment.token, payload: {} },
+      201,
+    );
+    await call(
+      t.app,
+      {
+        method: 'POST',
+        url: '/v1/ingest',
+        token: enrolled.token,
+        payload: batch(made.agent.id, {
+          devices: [device('00:1b:1b:08:00:01', { 'dhcp.hostname': 'site-2-only' })],
+        }),
+      },
+      200,
+    );
+    const limited = await call<{ token: string }>(
+      t.app,
+      {
+        method: 'POST',
+        url: '/v1/tokens',
+        token: t.admin,
+        payload: { role: 'analyst', operatorId: a.operatorId, siteId: site2.id },
+      },
+      201,
+    );
+    const mine = await get('/v1/devices', limited.token);
+    expect(mine.items.map((d) => d.key)).toEqual(['mac:00:1b:1b:08:00:01']);
+    // Asking for the other site gives nothing, not the other site's devices.
+    expect((await get(`/v1/devices?siteId=${a.siteId}`, limited.token)).items).toEqual([]);
+    const other = (await get('/v1/devices?limit=1')).items[0]!;
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/devices/${other.id}`,
+      headers: { authorization: `Bearer ${limited.token}` },
+    });
+    expect(res.statusCode).toBe(404);
+    expect((await get<{ devices: number }>('/v1/summary', limited.token)).devices).toBe(1);
+    expect((await get<{ id: number }[]>('/v1/sites', limited.token)).map((s) => s.id)).toEqual([site2.id]);
+    // The operator-wide analyst sees both sites.
+    expect((await get<{ devices: number }>('/v1/summary')).devices).toBe(33);
   });
 });

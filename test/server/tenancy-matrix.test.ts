@@ -3,6 +3,7 @@
 // shows tenant A's data to tenant B's token of an allowed role.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.js';
 import type { Role } from '../../server/auth/tokens.js';
 import { auth, batch, call, device, makeTenant, type Tenant, type TestApp, testApp } from './helpers.js';
 
@@ -17,6 +18,10 @@ let t: TestApp;
 let a: Tenant;
 let b: Tenant;
 let aDevice: number;
+let aFinding: number;
+let aReport: number;
+// Reports need a period that has ended: the test's time is set by hand.
+const clock = new ManualClock('2025-01-15T00:00:00Z');
 const tokens: Record<string, Record<Role, string>> = {};
 
 const ALL_ROLES: Role[] = ['admin', 'analyst', 'regulator', 'agent', 'enroll', 'metrics'];
@@ -146,6 +151,67 @@ const CASES: Record<string, Case> = {
   },
   'POST /v1/admin/reidentify': { request: () => ({ method: 'POST', url: '/v1/admin/reidentify' }) },
   'GET /v1/admin/reidentify': { request: () => ({ method: 'GET', url: '/v1/admin/reidentify' }) },
+  'GET /v1/findings': { request: () => ({ method: 'GET', url: '/v1/findings' }), otherTenant: noneOfA },
+  'GET /v1/findings/:findingId': {
+    request: () => ({ method: 'GET', url: `/v1/findings/${aFinding}` }),
+    otherTenant: (res) => {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('00:1b:1b:aa:aa:aa');
+    },
+  },
+  'POST /v1/findings/:findingId/triage': {
+    request: () => ({
+      method: 'POST',
+      url: `/v1/findings/${aFinding}/triage`,
+      payload: { action: 'acknowledge', note: 'seen' },
+    }),
+    otherTenant: (res) => {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('00:1b:1b:aa:aa:aa');
+    },
+  },
+  'GET /v1/operators/:operatorId/policy': {
+    request: (x) => ({ method: 'GET', url: `/v1/operators/${x.operatorId}/policy` }),
+  },
+  'PUT /v1/operators/:operatorId/policy': {
+    request: (x) => ({
+      method: 'PUT',
+      url: `/v1/operators/${x.operatorId}/policy`,
+      payload: { packs: ['jp-espa', 'ot-baseline'] },
+    }),
+  },
+  'POST /v1/admin/evaluate': { request: () => ({ method: 'POST', url: '/v1/admin/evaluate' }) },
+  'GET /v1/admin/evaluate': { request: () => ({ method: 'GET', url: '/v1/admin/evaluate' }) },
+  'GET /v1/operators/:operatorId/report-schedule': {
+    request: (x) => ({ method: 'GET', url: `/v1/operators/${x.operatorId}/report-schedule` }),
+  },
+  'PUT /v1/operators/:operatorId/report-schedule': {
+    request: (x) => ({
+      method: 'PUT',
+      url: `/v1/operators/${x.operatorId}/report-schedule`,
+      payload: { cron: '@monthly', timeZone: 'Asia/Tokyo' },
+    }),
+  },
+  'GET /v1/reports': {
+    request: () => ({ method: 'GET', url: '/v1/reports' }),
+    otherTenant: (res) => {
+      expect(res.statusCode).toBe(200);
+      const items = (JSON.parse(res.body) as { items: { operatorId: number }[] }).items;
+      expect(items.every((i) => i.operatorId === b.operatorId)).toBe(true);
+    },
+  },
+  'GET /v1/reports/signing-key': {
+    request: () => ({ method: 'GET', url: '/v1/reports/signing-key' }),
+    // One key for the collector: public, the same for every regulator.
+    otherTenant: (res) => expect(res.statusCode).toBe(200),
+  },
+  'GET /v1/reports/:reportId': {
+    request: () => ({ method: 'GET', url: `/v1/reports/${aReport}` }),
+    otherTenant: (res) => {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('Tenant A');
+    },
+  },
 };
 
 /** Swagger UI routes: their URLs with wildcards and params filled in. */
@@ -157,7 +223,11 @@ function docsRequest(method: string, url: string): InjectOptions {
 }
 
 beforeAll(async () => {
-  t = await testApp({ rateLimit: { burst: 1000, perSecond: 1000 } });
+  t = await testApp({
+    rateLimit: { burst: 1000, perSecond: 1000 },
+    now: () => clock.now(),
+    schedulerIntervalMs: 0,
+  });
   a = await makeTenant(t, 'Tenant A');
   b = await makeTenant(t, 'Tenant B');
   const up = batch(a.agentId, {
@@ -166,7 +236,9 @@ beforeAll(async () => {
       {
         device: 'mac:00:1b:1b:aa:aa:aa',
         remoteIp: '203.0.113.9',
+        direction: 'outbound',
         remotePort: 443,
+        localPort: null,
         proto: 'tcp',
         country: 'CN',
         asn: 4134,
@@ -188,6 +260,15 @@ beforeAll(async () => {
     200,
   );
   aDevice = list.items[0]!.id;
+  const found = await call<{ items: { id: number }[] }>(
+    t.app,
+    { method: 'GET', url: '/v1/findings', token: a.analyst },
+    200,
+  );
+  aFinding = found.items[0]!.id;
+  clock.set('2025-02-01T00:01:00Z');
+  const tick = await t.app.services.scheduler.tick();
+  aReport = tick.produced.find((r) => r.operatorId === a.operatorId)!.reportId;
   const metrics = await call<{ token: string }>(
     t.app,
     { method: 'POST', url: '/v1/tokens', token: t.admin, payload: { role: 'metrics' } },

@@ -18,6 +18,9 @@ CREATE TABLE devices (
   roles TEXT NOT NULL,
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
+  -- The UTC day of last_seen: indexed instead of last_seen itself, so that a device re-reported
+  -- during the day leaves the index alone and a new device appends to today's group.
+  last_seen_day TEXT NOT NULL,
   -- Lower-cased names and text evidence (banners) for ?q= search; data, never interpreted.
   search TEXT NOT NULL,
   -- Identity: what the Identifier decided from the stored evidence (core/inventory.ts Identity).
@@ -50,8 +53,9 @@ CREATE INDEX devices_by_site ON devices (site_id, id);
 CREATE INDEX devices_by_vendor_country ON devices (operator_id, vendor_country, id);
 CREATE INDEX devices_by_class ON devices (operator_id, class, id);
 CREATE INDEX devices_watchlisted ON devices (operator_id, id) WHERE watchlists != '[]';
--- "Seen lately" (sort=-lastSeen, lastSeenAfter): the one index every re-report updates.
-CREATE INDEX devices_by_last_seen ON devices (operator_id, last_seen, id);
+-- "Seen lately" (sort=-lastSeenDay, lastSeenAfter) at day resolution. An index on last_seen
+-- itself, rewritten by every re-report, cost ~25% of ingest CPU (docs/benchmarks.md).
+CREATE INDEX devices_by_last_seen_day ON devices (operator_id, last_seen_day, id);
 
 -- Observation summaries per device, the evidence identity is decided from. Clustered by device:
 -- re-identifying a device reads one contiguous range.
@@ -85,7 +89,10 @@ CREATE TABLE connections (
   site_id INTEGER NOT NULL,
   operator_id INTEGER NOT NULL,
   remote_ip TEXT NOT NULL,
-  remote_port INTEGER NOT NULL,
+  -- outbound: the device opened the conversation and `port` is the remote's service port;
+  -- inbound: a remote opened it and `port` is the device's own service port (an exposed service).
+  direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  port INTEGER NOT NULL,
   proto TEXT NOT NULL,
   country TEXT,
   asn INTEGER,
@@ -97,7 +104,7 @@ CREATE TABLE connections (
   bytes INTEGER NOT NULL,
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
-  UNIQUE (device_id, remote_ip, remote_port, proto)
+  UNIQUE (device_id, remote_ip, port, proto, direction)
 ) STRICT;
 
 CREATE INDEX connections_by_operator ON connections (operator_id, id);

@@ -21,7 +21,8 @@ export function ctx(transport: Transport, over: Partial<AppContext> = {}): AppCo
 }
 
 export interface Recorded {
-  about: 'src' | 'dst';
+  /** 'src', 'dst', or "mac:<mac>" for observeMac. */
+  about: 'src' | 'dst' | `mac:${string}`;
   key: ObservationKey;
   value: ObservationValue;
 }
@@ -33,6 +34,9 @@ export class RecordingEmitter implements Emitter {
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     this.observations.push({ about, key, value });
   }
+  observeMac(mac: string, key: ObservationKey, value: ObservationValue): void {
+    this.observations.push({ about: `mac:${mac}`, key, value });
+  }
   nameAddress(ip: string, name: string, via: 'dns' | 'mdns' | 'sni' | 'http'): void {
     this.names.push({ ip, name, via });
   }
@@ -40,7 +44,7 @@ export class RecordingEmitter implements Emitter {
     this.anomalies.push(name);
   }
   /** Values observed for one key, in order. */
-  values(key: ObservationKey, about?: 'src' | 'dst'): ObservationValue[] {
+  values(key: ObservationKey, about?: Recorded['about']): ObservationValue[] {
     return this.observations
       .filter((o) => o.key === key && (!about || o.about === about))
       .map((o) => o.value);

@@ -27,15 +27,21 @@ function packet(src: number, dst: number, sp: number, dp: number, proto = 6, v6 
   return i;
 }
 
+/** A lookup at capture time `ts` (the table reads the time from its clock, not an argument). */
+function at(t: FlowTable, p: PacketInfo, ts: number): number {
+  t.clock[0] = ts;
+  return t.lookup(p);
+}
+
 describe('flow table', () => {
   it('maps both directions of a conversation to one flow with opposite dir', () => {
     const t = new FlowTable({ maxFlows: 16 });
-    const a = t.lookup(packet(1, 2, 1000, 80), 1);
+    const a = at(t, packet(1, 2, 1000, 80), 1);
     expect([t.created, t.dir]).toEqual([true, 0]);
-    expect(t.lookup(packet(2, 1, 80, 1000), 2)).toBe(a);
+    expect(at(t, packet(2, 1, 80, 1000), 2)).toBe(a);
     expect([t.created, t.dir]).toEqual([false, 1]);
-    expect(t.lookup(packet(1, 2, 1000, 80, 17), 3)).not.toBe(a); // UDP is another flow
-    expect(t.lookup(packet(1, 2, 1000, 80, 6, true), 3)).not.toBe(a); // so is IPv6
+    expect(at(t, packet(1, 2, 1000, 80, 17), 3)).not.toBe(a); // UDP is another flow
+    expect(at(t, packet(1, 2, 1000, 80, 6, true), 3)).not.toBe(a); // so is IPv6
     expect(t.lastTs[a]).toBe(2);
   });
 
@@ -58,7 +64,7 @@ describe('flow table', () => {
         for (const [k, v] of model) if (v === old) model.delete(k);
         t.remove(old);
       }
-      const id = t.lookup(packet(s, d, sp, 3, 6, v6), step);
+      const id = at(t, packet(s, d, sp, 3, 6, v6), step);
       if (model.has(key)) expect(id).toBe(model.get(key));
       else {
         expect(t.created).toBe(true);
@@ -70,12 +76,12 @@ describe('flow table', () => {
 
   it('returns -1 when full and orders flows by last use', () => {
     const t = new FlowTable({ maxFlows: 16 });
-    const ids = Array.from({ length: 16 }, (_, i) => t.lookup(packet(i, 100, 1, 2), i * 10_000));
-    expect(t.lookup(packet(99, 100, 1, 2), 20)).toBe(-1);
+    const ids = Array.from({ length: 16 }, (_, i) => at(t, packet(i, 100, 1, 2), i * 10_000));
+    expect(at(t, packet(99, 100, 1, 2), 20)).toBe(-1);
     expect(t.oldest()).toBe(ids[0]);
-    t.lookup(packet(0, 100, 1, 2), 150_500); // use the oldest again: it moves to the front
+    at(t, packet(0, 100, 1, 2), 150_500); // use the oldest again: it moves to the front
     expect(t.oldest()).toBe(ids[1]);
-    t.lookup(packet(1, 100, 1, 2), 10_500); // within LRU_GRANULARITY_MS of its last move: stays put
+    at(t, packet(1, 100, 1, 2), 10_500); // within LRU_GRANULARITY_MS of its last move: stays put
     expect(t.oldest()).toBe(ids[1]);
   });
 

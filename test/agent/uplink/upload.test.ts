@@ -84,9 +84,9 @@ describe('upload', () => {
       {
         device: 'mac:00:1b:1b:07:00:01',
         remoteIp: '192.0.2.80',
+        direction: 'outbound',
         remotePort: 443,
         localPort: null,
-        direction: 'outbound',
         proto: 'tcp',
         country: 'DE',
         asn: 3320,

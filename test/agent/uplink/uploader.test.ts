@@ -100,7 +100,7 @@ describe('uploader', () => {
     await until('the spool to empty', () => spool.depth().batches === 0, 10_000);
     expect(metrics.get('batches_duplicate_total')).toBe(1);
     const row = server.app.services.db
-      .prepare('SELECT packets, bytes FROM connections WHERE remote_port = 502')
+      .prepare('SELECT packets, bytes FROM connections WHERE port = 502')
       .get() as { packets: number; bytes: number };
     expect(row).toEqual({ packets: 4, bytes: 400 });
     await u.stop();

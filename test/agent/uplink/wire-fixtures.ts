@@ -29,7 +29,9 @@ export function conn(mac: string, port: number, packets: number, bytes: number):
   return {
     device: `mac:${mac}`,
     remoteIp: '192.0.2.1',
+    direction: 'outbound',
     remotePort: port,
+    localPort: null,
     proto: 'tcp',
     country: null,
     asn: null,

@@ -101,3 +101,23 @@ describe('IPv6 ASN table (text CSV)', () => {
     }
   });
 });
+
+describe('AsnTable binary form', () => {
+  it('answers exactly as the table it was written from, and refuses anything else', () => {
+    const csv = Buffer.from(
+      '1.0.0.0,1.0.0.255,13335,Cloudflare\n8.8.8.0,8.8.8.255,15169,"Google, LLC"\n',
+      'latin1',
+    );
+    const num = Buffer.from('16777216,16777471,13335,Cloudflare\n134744064,134744319,15169,"Google, LLC"\n');
+    const table = new AsnTable(num, 1);
+    const copy = AsnTable.fromBinary(table.toBinary())!;
+    for (const ip of [16777216, 16777300, 134744072, 134744320, 0]) {
+      const w = Uint32Array.of(ip);
+      expect(copy.lookup(w)).toEqual(table.lookup(w));
+    }
+    expect(copy.lookup(Uint32Array.of(134744072))).toEqual({ asn: 15169, org: 'Google, LLC' });
+    expect(AsnTable.fromBinary(csv)).toBeNull();
+    const bin = table.toBinary();
+    expect(AsnTable.fromBinary(bin.subarray(0, bin.length - 4))).toBeNull();
+  });
+});

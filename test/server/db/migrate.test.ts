@@ -41,6 +41,12 @@ describe('migrations', () => {
       'identity_changes',
       'connections',
       'batches',
+      'policy_configs',
+      'findings',
+      'finding_changes',
+      'report_schedules',
+      'reports',
+      'agent_activity',
     ]) {
       expect(tables).toContain(t);
     }

@@ -6,18 +6,20 @@ import { analyzeCaptures } from '../../../../agent/analyze.js';
 
 export interface Totals {
   devices: string[];
-  /** "device|remoteIp|remotePort|proto" → [packets, bytes] */
+  /** "device|remoteIp|port|proto|direction" → [packets, bytes]; port as the collector keeps it (the
+   * remote's service port outbound, the device's own inbound). */
   connections: Record<string, [number, number]>;
   /** "device|key|value" → count */
   evidence: Record<string, number>;
 }
 
-/** Expected totals from capture files (the agent sends inbound connections with remote port 0). */
+/** Expected totals from capture files. */
 export function expectedFrom(files: string[]): Totals {
   const r = analyzeCaptures(files);
   const connections: Totals['connections'] = {};
   for (const c of r.connections) {
-    const k = `${c.device}|${c.remoteIp}|${c.remotePort ?? 0}|${c.proto}`;
+    const port = c.direction === 'outbound' ? c.remotePort : c.localPort;
+    const k = `${c.device}|${c.remoteIp}|${port}|${c.proto}|${c.direction}`;
     const t = connections[k] ?? [0, 0];
     connections[k] = [t[0] + c.packets, t[1] + c.bytes];
   }
@@ -37,17 +39,18 @@ export function collectorTotals(db: string): Totals & { batches: number; integri
     const connections: Totals['connections'] = {};
     for (const r of conn
       .prepare(
-        'SELECT d.key, c.remote_ip, c.remote_port, c.proto, c.packets, c.bytes FROM connections c JOIN devices d ON d.id = c.device_id',
+        'SELECT d.key, c.remote_ip, c.port, c.proto, c.direction, c.packets, c.bytes FROM connections c JOIN devices d ON d.id = c.device_id',
       )
       .all() as {
       key: string;
       remote_ip: string;
-      remote_port: number;
+      port: number;
       proto: string;
+      direction: string;
       packets: number;
       bytes: number;
     }[])
-      connections[`${r.key}|${r.remote_ip}|${r.remote_port}|${r.proto}`] = [r.packets, r.bytes];
+      connections[`${r.key}|${r.remote_ip}|${r.port}|${r.proto}|${r.direction}`] = [r.packets, r.bytes];
     const evidence: Totals['evidence'] = {};
     for (const r of conn
       .prepare(

@@ -1,0 +1,182 @@
+// Modbus/TCP (port 502): unit ids and functions a server answers, 43/14 device identification, 17 server id.
+import { DecodeError, need } from './errors.js';
+import { FC_MEI, FC_REPORT_SERVER_ID, isKnownFunction, MEI_READ_DEVICE_ID } from './modbus.codes.js';
+import {
+  hex,
+  isPrintable,
+  latin1,
+  type MessageRun,
+  OnceEmitter,
+  readRun,
+  reportStop,
+  serverSide,
+  u16be,
+} from './ot-bytes.js';
+import type { AppContext, AppDecoder, Emitter } from './types.js';
+
+const P = 'modbus';
+/** Frames read from one buffer; a 4 KiB prefix holds at most 4096/8 = 512 of the smallest. */
+export const MODBUS_MAX_FRAMES = 512;
+/** Objects read from one 43/14 response (the id is one byte, so 256 bounds it anyway). */
+export const MODBUS_MAX_OBJECTS = 256;
+
+export interface DeviceIdObject {
+  id: number;
+  value: Uint8Array;
+}
+
+export interface ModbusFrame {
+  transactionId: number;
+  unitId: number;
+  /** Function code as sent, with the exception bit (0x80) when set. */
+  functionCode: number;
+  /** The PDU after the function code. */
+  data: Uint8Array;
+  /** 43/14 response objects, when this frame is one (null otherwise). */
+  deviceId: DeviceIdObject[] | null;
+}
+
+export type ModbusPdu = MessageRun<ModbusFrame>;
+
+/**
+ * MBAP header (Modbus Messaging on TCP/IP Implementation Guide V1.0b §3.1.3): transaction id (2),
+ * protocol id (2, always 0), length (2: unit id + PDU, so 2..254), unit id (1); then the PDU.
+ */
+function readFrame(
+  bytes: Uint8Array,
+  offset: number,
+  responses: boolean | null,
+): { message: ModbusFrame; next: number } {
+  need(bytes, offset, 7, P, 'mbap.header');
+  const protocolId = u16be(bytes, offset + 2);
+  if (protocolId !== 0) throw new DecodeError(P, offset + 2, 'mbap.protocol_id', `${protocolId} is not 0`);
+  const length = u16be(bytes, offset + 4);
+  if (length < 2 || length > 254)
+    throw new DecodeError(P, offset + 4, 'mbap.length', `${length} outside 2..254`);
+  need(bytes, offset + 6, length, P, 'mbap.pdu');
+  const functionCode = bytes[offset + 7]!;
+  if (functionCode === 0) throw new DecodeError(P, offset + 7, 'pdu.function', 'function code 0');
+  const data = bytes.subarray(offset + 8, offset + 6 + length);
+  // From the server a 43/14 frame is a response; when the direction is unknown, only a frame of
+  // response size (≥ 6 bytes after the function code; a request has 3) is read as one.
+  const isDeviceId =
+    functionCode === FC_MEI &&
+    data[0] === MEI_READ_DEVICE_ID &&
+    (responses === true || (responses === null && data.length >= 6));
+  return {
+    message: {
+      transactionId: u16be(bytes, offset),
+      unitId: bytes[offset + 6]!,
+      functionCode,
+      data,
+      deviceId: isDeviceId ? readDeviceId(data, offset + 8) : null,
+    },
+    next: offset + 6 + length,
+  };
+}
+
+/**
+ * Read Device Identification response (§6.21): MEI type 0x0E, read device id code, conformity level,
+ * more follows, next object id, number of objects, then {object id, length, value} each.
+ */
+function readDeviceId(data: Uint8Array, base: number): DeviceIdObject[] {
+  if (data.length < 6) throw new DecodeError(P, base, 'mei.header', `response of ${data.length} bytes`);
+  const count = data[5]!;
+  if (count > MODBUS_MAX_OBJECTS) throw new DecodeError(P, base + 5, 'mei.count', `${count} objects`);
+  const objects: DeviceIdObject[] = [];
+  let pos = 6;
+  for (let i = 0; i < count; i++) {
+    if (pos + 2 > data.length) {
+      throw new DecodeError(P, base + pos, 'mei.count', `${count} objects but only ${i} fit the frame`);
+    }
+    const len = data[pos + 1]!;
+    if (pos + 2 + len > data.length) {
+      throw new DecodeError(
+        P,
+        base + pos + 1,
+        'mei.object_length',
+        `object of ${len} bytes overruns the frame`,
+      );
+    }
+    objects.push({ id: data[pos]!, value: data.subarray(pos + 2, pos + 2 + len) });
+    pos += 2 + len;
+  }
+  return objects;
+}
+
+/** Report Server ID (§6.13): byte count, server id (device specific), run indicator, additional data. */
+export function serverIdText(data: Uint8Array): string | null {
+  const count = data[0];
+  if (count === undefined || count + 1 > data.length) return null;
+  // The server id's length is device specific, so the text is the longest printable run (≥ 3 chars).
+  let best: Uint8Array | null = null;
+  let start = -1;
+  for (let i = 1; i <= count + 1; i++) {
+    const c = i <= count ? data[i]! : 0;
+    const printable = c >= 0x20 && c <= 0x7e;
+    if (printable && start < 0) start = i;
+    if (!printable && start >= 0) {
+      if (!best || i - start > best.length) best = data.subarray(start, i);
+      start = -1;
+    }
+  }
+  return best && best.length >= 3 ? latin1(best).trim() : null;
+}
+
+const OBJECT_KEYS = {
+  0: 'modbus.vendor',
+  1: 'modbus.product_code',
+  2: 'modbus.revision',
+  3: 'modbus.vendor_url',
+  4: 'modbus.product_name',
+  5: 'modbus.model_name',
+} as const;
+
+export const modbusDecoder: AppDecoder<ModbusPdu> = {
+  id: 'modbus',
+  transports: ['tcp'],
+  ports: [502],
+  sniff(bytes: Uint8Array): boolean {
+    if (bytes.length < 8 || bytes[2] !== 0 || bytes[3] !== 0) return false;
+    const length = (bytes[4]! << 8) | bytes[5]!;
+    // The protocol id is MBAP's only constant: the function code must be a defined one too, and a second
+    // frame in the bytes must have a zero protocol id as well.
+    if (length < 2 || length > 254 || !isKnownFunction(bytes[7]!)) return false;
+    const next = 6 + length;
+    return bytes.length < next + 4 || (bytes[next + 2] === 0 && bytes[next + 3] === 0);
+  },
+  decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
+    const server = serverSide(ctx, [502]);
+    const responses = server === null ? null : server === 'src';
+    return readRun(bytes, MODBUS_MAX_FRAMES, (offset) => readFrame(bytes, offset, responses));
+  },
+  observe(pdu: ModbusPdu, ctx: AppContext, emitter: Emitter): void {
+    const out = new OnceEmitter(emitter);
+    reportStop(pdu, P, emitter);
+    // A 43/14 response names its sender the server even when the connection's direction is unknown.
+    const server = serverSide(ctx, [502]) ?? (pdu.messages.some((m) => m.deviceId) ? 'src' : null);
+    if (server === null) return;
+    if (server === 'dst') {
+      out.role('src', P, 'client');
+      return;
+    }
+    out.role('src', P, 'server');
+    for (const frame of pdu.messages) {
+      out.observe('src', 'modbus.unit_id', frame.unitId);
+      // An exception response (function | 0x80) says the function is not served: not "answered".
+      if (frame.functionCode & 0x80) continue;
+      out.observe('src', 'modbus.function', frame.functionCode);
+      if (frame.functionCode === FC_REPORT_SERVER_ID) {
+        const text = serverIdText(frame.data);
+        if (text) out.observe('src', 'modbus.server_id', text);
+      }
+      for (const object of frame.deviceId ?? []) {
+        const text = latin1(object.value).trim();
+        const key = OBJECT_KEYS[object.id as keyof typeof OBJECT_KEYS];
+        if (key) out.observe('src', key, text);
+        else if (isPrintable(object.value))
+          out.observe('src', 'modbus.device_object', `${hex(object.id, 2)}=${text}`);
+      }
+    }
+  },
+};

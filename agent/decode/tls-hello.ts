@@ -1,0 +1,235 @@
+// ClientHello and ServerHello bodies (RFC 8446 §4.1.2-§4.1.3, RFC 5246 §7.4.1.2-§7.4.1.3) and the
+// extensions fingerprints need (SNI, ALPN, versions, groups, point formats, signature algorithms).
+import { DecodeError } from './errors.js';
+import { EXT } from './tls.codes.js';
+
+export interface Extension {
+  type: number;
+  data: Uint8Array;
+}
+
+export interface ClientHello {
+  legacyVersion: number;
+  /** Wire order, GREASE included (fingerprints drop it themselves). */
+  cipherSuites: number[];
+  /** Wire order, GREASE included. */
+  extensions: Extension[];
+  /** First host_name of server_name (RFC 6066 §3), raw; null when absent. */
+  serverName: Uint8Array | null;
+  /** ALPN protocol names in order (RFC 7301 §3.1). */
+  alpn: Uint8Array[];
+  /** supported_versions list, or null when the extension is absent. */
+  supportedVersions: number[] | null;
+  supportedGroups: number[];
+  ecPointFormats: number[];
+  signatureAlgorithms: number[];
+}
+
+export interface ServerHello {
+  legacyVersion: number;
+  cipherSuite: number;
+  extensions: Extension[];
+  /** supported_versions selected_version (TLS 1.3), or null. */
+  selectedVersion: number | null;
+  /** The random is RFC 8446 §4.1.3's HelloRetryRequest marker. */
+  helloRetry: boolean;
+}
+
+/** A bounds-checked cursor over one complete message body; overruns are DecodeErrors. */
+class Cursor {
+  pos = 0;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly end: number,
+    /** Added to positions in errors: where the body starts in the handshake stream. */
+    readonly base: number,
+  ) {}
+
+  fail(field: string, detail: string, at = this.pos): never {
+    throw new DecodeError('tls', this.base + at, field, detail);
+  }
+
+  need(n: number, field: string): void {
+    if (this.pos + n > this.end) this.fail(field, `needs ${n} bytes, ${this.end - this.pos} left`);
+  }
+
+  u8(field: string): number {
+    this.need(1, field);
+    return this.bytes[this.pos++]!;
+  }
+
+  u16(field: string): number {
+    this.need(2, field);
+    const v = (this.bytes[this.pos]! << 8) | this.bytes[this.pos + 1]!;
+    this.pos += 2;
+    return v;
+  }
+
+  take(n: number, field: string): Uint8Array {
+    this.need(n, field);
+    const v = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** A vector with a one- or two-byte length prefix. */
+  vector(lengthBytes: 1 | 2, field: string): Uint8Array {
+    const n = lengthBytes === 1 ? this.u8(field) : this.u16(field);
+    return this.take(n, field);
+  }
+
+  sub(view: Uint8Array): Cursor {
+    return new Cursor(view, view.length, this.base + (view.byteOffset - this.bytes.byteOffset));
+  }
+}
+
+function u16List(c: Cursor, view: Uint8Array, field: string): number[] {
+  if (view.length % 2) c.fail(field, `odd length ${view.length}`);
+  const out: number[] = [];
+  for (let i = 0; i < view.length; i += 2) out.push((view[i]! << 8) | view[i + 1]!);
+  return out;
+}
+
+/** Extensions block: extension_type (2), extension_data<0..2^16-1> each (RFC 8446 §4.2). */
+function readExtensions(c: Cursor, maxExtensions: number, anomalies: string[]): Extension[] {
+  const extensions: Extension[] = [];
+  if (c.pos === c.end) return extensions; // pre-TLS 1.2 hellos may end before extensions
+  const block = c.vector(2, 'extensions.length');
+  if (c.pos !== c.end) anomalies.push('tls.trailing_bytes');
+  const e = c.sub(block);
+  const seen = new Set<number>();
+  while (e.pos < e.end) {
+    if (extensions.length === maxExtensions)
+      e.fail('extensions.count', `more than ${maxExtensions} extensions`);
+    const type = e.u16('extension.type');
+    const data = e.vector(2, 'extension.length');
+    if (seen.has(type)) anomalies.push('tls.duplicate_extension');
+    seen.add(type);
+    extensions.push({ type, data });
+  }
+  return extensions;
+}
+
+function first(extensions: Extension[], type: number): Extension | undefined {
+  return extensions.find((x) => x.type === type);
+}
+
+/** RFC 8446 §4.1.2 ClientHello, with the extensions JA3/JA4 and observations read. */
+export function parseClientHello(
+  body: Uint8Array,
+  base: number,
+  maxExtensions: number,
+  anomalies: string[],
+): ClientHello {
+  const c = new Cursor(body, body.length, base);
+  const legacyVersion = c.u16('client_hello.version');
+  c.take(32, 'client_hello.random');
+  const session = c.vector(1, 'client_hello.session_id');
+  if (session.length > 32) c.fail('client_hello.session_id', `${session.length} bytes, at most 32`);
+  const suites = c.vector(2, 'client_hello.cipher_suites');
+  if (suites.length === 0) c.fail('client_hello.cipher_suites', 'empty');
+  const cipherSuites = u16List(c, suites, 'client_hello.cipher_suites');
+  const compression = c.vector(1, 'client_hello.compression_methods');
+  if (compression.length === 0) c.fail('client_hello.compression_methods', 'empty');
+  const extensions = readExtensions(c, maxExtensions, anomalies);
+
+  const hello: ClientHello = {
+    legacyVersion,
+    cipherSuites,
+    extensions,
+    serverName: null,
+    alpn: [],
+    supportedVersions: null,
+    supportedGroups: [],
+    ecPointFormats: [],
+    signatureAlgorithms: [],
+  };
+  const sni = first(extensions, EXT.serverName);
+  if (sni) hello.serverName = readServerName(c.sub(sni.data), anomalies);
+  const alpn = first(extensions, EXT.alpn);
+  if (alpn) hello.alpn = readAlpn(c.sub(alpn.data), anomalies);
+  const versions = first(extensions, EXT.supportedVersions);
+  if (versions) {
+    const v = c.sub(versions.data);
+    hello.supportedVersions = u16List(v, v.vector(1, 'supported_versions.length'), 'supported_versions');
+  }
+  const groups = first(extensions, EXT.supportedGroups);
+  if (groups) {
+    const g = c.sub(groups.data);
+    hello.supportedGroups = u16List(g, g.vector(2, 'supported_groups.length'), 'supported_groups');
+  }
+  const formats = first(extensions, EXT.ecPointFormats);
+  if (formats) hello.ecPointFormats = [...c.sub(formats.data).vector(1, 'ec_point_formats.length')];
+  const sigs = first(extensions, EXT.signatureAlgorithms);
+  if (sigs) {
+    const s = c.sub(sigs.data);
+    hello.signatureAlgorithms = u16List(
+      s,
+      s.vector(2, 'signature_algorithms.length'),
+      'signature_algorithms',
+    );
+  }
+  return hello;
+}
+
+/** RFC 6066 §3 ServerNameList: name_type (1), HostName<1..2^16-1>; the first host_name (type 0). */
+function readServerName(c: Cursor, anomalies: string[]): Uint8Array | null {
+  if (c.end === 0) {
+    anomalies.push('tls.empty_server_name');
+    return null;
+  }
+  const list = c.sub(c.vector(2, 'server_name.list'));
+  let name: Uint8Array | null = null;
+  while (list.pos < list.end) {
+    const type = list.u8('server_name.type');
+    const value = list.vector(2, 'server_name.host_name');
+    if (type === 0 && name === null) name = value;
+  }
+  return name;
+}
+
+/** RFC 7301 §3.1 ProtocolNameList: ProtocolName<1..2^8-1> each. */
+function readAlpn(c: Cursor, anomalies: string[]): Uint8Array[] {
+  const list = c.sub(c.vector(2, 'alpn.list'));
+  const names: Uint8Array[] = [];
+  while (list.pos < list.end) {
+    const name = list.vector(1, 'alpn.protocol');
+    if (name.length === 0) anomalies.push('tls.empty_alpn');
+    names.push(name);
+  }
+  return names;
+}
+
+/** SHA-256("HelloRetryRequest"), the random a HelloRetryRequest carries (RFC 8446 §4.1.3). */
+const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+
+/** RFC 8446 §4.1.3 ServerHello (RFC 5246 §7.4.1.3 before TLS 1.3). */
+export function parseServerHello(
+  body: Uint8Array,
+  base: number,
+  maxExtensions: number,
+  anomalies: string[],
+): ServerHello {
+  const c = new Cursor(body, body.length, base);
+  const legacyVersion = c.u16('server_hello.version');
+  const random = c.take(32, 'server_hello.random');
+  const session = c.vector(1, 'server_hello.session_id');
+  if (session.length > 32) c.fail('server_hello.session_id', `${session.length} bytes, at most 32`);
+  const cipherSuite = c.u16('server_hello.cipher_suite');
+  c.u8('server_hello.compression_method');
+  const extensions = readExtensions(c, maxExtensions, anomalies);
+  let selectedVersion: number | null = null;
+  const versions = first(extensions, EXT.supportedVersions);
+  if (versions) {
+    const v = c.sub(versions.data);
+    selectedVersion = v.u16('supported_versions.selected');
+    if (v.pos !== v.end) v.fail('supported_versions.selected', 'longer than 2 bytes');
+  }
+  return {
+    legacyVersion,
+    cipherSuite,
+    extensions,
+    selectedVersion,
+    helloRetry: Buffer.from(random.buffer, random.byteOffset, 32).toString('hex') === HRR_RANDOM,
+  };
+}

@@ -1,0 +1,113 @@
+// Combines weighted pieces of evidence about one identity field into a decision with its
+// confidence and the conflicts it beat (docs/identification.md "Combining evidence").
+import type { Candidate, Evidence, FieldReason, IdentityField } from '../inventory.js';
+
+export interface Weighted {
+  field: IdentityField;
+  value: string;
+  /** 0..1: the rule's certainty times the weight of the observation's source. */
+  weight: number;
+  evidence: Evidence;
+  /**
+   * Pieces of one group are not independent (one protocol's reply, one registry): the group counts
+   * once, at its strongest piece. Groups are the observation key's protocol, "registry", "facts".
+   */
+  group: string;
+  /**
+   * False for evidence that supports a value but does not speak against others: a chipset maker's
+   * OUI is expected inside another maker's product, so it never lowers a rival's confidence.
+   */
+  rival?: boolean;
+}
+
+/** Most evidence entries kept per candidate in a reason: enough to explain, bounded for output size. */
+export const MAX_EVIDENCE_PER_CANDIDATE = 8;
+/** Most conflicting candidates kept per field. */
+export const MAX_CONFLICTS = 5;
+/**
+ * Below this confidence a field stays null: a lone weak hint (a chipset OUI at 0.15, a Modbus server
+ * role at 0.25) is a guess, and fields without evidence are null, never a guess.
+ */
+export const MIN_DECISION_CONFIDENCE = 0.3;
+
+interface Tally {
+  value: string;
+  byGroup: Map<string, number>;
+  items: Weighted[];
+}
+
+/** Free-text fields agree when they differ only in case and spacing ("CPU 315-2 PN/DP"). */
+function sameKey(field: IdentityField, value: string): string {
+  return field === 'vendor' || field === 'class' ? value : value.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Noisy-OR over independent groups: 1 − Π(1 − w_g). Two 0.5 sources give 0.75, never above 1. */
+function noisyOr(byGroup: ReadonlyMap<string, number>): number {
+  let miss = 1;
+  for (const w of byGroup.values()) miss *= 1 - Math.min(1, Math.max(0, w));
+  return 1 - miss;
+}
+
+function score(t: Tally): number {
+  return noisyOr(t.byGroup);
+}
+
+/** The part of a candidate's score that may count against another value (rival evidence only). */
+function rivalScore(t: Tally): number {
+  const byGroup = new Map<string, number>();
+  for (const item of t.items) {
+    if (item.rival === false) continue;
+    byGroup.set(item.group, Math.max(byGroup.get(item.group) ?? 0, item.weight));
+  }
+  return noisyOr(byGroup);
+}
+
+function candidate(t: Tally, confidence: number): Candidate {
+  const evidence = [...t.items]
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, MAX_EVIDENCE_PER_CANDIDATE)
+    .map((w) => w.evidence);
+  return { value: t.value, confidence: round(confidence), evidence };
+}
+
+/**
+ * Decides one field. The strongest candidate wins; its confidence is its score less what the best
+ * rival takes away where the winner is unsure: c = s_w − s_r·(1 − s_w). A PLC's own reply (0.95)
+ * against a foreign NIC's OUI (0.7) keeps 0.915; two weak rivals (0.6 vs 0.55) leave 0.38.
+ * Returns null when there is no evidence, or the winner's confidence is below MIN_DECISION_CONFIDENCE.
+ */
+export function decide(field: IdentityField, items: readonly Weighted[]): FieldReason | null {
+  const tallies = new Map<string, Tally>();
+  for (const item of items) {
+    if (item.field !== field || item.weight <= 0) continue;
+    const key = sameKey(field, item.value);
+    let t = tallies.get(key);
+    if (!t) {
+      t = { value: item.value, byGroup: new Map(), items: [] };
+      tallies.set(key, t);
+    }
+    t.items.push(item);
+    t.byGroup.set(item.group, Math.max(t.byGroup.get(item.group) ?? 0, item.weight));
+  }
+  if (tallies.size === 0) return null;
+  const ranked = [...tallies.values()]
+    .map((t) => {
+      // Display the spelling of the strongest piece ("S7-300", not a lower-cased variant).
+      const best = t.items.reduce((a, b) => (b.weight > a.weight ? b : a));
+      return { t: { ...t, value: best.value }, s: score(t), top: best.weight };
+    })
+    .sort((a, b) => b.s - a.s || b.top - a.top || (a.t.value < b.t.value ? -1 : 1));
+  const win = ranked[0]!;
+  const rival = ranked.slice(1).reduce((m, r) => Math.max(m, rivalScore(r.t)), 0);
+  const confidence = Math.max(0, win.s - rival * (1 - win.s));
+  if (confidence < MIN_DECISION_CONFIDENCE) return null;
+  return {
+    field,
+    ...candidate(win.t, confidence),
+    conflicts: ranked.slice(1, 1 + MAX_CONFLICTS).map((r) => candidate(r.t, r.s)),
+  };
+}

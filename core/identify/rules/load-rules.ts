@@ -1,0 +1,81 @@
+// Loads signatures/rules/: one YAML file per observation key, every file validated, every problem
+// reported as "file:line: message" before failing (STYLE.md: never stop at the first problem).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadVendorCatalog } from '../../catalog/load-vendors.js';
+import { isObservationKey } from '../../observation-keys.js';
+import { signaturesDir } from '../../paths.js';
+import type { VendorCatalog } from '../contracts.js';
+import { MAX_RULE_FILE_BYTES, type Problem, parseRuleFile } from './rule-schema.js';
+import { RuleSet } from './rule-set.js';
+import type { CompiledRule } from './rule-types.js';
+
+/** At most this many rule files in a folder: a guard against pointing the loader at the wrong tree. */
+export const MAX_RULE_FILES = 500;
+
+export class RuleLoadError extends Error {
+  override readonly name = 'RuleLoadError';
+  constructor(readonly problems: readonly Problem[]) {
+    super(
+      `${problems.length} problem(s) in identification rules:\n` +
+        problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'),
+    );
+  }
+}
+
+export interface LoadRulesOptions {
+  /**
+   * Vendor names in rules must be catalog names: the shipped catalog (signatures/vendors.yaml) by
+   * default; null skips the check (tests of the loader alone).
+   */
+  catalog?: Pick<VendorCatalog, 'byName'> | null;
+}
+
+export function defaultRulesDir(): string {
+  return join(signaturesDir(), 'rules');
+}
+
+/** Reads and validates a rule folder; throws RuleLoadError listing every problem found. */
+export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOptions = {}): RuleSet {
+  const problems: Problem[] = [];
+  const rules: CompiledRule[] = [];
+  const base = relative(process.cwd(), dir) || '.';
+  const catalog = options.catalog === undefined ? loadVendorCatalog() : options.catalog;
+  const isVendor = catalog ? (name: string) => catalog.byName(name)?.name === name : null;
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
+  } catch (err) {
+    throw new RuleLoadError([{ file: base, line: 0, message: `cannot read: ${(err as Error).message}` }]);
+  }
+  if (names.length > MAX_RULE_FILES) {
+    throw new RuleLoadError([
+      { file: base, line: 0, message: `${names.length} rule files (at most ${MAX_RULE_FILES})` },
+    ]);
+  }
+  for (const name of names) {
+    const file = join(base, name);
+    const key = name.replace(/\.ya?ml$/, '');
+    if (!isObservationKey(key)) {
+      problems.push({
+        file,
+        line: 1,
+        message: `"${key}" is not an observation key (core/observation-keys.ts)`,
+      });
+      continue;
+    }
+    const path = join(dir, name);
+    const size = statSync(path).size;
+    if (size > MAX_RULE_FILE_BYTES) {
+      problems.push({ file, line: 1, message: `file is ${size} bytes (at most ${MAX_RULE_FILE_BYTES})` });
+      continue;
+    }
+    const parsed = parseRuleFile(file, readFileSync(path, 'utf8'), key, { isVendor });
+    problems.push(...parsed.problems);
+    rules.push(...parsed.rules);
+  }
+  if (problems.length) throw new RuleLoadError(problems);
+  return new RuleSet(rules);
+}

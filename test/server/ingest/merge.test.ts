@@ -1,0 +1,107 @@
+// The pure ingest steps: batch checks beyond the schema, evidence folding with its cap, unions.
+import { describe, expect, it } from 'vitest';
+import type { ObservationSummary } from '../../../core/inventory.js';
+import { ApiError } from '../../../server/errors.js';
+import { canonicalIp, foldEvidence, prepareBatch, searchText, union } from '../../../server/ingest/merge.js';
+import { batch, device } from '../helpers.js';
+
+const ev = (
+  value: string | number,
+  count = 1,
+  first = '2025-01-01T00:00:00.000Z',
+  last = first,
+): ObservationSummary => ({
+  key: 'dhcp.hostname',
+  value,
+  source: 'passive',
+  count,
+  firstSeen: first,
+  lastSeen: last,
+});
+
+function rejects(fn: () => unknown, detail: RegExp): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).details.join(' ')).toMatch(detail);
+    return;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('prepareBatch', () => {
+  it('refuses days that do not exist instead of rolling them over', () => {
+    rejects(
+      () =>
+        prepareBatch(
+          batch(1, { devices: [device('00:00:00:00:00:01', {}, { firstSeen: '2025-02-30T00:00:00.000Z' })] }),
+        ),
+      /not a valid time/,
+    );
+    rejects(
+      () =>
+        prepareBatch(
+          batch(1, { devices: [device('00:00:00:00:00:01', {}, { lastSeen: '2025-04-31T00:00:00Z' })] }),
+        ),
+      /not a valid time/,
+    );
+    const ok = prepareBatch(
+      batch(1, { devices: [device('00:00:00:00:00:01', {}, { firstSeen: '2024-02-29T00:00:00Z' })] }),
+    );
+    expect(ok.devices.get('mac:00:00:00:00:00:01')!.firstSeen).toBe('2024-02-29T00:00:00.000Z');
+  });
+
+  it('canonicalises addresses and device keys', () => {
+    expect(canonicalIp('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(canonicalIp('010.0.0.1')).toBeNull();
+    expect(canonicalIp('fe80::1%eth0')).toBeNull();
+    const p = prepareBatch(
+      batch(1, {
+        devices: [
+          device('00:00:00:00:00:02', {}, { id: 'ip:2001:DB8::0:1', mac: null, ips: ['2001:DB8::1'] }),
+        ],
+      }),
+    );
+    expect([...p.devices.keys()]).toEqual(['ip:2001:db8::1']);
+    expect(p.devices.get('ip:2001:db8::1')!.ips).toEqual(['2001:db8::1']);
+  });
+});
+
+describe('foldEvidence', () => {
+  it('adds counts and widens windows; strings and numbers are distinct values', () => {
+    const { merged } = foldEvidence(
+      [ev('a', 2, '2025-01-02T00:00:00.000Z')],
+      [ev('a', 3, '2025-01-01T00:00:00.000Z', '2025-01-05T00:00:00.000Z'), ev(1), ev('1')],
+    );
+    expect(merged).toEqual([
+      ev('a', 5, '2025-01-01T00:00:00.000Z', '2025-01-05T00:00:00.000Z'),
+      ev(1),
+      ev('1'),
+    ]);
+  });
+
+  it('keeps what a device had and drops new distinct facts beyond the cap, counting them', () => {
+    const stored = [ev('a'), ev('b')];
+    const r = foldEvidence(stored, [ev('a'), ev('c'), ev('d')], 3);
+    expect(r.merged.map((e) => e.value)).toEqual(['a', 'b', 'c']);
+    expect(r.capped).toBe(1);
+    expect(r.added.map((e) => e.value)).toEqual(['a', 'c']);
+  });
+});
+
+describe('helpers', () => {
+  it('union keeps order and drops the oldest beyond the cap', () => {
+    expect(union(['a', 'b'], ['b', 'c', 'd'], 3)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('search text is lower-cased, de-duplicated and bounded', () => {
+    expect(searchText(['Cam-1'], [ev('Hikvision'), ev('hikvision'), ev(5)])).toBe('cam-1\nhikvision\n');
+    expect(
+      searchText(
+        [],
+        Array.from({ length: 100 }, (_, i) => ev(`${i}`.padEnd(100, 'x'))),
+      ).length,
+    ).toBeLessThanOrEqual(4096);
+  });
+});
