@@ -2,25 +2,12 @@
 // array and string, shared by the collector's ingest route, the agent's uplink and `analyze --upload`.
 // JSON, gzip on the wire. Identity is never sent: the collector decides it from the evidence.
 import { type Static, type TSchema, Type } from 'typebox';
-import type { ConnectionRecord, DeviceRecord } from './inventory.js';
-import { MAX_OBSERVATION_TEXT } from './observation.js';
+import { WIRE_LIMITS } from './wire-limits.js';
 
-/** Caps a batch must respect (the collector also caps the inflated body size). */
-export const WIRE_LIMITS = {
-  devices: 5_000,
-  connections: 20_000,
-  observations: 20_000,
-  /** Distinct observation summaries per device in one batch. */
-  evidencePerDevice: 512,
-  addressesPerDevice: 64,
-  namesPerDevice: 64,
-  servicesPerDevice: 256,
-  namesPerConnection: 32,
-  /** Observation text is cut at MAX_OBSERVATION_TEXT (+ "…"); a little slack for other producers. */
-  text: MAX_OBSERVATION_TEXT + 64,
-  /** DNS names are at most 253 characters (RFC 1035 §2.3.4). */
-  name: 255,
-} as const;
+export { toWireConnection, toWireDevice } from './wire-convert.js';
+// The limits and the converters have no schema library behind them: the long-running agent imports
+// them without loading TypeBox (~20 MB of its RSS budget, measured).
+export { WIRE_LIMITS } from './wire-limits.js';
 
 // ISO 8601 UTC with optional fraction, as Date#toISOString writes it.
 const ISO_UTC = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$';
@@ -208,47 +195,3 @@ export type WireObservation = Static<typeof WireObservation>;
 export type Batch = Static<typeof Batch>;
 export type BatchAck = Static<typeof BatchAck>;
 export type AgentConfig = Static<typeof AgentConfig>;
-
-/** The wire form of an inventory device: its seen facts and evidence, without the agent's identity. */
-export function toWireDevice(device: DeviceRecord): WireDevice {
-  return {
-    id: device.id,
-    mac: device.mac,
-    ips: device.ips.slice(0, WIRE_LIMITS.addressesPerDevice),
-    hostnames: device.hostnames.slice(0, WIRE_LIMITS.namesPerDevice),
-    vlans: device.vlans.slice(0, 16),
-    services: device.services.slice(0, WIRE_LIMITS.servicesPerDevice),
-    roles: device.roles.slice(0, 64),
-    firstSeen: device.firstSeen,
-    lastSeen: device.lastSeen,
-    observations: device.observations.slice(0, WIRE_LIMITS.evidencePerDevice).map((o) => ({
-      key: o.key,
-      value: o.value,
-      source: o.source,
-      count: o.count,
-      firstSeen: o.firstSeen,
-      lastSeen: o.lastSeen,
-    })),
-  };
-}
-
-export function toWireConnection(c: ConnectionRecord): WireConnection {
-  return {
-    device: c.device,
-    remoteIp: c.remoteIp,
-    direction: c.direction,
-    remotePort: c.remotePort,
-    localPort: c.localPort,
-    proto: c.proto,
-    country: c.country,
-    asn: c.asn,
-    asOrg: c.asOrg,
-    provider: c.provider,
-    providerKind: c.providerKind,
-    names: c.names.slice(0, WIRE_LIMITS.namesPerConnection),
-    packets: c.packets,
-    bytes: c.bytes,
-    firstSeen: c.firstSeen,
-    lastSeen: c.lastSeen,
-  };
-}

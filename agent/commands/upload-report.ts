@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AnalyzeReport } from '../../core/inventory.js';
 import type { AgentConfig, Batch } from '../../core/wire.js';
-import { batchesFromReport, fetchAgentConfig, UploadError, uploadBatch } from '../uplink/upload.js';
+import { batchesFromReport, uploadBatch } from '../uplink/report-batches.js';
+import { fetchAgentConfig, UploadError } from '../uplink/upload.js';
 import { CliError } from './cli-error.js';
 
 export interface UploadTarget {

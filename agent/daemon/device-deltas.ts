@@ -5,7 +5,8 @@
 
 import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
-import { WIRE_LIMITS, type WireConnection, type WireDevice } from '../../core/wire.js';
+import type { WireConnection, WireDevice } from '../../core/wire.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import type { ConnectionAgg } from '../observe/connection-table.js';
 import { assignDevices } from '../observe/device-assignment.js';
 import type { Endpoint, EvidenceStore, Fact } from '../observe/evidence-store.js';

@@ -6,7 +6,7 @@
 // caps) until uploads make room — the agent holds data back rather than dropping it.
 import type { Observation } from '../../core/observation.js';
 import type { WireObservation } from '../../core/wire.js';
-import { WIRE_LIMITS } from '../../core/wire.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import type { DirWatcher } from '../live/dir-watcher.js';
 import type { PassiveEngine } from '../observe/passive-engine.js';
 import { type BatchContent, DEFAULT_MAX_BATCH_CHARS } from '../uplink/batch-content.js';

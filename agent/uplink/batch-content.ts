@@ -3,7 +3,8 @@
 // Device evidence counts and connection packets/bytes are deltas (core/wire.ts): merging two unsent
 // deltas adds them, widens the time windows and unites the lists — the same result the collector
 // would reach from both, so compaction never loses or doubles a count.
-import { WIRE_LIMITS, type WireConnection, type WireDevice, type WireObservation } from '../../core/wire.js';
+import type { WireConnection, WireDevice, WireObservation } from '../../core/wire.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 
 export interface BatchContent {
   devices: WireDevice[];

@@ -1,25 +1,12 @@
 // The agent side of DESIGN.md §3 "Batch": gzip a batch, POST it to the collector with the agent's
 // token, and return the acknowledgement or a typed error saying whether a retry can help. The
 // spool and retry loop (agent/uplink) and `analyze --upload` build on this.
-import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { Compile } from 'typebox/compile';
-import type { AnalyzeReport } from '../../core/inventory.js';
-import {
-  AgentConfig,
-  Batch,
-  BatchAck,
-  toWireConnection,
-  toWireDevice,
-  WIRE_LIMITS,
-} from '../../core/wire.js';
+import type { AgentConfig, Batch, BatchAck } from '../../core/wire.js';
+import { isAgentConfig, isBatchAck } from './collector-answers.js';
 
 const gzipAsync = promisify(gzip);
-// Checked before sending so that a bug on this side never costs a round trip or a refused spool.
-const checkBatch = Compile(Batch);
-const checkAck = Compile(BatchAck);
-const checkConfig = Compile(AgentConfig);
 
 export type UploadErrorKind =
   /** The collector could not be reached or the connection broke: retry later. */
@@ -113,17 +100,6 @@ async function request(opts: UploadOptions, path: string, init: RequestInit): Pr
   throw new UploadError('server', why, res.status, code);
 }
 
-/** Gzips and POSTs one batch; resolves with the collector's acknowledgement. */
-export async function uploadBatch(batch: Batch, opts: UploadOptions): Promise<BatchAck> {
-  if (!checkBatch.Check(batch)) {
-    const first = [...checkBatch.Errors(batch)]
-      .slice(0, 3)
-      .map((e) => `${e.instancePath || '/'} ${e.message}`);
-    throw new UploadError('rejected', `the batch does not match the wire schema: ${first.join('; ')}`);
-  }
-  return uploadGzipped(await gzipBatch(batch), opts);
-}
-
 /** The gzip body of a batch, as it goes on the wire (and as a spool can keep it on disk). */
 export async function gzipBatch(batch: Batch): Promise<Buffer> {
   return gzipAsync(Buffer.from(JSON.stringify(batch)));
@@ -136,7 +112,7 @@ export async function uploadGzipped(body: Buffer, opts: UploadOptions): Promise<
     headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
     body,
   });
-  if (!checkAck.Check(ack))
+  if (!isBatchAck(ack))
     throw new UploadError(
       'server',
       'the collector answered with something that is not a batch acknowledgement',
@@ -147,51 +123,7 @@ export async function uploadGzipped(body: Buffer, opts: UploadOptions): Promise<
 /** The agent's own settings from the collector (also how `analyze --upload` learns its agentId). */
 export async function fetchAgentConfig(opts: UploadOptions): Promise<AgentConfig> {
   const config = await request(opts, 'v1/agent/config', { method: 'GET' });
-  if (!checkConfig.Check(config))
+  if (!isAgentConfig(config))
     throw new UploadError('server', 'the collector answered with something that is not an agent config');
   return config;
-}
-
-/**
- * Cuts an `analyze` report into batches of at most `maxDevices` devices (connections go with
- * the batch of their device), each with a fresh batchId. seq counts from `firstSeq`.
- */
-export function batchesFromReport(
-  report: Pick<AnalyzeReport, 'devices' | 'connections'>,
-  agentId: number,
-  opts: { maxDevices?: number; firstSeq?: number; now?: Date } = {},
-): Batch[] {
-  const max = Math.min(opts.maxDevices ?? 1_000, WIRE_LIMITS.devices);
-  const createdAt = (opts.now ?? new Date()).toISOString();
-  const byDevice = new Map<string, AnalyzeReport['connections']>();
-  for (const c of report.connections) {
-    const list = byDevice.get(c.device) ?? [];
-    list.push(c);
-    byDevice.set(c.device, list);
-  }
-  const batches: Batch[] = [];
-  let seq = opts.firstSeq ?? 0;
-  const push = (devices: Batch['devices'], connections: Batch['connections']) =>
-    batches.push({
-      agentId,
-      batchId: randomUUID(),
-      seq: seq++,
-      createdAt,
-      devices,
-      connections,
-      observations: [],
-    });
-  for (let i = 0; i < report.devices.length; i += max) {
-    const chunk = report.devices.slice(i, i + max);
-    const connections = chunk.flatMap((d) => (byDevice.get(d.id) ?? []).map(toWireConnection));
-    for (const d of chunk) byDevice.delete(d.id);
-    for (let j = 0; j < connections.length || j === 0; j += WIRE_LIMITS.connections) {
-      push(j === 0 ? chunk.map(toWireDevice) : [], connections.slice(j, j + WIRE_LIMITS.connections));
-    }
-  }
-  // Connections of devices not in the report (should not happen): still sent, the collector makes the device.
-  const rest = [...byDevice.values()].flat().map(toWireConnection);
-  for (let j = 0; j < rest.length; j += WIRE_LIMITS.connections)
-    push([], rest.slice(j, j + WIRE_LIMITS.connections));
-  return batches;
 }

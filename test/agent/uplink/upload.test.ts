@@ -4,12 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  batchesFromReport,
-  fetchAgentConfig,
-  UploadError,
-  uploadBatch,
-} from '../../../agent/uplink/upload.js';
+import { batchesFromReport, uploadBatch } from '../../../agent/uplink/report-batches.js';
+import { fetchAgentConfig, UploadError } from '../../../agent/uplink/upload.js';
 import type { ConnectionRecord, DeviceRecord } from '../../../core/inventory.js';
 import { type RunningServer, startServer } from '../../../server/main.js';
 import { FakeIdentifier } from '../../server/fake-identifier.js';
