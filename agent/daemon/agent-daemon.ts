@@ -19,6 +19,7 @@ import { Uploader } from '../uplink/uploader.js';
 import { CollectorLink } from './collector-link.js';
 import type { AgentConfigFile, ScanSchedule } from './config.js';
 import { fullyReported } from './device-deltas.js';
+import { fullGc } from './full-gc.js';
 import type { Logger } from './log.js';
 import { AgentMetrics } from './metrics.js';
 import { Snapshotter } from './snapshot.js';
@@ -255,7 +256,12 @@ export class AgentDaemon {
 
   /** A snapshot; while a capture file is being read, tried again every second until it is done. */
   #snapshot(): void {
-    if (this.snapshots.run() !== 'busy' || this.#stopping) return;
+    const ran = this.snapshots.run();
+    if (ran !== 'busy') {
+      const ms = fullGc();
+      if (ms !== null) this.metrics.set('full_gc_seconds', ms / 1000);
+    }
+    if (ran !== 'busy' || this.#stopping) return;
     const retry = setTimeout(() => this.#snapshot(), 1000);
     retry.unref();
   }

@@ -27,6 +27,8 @@ const HELP = {
   process_rss_bytes: 'Resident memory of the agent process',
   heap_used_bytes: 'JavaScript heap in use',
   external_bytes: 'Memory outside the JavaScript heap held by JavaScript objects (buffers, typed arrays)',
+  full_gc_seconds:
+    'Duration of the full garbage collection after the last snapshot (agent/daemon/full-gc.ts)',
 } as const;
 
 export type MetricName = keyof typeof HELP;

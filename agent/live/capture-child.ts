@@ -7,6 +7,7 @@ import { CaptureStream } from '../capture/capture-stream.js';
 import { CaptureFormatError, type PacketHandler, type ReaderLimits } from '../capture/types.js';
 import type { Logger } from '../daemon/log.js';
 import { Backoff } from '../uplink/backoff.js';
+import { type OutputSocket, openOutputSocket } from './output-socket.js';
 import { classifyFailure, parseStats, type TcpdumpFailure } from './tcpdump-text.js';
 
 /** Stderr kept per run (the tail), bytes: enough for tcpdump's messages, never a flood. */
@@ -58,6 +59,7 @@ export class CaptureChild {
   readonly #o: CaptureChildOptions;
   readonly #backoff: Backoff;
   #child: ChildProcess | null = null;
+  #output: OutputSocket | null = null;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | null = null;
   #downSince: number | null = null;
@@ -120,6 +122,12 @@ export class CaptureChild {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
+    // What it wrote before it ended is still read (a grandchild holding its output gets the grace).
+    const output = this.#output;
+    if (output) {
+      await Promise.race([output.ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS))]);
+      output.close();
+    }
   }
 
   async #drain(child: ChildProcess): Promise<void> {
@@ -153,6 +161,10 @@ export class CaptureChild {
   }
 
   #spawn(onStart?: (r: StartResult) => void): void {
+    void this.#spawnWithOutput(onStart);
+  }
+
+  async #spawnWithOutput(onStart?: (r: StartResult) => void): Promise<void> {
     const o = this.#o;
     let settled = false;
     const settle = (r: StartResult) => {
@@ -161,22 +173,14 @@ export class CaptureChild {
         onStart?.(r);
       }
     };
-    let stderr = '';
-    let child: ChildProcess;
-    try {
-      child = spawn(o.command, o.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
+    const fail = (err: unknown) => {
       settle({ ok: false, failure: { kind: 'other', message: (err as Error).message } });
       this.#scheduleRestart();
-      return;
-    }
-    this.#child = child;
-    this.#startedAt = Date.now();
-    this.#dropsNow = 0;
-    this.#runStats = null;
-    o.onChildChange?.();
+    };
+    let stderr = '';
+    let child: ChildProcess | null = null;
     const stream = new CaptureStream(o.name, o.onPacket, o.limits);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Uint8Array) => {
       this.#lastData = Date.now();
       if (!settled) this.#resumed();
       settle({ ok: true });
@@ -186,10 +190,37 @@ export class CaptureChild {
       } catch (err) {
         if (!(err instanceof CaptureFormatError)) throw err;
         o.log.error({ source: o.name }, `${err.message}; stopping it`);
-        child.kill('SIGKILL');
+        child?.kill('SIGKILL');
       }
       this.#stats.packets += stream.stats.packets - before;
-    });
+    };
+    let output: OutputSocket;
+    try {
+      output = await openOutputSocket(onData);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (this.#stopping) {
+      output.close();
+      settle({ ok: false, failure: { kind: 'other', message: 'stopped before it started' } });
+      return;
+    }
+    try {
+      child = spawn(o.command, o.args, { stdio: ['ignore', output.childEnd, 'pipe'] });
+    } catch (err) {
+      output.close();
+      fail(err);
+      return;
+    } finally {
+      output.childSpawned();
+    }
+    this.#child = child;
+    this.#output = output;
+    this.#startedAt = Date.now();
+    this.#dropsNow = 0;
+    this.#runStats = null;
+    o.onChildChange?.();
     child.stderr!.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       stderr = (stderr + text).slice(-STDERR_TAIL);
@@ -205,33 +236,38 @@ export class CaptureChild {
       // ENOENT and friends: no 'close' follows a failed spawn on some versions, so settle here too.
       stderr += `\n${o.command}: ${err.message}`;
     });
-    child.on('close', (code, signal) => {
-      this.#child = null;
-      o.onChildChange?.();
-      const s = parseStats(stderr);
-      if (s?.dropped !== undefined) this.#dropsNow = s.dropped;
-      this.#dropsBefore += this.#dropsNow;
-      this.#dropsNow = 0;
-      this.#stats.readerSkipped += Object.values(stream.stats.skipped).reduce((n, v) => n + v, 0);
-      if (this.#stopping) return;
-      const failure = classifyFailure(stderr) ?? {
-        kind: 'other' as const,
-        message: `exited with ${signal ?? `code ${code}`}`,
-      };
-      if (!settled) {
-        settle({ ok: false, failure });
-        this.#downSince ??= Date.now();
-        this.#scheduleRestart(failure);
-        return;
-      }
-      this.#downSince = Date.now();
-      if (Date.now() - this.#startedAt > STABLE_MS) this.#backoff.succeed();
-      o.log.warn(
-        { source: o.name, code, signal, reason: failure.message },
-        `${o.name} stopped; restarting with backoff (the gap is counted)`,
-      );
-      this.#scheduleRestart(failure);
-    });
+    // Everything the child wrote is read before its end is handled (the totals depend on it).
+    child.on(
+      'close',
+      (code, signal) =>
+        void output.ended.then(() => {
+          this.#child = null;
+          o.onChildChange?.();
+          const s = parseStats(stderr);
+          if (s?.dropped !== undefined) this.#dropsNow = s.dropped;
+          this.#dropsBefore += this.#dropsNow;
+          this.#dropsNow = 0;
+          this.#stats.readerSkipped += Object.values(stream.stats.skipped).reduce((n, v) => n + v, 0);
+          if (this.#stopping) return;
+          const failure = classifyFailure(stderr) ?? {
+            kind: 'other' as const,
+            message: `exited with ${signal ?? `code ${code}`}`,
+          };
+          if (!settled) {
+            settle({ ok: false, failure });
+            this.#downSince ??= Date.now();
+            this.#scheduleRestart(failure);
+            return;
+          }
+          this.#downSince = Date.now();
+          if (Date.now() - this.#startedAt > STABLE_MS) this.#backoff.succeed();
+          o.log.warn(
+            { source: o.name, code, signal, reason: failure.message },
+            `${o.name} stopped; restarting with backoff (the gap is counted)`,
+          );
+          this.#scheduleRestart(failure);
+        }),
+    );
   }
 
   #resumed(): void {
