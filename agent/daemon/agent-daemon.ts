@@ -310,6 +310,7 @@ export class AgentDaemon {
     m.set('decode_errors_total', this.#decodeErrors() + t.readerSkipped);
     m.set('devices_tracked', this.engine.store.endpoints.length);
     m.set('flows_live', this.engine.flows.size);
+    m.set('stream_directions_unbuffered_total', this.engine.streams.exhausted);
     const mem = process.memoryUsage();
     m.set('process_rss_bytes', mem.rss);
     m.set('heap_used_bytes', mem.heapUsed);

@@ -22,6 +22,8 @@ const HELP = {
   spool_full: '1 while the spool cannot take more (its bound after compaction, or a full disk)',
   devices_tracked: 'Endpoints held by the passive engine',
   flows_live: 'Flows held by the passive engine',
+  stream_directions_unbuffered_total:
+    'TCP directions not given to the application decoders because every stream buffer was in use (engine.streamBuffers)',
   heartbeats_failed_total: 'Heartbeats the collector did not receive',
   config_rejected_total: 'Configurations from the collector refused (the previous one kept)',
   process_rss_bytes: 'Resident memory of the agent process',

@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       ],
       ['batches spooled / uploaded', `${m.batches_spooled_total} / ${m.batches_uploaded_total}`],
       ['devices held, flows held', `${m.devices_tracked}, ${m.flows_live}`],
+      ['TCP directions not decoded (stream buffers all in use)', `${m.stream_directions_unbuffered_total}`],
       [
         'machine',
         `${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)} (shared with other work)`,
