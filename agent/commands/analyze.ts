@@ -12,6 +12,7 @@ import { loadShippedSignatures } from '../../core/signatures/shipped.js';
 import { isCountryCode } from '../../core/vocabulary/countries.js';
 import { analyzeCaptures } from '../analyze.js';
 import { CaptureFormatError } from '../capture/types.js';
+import { DEFAULT_MAX_FLOWS } from '../observe/flow-table.js';
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 import { inventoryText } from './inventory-text.js';
@@ -35,7 +36,7 @@ options:
   --rules <dir>        identification rules folder (default: the shipped signatures/rules)
   --home-net <cidrs>   more networks that are yours (comma separated); private, loopback,
                        link-local and multicast ranges are always local
-  --max-flows <n>      flows held at once before the least recently used is finished (131072)
+  --max-flows <n>      flows held at once before the least recently used is finished (${DEFAULT_MAX_FLOWS})
   --stream-bytes <n>   bytes of each TCP direction kept for the decoders (4096)
   --geo-country <mmdb> a MaxMind-format country database instead of the packaged one
   --geo-asn <mmdb>     a MaxMind-format ASN database instead of the packaged one
