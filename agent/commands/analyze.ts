@@ -12,11 +12,11 @@ import { loadShippedSignatures } from '../../core/signatures/shipped.js';
 import { isCountryCode } from '../../core/vocabulary/countries.js';
 import { analyzeCaptures } from '../analyze.js';
 import { CaptureFormatError } from '../capture/types.js';
+import { DEFAULT_MAX_FLOWS } from '../observe/flow-table.js';
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 import { inventoryText } from './inventory-text.js';
 import { ProgressLine } from './progress.js';
-import { agentSettings, uploadReport, uploadTarget } from './upload-report.js';
 
 const HELP = `usage: originmap analyze <capture...> [options]
 
@@ -36,7 +36,7 @@ options:
   --rules <dir>        identification rules folder (default: the shipped signatures/rules)
   --home-net <cidrs>   more networks that are yours (comma separated); private, loopback,
                        link-local and multicast ranges are always local
-  --max-flows <n>      flows held at once before the least recently used is finished (131072)
+  --max-flows <n>      flows held at once before the least recently used is finished (${DEFAULT_MAX_FLOWS})
   --stream-bytes <n>   bytes of each TCP direction kept for the decoders (4096)
   --geo-country <mmdb> a MaxMind-format country database instead of the packaged one
   --geo-asn <mmdb>     a MaxMind-format ASN database instead of the packaged one
@@ -81,15 +81,18 @@ export async function run(argv: string[]): Promise<number> {
   });
   // The collector is asked first: a wrong token or URL fails before minutes of reading.
   const uploadUrl = args.values.upload as string | undefined;
-  const target = uploadUrl
-    ? uploadTarget(
-        uploadUrl,
-        args.values['token-file'] as string | undefined,
-        process.env,
-        args.values['insecure-http'] === true,
-      )
-    : null;
-  const settings = target ? await agentSettings(target) : null;
+  // Loaded only for --upload: its wire schemas (TypeBox) cost ~0.4 s of CPU and ~25 MB of RSS.
+  const upload = uploadUrl ? await import('./upload-report.js') : null;
+  const target =
+    upload && uploadUrl
+      ? upload.uploadTarget(
+          uploadUrl,
+          args.values['token-file'] as string | undefined,
+          process.env,
+          args.values['insecure-http'] === true,
+        )
+      : null;
+  const settings = upload && target ? await upload.agentSettings(target) : null;
   if (settings) homeNets.push(...siteNets(settings.homeNet));
   const progress = !args.values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
   const countryMmdb = args.values['geo-country'] as string | undefined;
@@ -132,8 +135,8 @@ export async function run(argv: string[]): Promise<number> {
     text += formatUnknownRules(values, omitted);
   }
   process.stdout.write(text);
-  if (target && settings) {
-    const totals = await uploadReport(report, target, settings, (done, total) =>
+  if (upload && target && settings) {
+    const totals = await upload.uploadReport(report, target, settings, (done, total) =>
       progress?.update(`uploading: batch ${done} of ${total}`),
     );
     progress?.clear();

@@ -12,7 +12,7 @@ import {
   LineCounter,
   parseDocument,
   type YAMLMap,
-} from 'yaml';
+} from './yaml-lib.js';
 
 /** Largest data file we parse, bytes. The shipped files are well under 1 MiB. */
 export const MAX_DATA_FILE_BYTES = 8 * 1024 * 1024;

@@ -3,6 +3,7 @@
 // with RFC 4291 text; RouteViews, RIR and DB-IP data, CC BY 4.0). Parsed straight from the bytes
 // into sorted typed arrays (one 32-bit word per IPv4 address, four per IPv6 address) so a lookup
 // is a binary search and no per-row string is made; an AS name is decoded once per AS.
+import { AsnOrgNames } from './asn-org-names.js';
 
 export interface AsnFacts {
   asn: number;
@@ -32,16 +33,20 @@ export class AsnTable {
   #ends: Uint32Array;
   #asns: Uint32Array;
   readonly #orgs = new Map<number, string>();
+  /** The binary form's names, decoded on demand (the CSV path fills #orgs instead). */
+  #orgNames: AsnOrgNames | null = null;
   readonly stats: TableStats = { ranges: 0, skippedRows: 0, overlaps: 0 };
 
   /**
    * The table in a compact binary form (written at build time, read without parsing): a JSON
-   * header line {width, ranges, orgs}, padding to 4 bytes, then starts, ends and asns as
-   * little-endian 32-bit words.
+   * header line {format, width, ranges, orgs, orgBytes}, padding to 4 bytes, then starts, ends and
+   * asns, the named ASes ascending and the end offset of each name (little-endian 32-bit words),
+   * then the names as one UTF-8 blob (see AsnOrgNames).
    */
   toBinary(): Buffer {
+    const names = AsnOrgNames.encode(this.#orgs);
     const header = Buffer.from(
-      `${JSON.stringify({ format: 1, width: this.width, ranges: this.#asns.length, orgs: [...this.#orgs] })}\n`,
+      `${JSON.stringify({ format: 2, width: this.width, ranges: this.#asns.length, orgs: names.asns.length, orgBytes: names.blob.length })}\n`,
     );
     const pad = (4 - (header.length % 4)) % 4;
     const words = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -51,6 +56,9 @@ export class AsnTable {
       words(this.#starts),
       words(this.#ends),
       words(this.#asns),
+      words(names.asns),
+      words(names.ends),
+      names.blob,
     ]);
   }
 
@@ -58,28 +66,41 @@ export class AsnTable {
   static fromBinary(bin: Uint8Array): AsnTable | null {
     const nl = bin.indexOf(NL);
     if (nl < 0 || nl > 64 * 1024 * 1024) return null;
-    let head: { format: number; width: 1 | 4; ranges: number; orgs: [number, string][] };
+    let head: { format: number; width: 1 | 4; ranges: number; orgs: number; orgBytes: number };
     try {
       head = JSON.parse(Buffer.from(bin.subarray(0, nl)).toString('utf8'));
     } catch {
       return null;
     }
-    const { width, ranges } = head;
-    if (head.format !== 1 || (width !== 1 && width !== 4) || !Number.isInteger(ranges) || ranges < 0)
+    const { width, ranges, orgs, orgBytes } = head;
+    const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+    if (
+      head.format !== 2 ||
+      (width !== 1 && width !== 4) ||
+      !count(ranges) ||
+      !count(orgs) ||
+      !count(orgBytes)
+    )
       return null;
     const at = (nl + 1 + 3) & ~3;
-    const need = at + ranges * (2 * width + 1) * 4;
-    if (bin.length !== need || (bin.byteOffset + at) % 4 !== 0) return null;
+    const namesAt = at + ranges * (2 * width + 1) * 4;
+    const blobAt = namesAt + orgs * 8;
+    if (bin.length !== blobAt + orgBytes || (bin.byteOffset + at) % 4 !== 0) return null;
     const words = (from: number, n: number) => new Uint32Array(bin.buffer, bin.byteOffset + from, n);
-    return new AsnTable(
+    const orgAsns = words(namesAt, orgs);
+    const orgEnds = words(namesAt + orgs * 4, orgs);
+    if (!AsnOrgNames.valid(orgAsns, orgEnds, orgBytes)) return null;
+    const table = new AsnTable(
       {
         starts: words(at, ranges * width),
         ends: words(at + ranges * width * 4, ranges * width),
         asns: words(at + ranges * width * 8, ranges),
-        orgs: head.orgs,
+        orgs: [],
       },
       width,
     );
+    table.#orgNames = new AsnOrgNames(orgAsns, orgEnds, bin.subarray(blobAt));
+    return table;
   }
 
   /**
@@ -127,7 +148,7 @@ export class AsnTable {
 
   /** The AS name the data gives for an AS number, if the AS announces any range in this table. */
   asName(asn: number): string | undefined {
-    return this.#orgs.get(asn);
+    return this.#orgNames ? this.#orgNames.get(asn) : this.#orgs.get(asn);
   }
 
   /** `value`: the address as `width` words (IPv4: one word; IPv6: four, most significant first). */
@@ -143,7 +164,7 @@ export class AsnTable {
     }
     if (hi < 0 || cmp(this.#ends, hi * w, value, 0, w) < 0) return null;
     const asn = this.#asns[hi]!;
-    return { asn, org: this.#orgs.get(asn) || null };
+    return { asn, org: this.asName(asn) || null };
   }
 }
 

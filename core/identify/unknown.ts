@@ -1,6 +1,6 @@
 // `originmap analyze --unknown`: observed values of rule-bearing keys that no specific rule decided,
 // printed as rule stubs (signatures/README.md "Rule files") ready to complete and paste.
-import { stringify } from 'yaml';
+import { stringify } from '../catalog/yaml-lib.js';
 import type { ObservationSummary } from '../inventory.js';
 import type { ObservationKey } from '../observation-keys.js';
 import type { RuleMatcher } from './contracts.js';

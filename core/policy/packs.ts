@@ -3,7 +3,7 @@
 // rules added and overrides applied by rule id, in order. All files' problems are reported together.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { isScalar } from 'yaml';
+import { isScalar } from '../catalog/yaml-lib.js';
 import { signaturesDir } from '../paths.js';
 import { parseCondition } from './conditions.js';
 import { type LoadOptions, PACK_ID, type PolicyFileDraft, parsePolicyFile, readGroupBy } from './loader.js';

@@ -11,7 +11,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
   type Node as YamlNode,
-} from 'yaml';
+} from '../catalog/yaml-lib.js';
 import type { Position } from './types.js';
 
 export class Problems {

@@ -1,6 +1,14 @@
 // Validates one rule file (signatures/README.md "Rule files") from its YAML syntax tree, so every
 // problem carries the line it is on; collects all problems instead of stopping at the first.
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLMap,
+} from '../../catalog/yaml-lib.js';
 import { DEVICE_CLASSES, IDENTITY_FIELDS, type IdentityField } from '../../inventory.js';
 import type { ObservationKey } from '../../observation-keys.js';
 import {

@@ -120,4 +120,26 @@ describe('AsnTable binary form', () => {
     const bin = table.toBinary();
     expect(AsnTable.fromBinary(bin.subarray(0, bin.length - 4))).toBeNull();
   });
+
+  it('keeps every AS name, UTF-8 included, and refuses a damaged name index', () => {
+    const num = Buffer.from(
+      '1,1,7,Zürich Net AG\n2,2,3,"Comma, Inc."\n3,3,900,\n4,4,65000,東京テレコム\n5,5,3,Other Name\n',
+    );
+    const table = new AsnTable(num, 1);
+    const bin = table.toBinary();
+    const copy = AsnTable.fromBinary(bin)!;
+    for (const asn of [7, 3, 900, 65000, 1, 64999, 0xffffffff])
+      expect(copy.asName(asn), String(asn)).toBe(table.asName(asn));
+    expect(copy.asName(65000)).toBe('東京テレコム');
+    expect(copy.lookup(Uint32Array.of(3))).toEqual({ asn: 900, org: null });
+    // The name index sits just before the blob: make the first end offset point past it.
+    const head = JSON.parse(bin.subarray(0, bin.indexOf(10)).toString()) as {
+      orgs: number;
+      orgBytes: number;
+    };
+    const damaged = Buffer.from(bin);
+    const endsAt = damaged.length - head.orgBytes - head.orgs * 4;
+    damaged.writeUInt32LE(head.orgBytes + 1, endsAt);
+    expect(AsnTable.fromBinary(damaged)).toBeNull();
+  });
 });
