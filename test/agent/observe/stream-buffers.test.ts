@@ -64,4 +64,35 @@ describe('stream buffers', () => {
     add(sb, 0, 1, 'a');
     expect(got(sb, 0).length).toBeLessThan(300);
   });
+
+  it('moves a direction from a small buffer to a full one with every byte it held', () => {
+    const sb = new StreamBuffers(4, { bytesPerDirection: 4096 });
+    sb.syn(0, 0);
+    const a = 'a'.repeat(200);
+    const b = 'b'.repeat(200);
+    const c = 'c'.repeat(300);
+    add(sb, 0, 201, b); // out of order: held in the small buffer
+    add(sb, 0, 1, a);
+    expect(got(sb, 0)).toBe(a + b);
+    add(sb, 0, 701, 'd'.repeat(50)); // beyond the small buffer: moves, the gap still held
+    expect(got(sb, 0)).toBe(a + b);
+    add(sb, 0, 401, c);
+    expect(got(sb, 0)).toBe(a + b + c + 'd'.repeat(50));
+    expect(add(sb, 0, 751, 'e'.repeat(4000))).toBe(true);
+    expect(got(sb, 0)).toBe(a + b + c + 'd'.repeat(50) + 'e'.repeat(4096 - 750));
+  });
+
+  it('counts small and full buffers against one cap; a move never fails at the cap', () => {
+    const sb = new StreamBuffers(4, { bytesPerDirection: 4096, maxBuffers: 2 });
+    add(sb, 0, 1, 'small');
+    add(sb, 1, 1, 'x'.repeat(1000)); // starts full
+    expect(add(sb, 2, 1, 'third')).toBe(false);
+    expect(sb.exhausted).toBe(1);
+    add(sb, 0, 6, 'y'.repeat(1000)); // grows past the small buffer while the pool is at its cap
+    expect(got(sb, 0)).toBe(`small${'y'.repeat(1000)}`);
+    sb.release(1);
+    sb.release(0);
+    add(sb, 3, 1, 'again');
+    expect(got(sb, 3)).toBe('again');
+  });
 });
