@@ -2,7 +2,7 @@
 // into the spool → uploads; heartbeats and config pulls beside them; endpoints long unseen and fully
 // reported are freed so memory stays flat over months. Everything is a timer on one event loop, and
 // every step that touches the engine is synchronous, so a snapshot never sees half a packet.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type Cidr, CidrSet, PRIVATE_RANGES, parseCidr } from '../../core/net/cidr.js';
@@ -38,6 +38,8 @@ export interface DaemonOptions {
 }
 
 const EVICT_EVERY_MS = 10 * 60_000;
+/** The earliest a scheduled scan runs after the agent starts (or its schedule changes). */
+const FIRST_SCAN_DELAY_MS = 5000;
 /** How long a stopping agent keeps uploading what is spooled (systemd gives 90 s by default). */
 const STOP_UPLOAD_GRACE_MS = 5000;
 
@@ -240,18 +242,46 @@ export class AgentDaemon {
     const t = this.#timers.get('scan');
     if (t) clearInterval(t);
     this.#timers.delete('scan');
+    const first = this.#timers.get('scan-first');
+    if (first) clearTimeout(first);
+    this.#timers.delete('scan-first');
     if (!scan || !runner) return;
-    this.#every('scan', scan.everyMs, () => {
-      if (this.#scanAbort) return; // the previous run is still going
+    const marker = join(this.#o.config.stateDir, 'last-scan');
+    const runOnce = () => {
+      if (this.#scanAbort || this.#stopping) return; // the previous run is still going
       this.#scanAbort = new AbortController();
       runner
         .run(scan, this.#scanAbort.signal)
-        .then((obs) => this.snapshots.addObservations(obs))
+        .then((obs) => {
+          this.snapshots.addObservations(obs);
+          try {
+            writeFileSync(marker, `${new Date().toISOString()}\n`);
+          } catch {
+            // a full disk: the next start scans one delay early, nothing worse
+          }
+        })
         .catch((err: Error) => this.#o.log.warn({ err: err.message }, 'scheduled scan failed'))
         .finally(() => {
           this.#scanAbort = null;
         });
-    });
+    };
+    // The first run comes one interval after the last completed one (kept in the state directory),
+    // so restarts never add scans; at least FIRST_SCAN_DELAY_MS after start, to let capture begin.
+    let last = 0;
+    try {
+      last = Date.parse(readFileSync(marker, 'utf8').trim()) || 0;
+    } catch {
+      // never scanned
+    }
+    const wait = Math.max(FIRST_SCAN_DELAY_MS, Math.min(scan.everyMs, last + scan.everyMs - Date.now()));
+    this.#timers.set(
+      'scan-first',
+      setTimeout(() => {
+        this.#timers.delete('scan-first');
+        runOnce();
+        this.#every('scan', scan.everyMs, runOnce);
+      }, wait),
+    );
   }
 
   /** A snapshot; while a capture file is being read, tried again every second until it is done. */

@@ -6,6 +6,7 @@ import { AgentDaemon } from './agent-daemon.js';
 import { EnrollmentMissingError } from './collector-link.js';
 import { loadAgentConfig } from './config.js';
 import { createAgentLogger } from './log.js';
+import { agentScanRunner } from './scan-runner.js';
 import { SourceStartError } from './sources.js';
 
 export type WorkerMessage =
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const post = (m: WorkerMessage) => port.postMessage(m);
   const config = loadAgentConfig(input.configFile);
   const log = createAgentLogger(config.log.level, { pretty: input.pretty });
-  const daemon = new AgentDaemon({ config, log, version: input.version });
+  const daemon = new AgentDaemon({ config, log, version: input.version, scanRunner: agentScanRunner(log) });
   try {
     await daemon.start();
   } catch (err) {
