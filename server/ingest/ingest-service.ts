@@ -6,7 +6,7 @@ import type { Identifier } from '../../core/identify/contracts.js';
 import type { DeviceRecord, Identity } from '../../core/inventory.js';
 import type { Batch, BatchAck } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
-import type { IngestRepo, SeenFacts, StoredDevice } from '../repos/ingest-repo.js';
+import type { EvidenceRow, IngestRepo, SeenFacts, StoredDevice } from '../repos/ingest-repo.js';
 import {
   decided,
   emptyDevice,
@@ -53,6 +53,12 @@ export function identityText(i: Identity): string {
   return JSON.stringify([decided(i), i.confidence, i.reasons]);
 }
 
+/** Evidence rows a batch writes: of devices it inserted (`fresh`) and deltas to stored ones. */
+interface EvidenceRows {
+  fresh: EvidenceRow[];
+  added: EvidenceRow[];
+}
+
 export class IngestService {
   readonly #db: Db;
   readonly #repo: IngestRepo;
@@ -90,13 +96,14 @@ export class IngestService {
       if (twin !== undefined) return { ack: { ...(JSON.parse(twin) as BatchAck), duplicate: true }, rows: 0 };
       const ids = new Map<string, number>();
       const written: WrittenDevice[] = [];
-      let evidence = 0;
+      // Evidence is written after devices and connections, many rows per statement
+      // (server/repos/evidence-rows.ts); nothing in between reads it.
+      const rows: EvidenceRows = { fresh: [], added: [] };
       let capped = 0;
       for (const pending of prepared.devices.values()) {
-        const r = this.#upsertDevice(from, pending, receivedAt);
+        const r = this.#upsertDevice(from, pending, receivedAt, rows);
         ids.set(pending.key, r.id);
         written.push(r.written);
-        evidence += r.evidence;
         capped += r.capped;
       }
       let connections = 0;
@@ -115,7 +122,7 @@ export class IngestService {
         if (deviceId === undefined) {
           // Traffic of a device the batch did not describe: it exists, its identity is unknown.
           const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
-          const r = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt);
+          const r = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt, rows);
           deviceId = r.id;
           ids.set(c.device, deviceId);
           written.push(r.written);
@@ -145,6 +152,9 @@ export class IngestService {
         );
         connections++;
       }
+      this.#repo.insertEvidence(rows.fresh);
+      this.#repo.addEvidence(rows.added);
+      const evidence = rows.fresh.length + rows.added.length;
       if (this.#listener) this.#tell(this.#listener, from, written, now);
       const ack: BatchAck = {
         batchId: batch.batchId,
@@ -181,7 +191,8 @@ export class IngestService {
     from: Uploader,
     pending: PendingDevice,
     now: string,
-  ): { id: number; evidence: number; capped: number; written: WrittenDevice } {
+    rows: EvidenceRows,
+  ): { id: number; capped: number; written: WrittenDevice } {
     const stored = this.#repo.findDevice(from.siteId, pending.key);
     const { merged, added, capped } = foldEvidence(
       stored ? this.#repo.evidence(stored.id) : [],
@@ -206,12 +217,11 @@ export class IngestService {
       }
       this.#writeIdentity(stored, identity, 'ingest', now);
     }
-    if (stored) for (const e of added) this.#repo.addEvidence(id, e);
+    if (stored) for (const e of added) rows.added.push({ deviceId: id, e });
     // New device: `merged` already folded repeats inside the batch, so each row is distinct.
-    else for (const e of merged) this.#repo.insertEvidence(id, e);
+    else for (const e of merged) rows.fresh.push({ deviceId: id, e });
     return {
       id,
-      evidence: stored ? added.length : merged.length,
       capped,
       written: { deviceId: id, record: recordOf(pending.key, seen, identity), isNew: !stored },
     };

@@ -6,6 +6,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { Db } from '../db/database.js';
+import { type EvidenceRow, EvidenceRows } from './evidence-rows.js';
+
+export type { EvidenceRow } from './evidence-rows.js';
 
 /** The seen facts of a device, merged across batches. */
 export interface SeenFacts {
@@ -121,8 +124,7 @@ export class IngestRepo {
   readonly #updateSeenDay: Statement;
   readonly #updateIdentity: Statement;
   readonly #evidence: Statement;
-  readonly #upsertEvidence: Statement;
-  readonly #insertEvidence: Statement;
+  readonly #evidenceRows: EvidenceRows;
   readonly #nextChange: Statement;
   readonly #insertChange: Statement;
   readonly #findConnection: Statement;
@@ -153,14 +155,7 @@ export class IngestRepo {
     this.#evidence = db.prepare(
       'SELECT key, value, source, count, first_seen, last_seen FROM evidence WHERE device_id = ?',
     );
-    this.#upsertEvidence = db.prepare(
-      `INSERT INTO evidence (device_id, key, value, source, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (device_id, key, value, source) DO UPDATE SET count = count + excluded.count,
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-    );
-    this.#insertEvidence = db.prepare(
-      'INSERT INTO evidence (device_id, key, value, source, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.#evidenceRows = new EvidenceRows(db);
     this.#nextChange = db.prepare(
       'SELECT coalesce(max(seq), 0) + 1 AS seq FROM identity_changes WHERE device_id = ?',
     );
@@ -272,14 +267,14 @@ export class IngestRepo {
     }));
   }
 
-  /** Adds a delta: counts sum, the seen window widens. */
-  addEvidence(deviceId: number, e: ObservationSummary): void {
-    this.#upsertEvidence.run(deviceId, e.key, e.value, e.source, e.count, e.firstSeen, e.lastSeen);
+  /** Adds deltas (a row per device and fact): counts sum, the seen window widens. */
+  addEvidence(rows: readonly EvidenceRow[]): void {
+    this.#evidenceRows.write(rows, true);
   }
 
-  /** A new device's evidence: no row can exist yet, so a plain insert (measured ~15% faster). */
-  insertEvidence(deviceId: number, e: ObservationSummary): void {
-    this.#insertEvidence.run(deviceId, e.key, e.value, e.source, e.count, e.firstSeen, e.lastSeen);
+  /** New devices' evidence: no row can exist yet, so a plain insert (measured ~15% faster). */
+  insertEvidence(rows: readonly EvidenceRow[]): void {
+    this.#evidenceRows.write(rows, false);
   }
 
   recordIdentityChange(
