@@ -6,7 +6,13 @@ import type { Identifier } from '../../core/identify/contracts.js';
 import type { DeviceRecord, Identity } from '../../core/inventory.js';
 import type { Batch, BatchAck } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
-import type { EvidenceRow, IngestRepo, SeenFacts, StoredDevice } from '../repos/ingest-repo.js';
+import {
+  type EvidenceRow,
+  type IngestRepo,
+  identityKey,
+  type SeenFacts,
+  type StoredDevice,
+} from '../repos/ingest-repo.js';
 import {
   decided,
   emptyDevice,
@@ -46,11 +52,6 @@ export interface IngestResult {
   ack: BatchAck;
   /** Rows written: devices + evidence + connections (0 for a replay). */
   rows: number;
-}
-
-/** A stable text of an identity, for "did it change" (key order of the engine's object is free). */
-export function identityText(i: Identity): string {
-  return JSON.stringify([decided(i), i.confidence, i.reasons]);
 }
 
 /** Evidence rows a batch writes: of devices it inserted (`fresh`) and deltas to stored ones. */
@@ -234,7 +235,7 @@ export class IngestService {
     cause: 'ingest' | 'reidentify',
     now: string,
   ): boolean {
-    const changed = identityText(stored.identity) !== identityText(identity);
+    const changed = stored.identityKey !== identityKey(identity);
     if (!changed && stored.identifiedWith === this.#signatures) return false;
     this.#repo.updateIdentity(stored.id, identity, this.#signatures);
     const before = decided(stored.identity);

@@ -243,8 +243,25 @@ export function mergeSeen(
   };
 }
 
+/** Field by field (what comparing their JSON texts did, without building them). */
 export function sameSeen(a: SeenFacts, b: SeenFacts): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return (
+    a.mac === b.mac &&
+    a.firstSeen === b.firstSeen &&
+    a.lastSeen === b.lastSeen &&
+    a.search === b.search &&
+    sameList(a.ips, b.ips) &&
+    sameList(a.hostnames, b.hostnames) &&
+    sameList(a.vlans, b.vlans) &&
+    sameList(a.services, b.services) &&
+    sameList(a.roles, b.roles)
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The decided fields of an identity: a change in any of them is recorded in the history. */

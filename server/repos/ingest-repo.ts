@@ -25,7 +25,10 @@ export interface SeenFacts {
 
 export interface StoredDevice extends SeenFacts {
   id: number;
-  identity: Identity;
+  /** Parsed from its columns on first read: a re-reported device compares `identityKey` instead. */
+  readonly identity: Identity;
+  /** The stored identity as `identityKey` writes it, taken from the columns without parsing them. */
+  identityKey: string;
   identifiedWith: string;
 }
 
@@ -93,6 +96,53 @@ export function rowToIdentity(r: DeviceRow): Identity {
     confidence: r.confidence,
     reasons: JSON.parse(r.reasons) as Identity['reasons'],
   };
+}
+
+/**
+ * A text of an identity that is equal exactly when the stored columns would be: the scalar fields,
+ * then watchlists and reasons as their columns hold them (JSON text; newlines inside are escaped,
+ * so the separators cannot be forged). Reasons compare as stored, their key order included.
+ */
+export function identityKey(i: Identity): string {
+  return keyOf(i, JSON.stringify(i.watchlists), JSON.stringify(i.reasons));
+}
+
+function keyOf(i: Omit<Identity, 'watchlists' | 'reasons'>, watchlists: string, reasons: string): string {
+  const scalars = [
+    i.vendor,
+    i.vendorCountry,
+    i.vendorParent,
+    i.registrant,
+    i.registrantCountry,
+    i.randomizedMac,
+    i.class,
+    i.model,
+    i.firmware,
+    i.os,
+    i.confidence,
+  ];
+  return `${JSON.stringify(scalars)}\n${watchlists}\n${reasons}`;
+}
+
+/** identityKey of a stored row, without parsing its JSON columns (JSON.stringify(JSON.parse(t)) is t). */
+function rowIdentityKey(r: DeviceRow): string {
+  return keyOf(
+    {
+      vendor: r.vendor,
+      vendorCountry: r.vendor_country,
+      vendorParent: r.vendor_parent,
+      registrant: r.registrant,
+      registrantCountry: r.registrant_country,
+      randomizedMac: r.randomized_mac === 1,
+      class: r.class,
+      model: r.model,
+      firmware: r.firmware,
+      os: r.os,
+      confidence: r.confidence,
+    },
+    r.watchlists,
+    r.reasons,
+  );
 }
 
 function identityParams(i: Identity): unknown[] {
@@ -353,6 +403,7 @@ export class IngestRepo {
 }
 
 function toStored(r: DeviceRow): StoredDevice {
+  let identity: Identity | undefined;
   return {
     id: r.id,
     mac: r.mac,
@@ -364,7 +415,11 @@ function toStored(r: DeviceRow): StoredDevice {
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
     search: r.search,
-    identity: rowToIdentity(r),
+    get identity(): Identity {
+      identity ??= rowToIdentity(r);
+      return identity;
+    },
+    identityKey: rowIdentityKey(r),
     identifiedWith: r.identified_with,
   };
 }

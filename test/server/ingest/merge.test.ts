@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservationSummary } from '../../../core/inventory.js';
 import { ApiError } from '../../../server/errors.js';
-import { canonicalIp, foldEvidence, prepareBatch, searchText, union } from '../../../server/ingest/merge.js';
+import {
+  canonicalIp,
+  foldEvidence,
+  prepareBatch,
+  sameSeen,
+  searchText,
+  union,
+} from '../../../server/ingest/merge.js';
+import type { SeenFacts } from '../../../server/repos/ingest-repo.js';
 import { batch, device } from '../helpers.js';
 
 const ev = (
@@ -103,5 +111,36 @@ describe('helpers', () => {
         Array.from({ length: 100 }, (_, i) => ev(`${i}`.padEnd(100, 'x'))),
       ).length,
     ).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('sameSeen', () => {
+  const seen: SeenFacts = {
+    mac: null,
+    ips: ['10.0.0.1'],
+    hostnames: ['a'],
+    vlans: [1, 2],
+    services: ['tcp/80'],
+    roles: [],
+    firstSeen: '2026-01-01T00:00:00.000Z',
+    lastSeen: '2026-01-02T00:00:00.000Z',
+    search: 'a\n',
+  };
+
+  it('is true for equal facts in new arrays, false when any field or order differs', () => {
+    expect(sameSeen(seen, structuredClone(seen))).toBe(true);
+    for (const over of [
+      { mac: '00:00:00:00:00:01' },
+      { ips: ['10.0.0.1', '10.0.0.2'] },
+      { hostnames: ['b'] },
+      { vlans: [2, 1] },
+      { services: [] },
+      { roles: ['dhcp-server'] },
+      { firstSeen: '2025-12-31T00:00:00.000Z' },
+      { lastSeen: '2026-01-03T00:00:00.000Z' },
+      { search: 'a\nb\n' },
+    ]) {
+      expect(sameSeen(seen, { ...seen, ...over }), JSON.stringify(over)).toBe(false);
+    }
   });
 });
