@@ -3,7 +3,7 @@
 // Identifier), connections, and the batch id that makes a replay a no-op.
 import type { GeoLookup } from '../../core/geo/contracts.js';
 import type { Identifier } from '../../core/identify/contracts.js';
-import type { DeviceRecord, Identity } from '../../core/inventory.js';
+import type { DeviceRecord, Identity, ObservationSummary } from '../../core/inventory.js';
 import type { Batch, BatchAck } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
 import {
@@ -54,6 +54,12 @@ export interface IngestResult {
   rows: number;
 }
 
+/**
+ * Devices looked up per statement. Bounds what one lookup holds: a hostile batch naming many
+ * devices with full evidence (DEVICE_CAPS.evidence each) holds at most 100 × 2,000 rows at once.
+ */
+const LOOKUP_CHUNK = 100;
+
 /** Evidence rows a batch writes: of devices it inserted (`fresh`) and deltas to stored ones. */
 interface EvidenceRows {
   fresh: EvidenceRow[];
@@ -101,11 +107,24 @@ export class IngestService {
       // (server/repos/evidence-rows.ts); nothing in between reads it.
       const rows: EvidenceRows = { fresh: [], added: [] };
       let capped = 0;
-      for (const pending of prepared.devices.values()) {
-        const r = this.#upsertDevice(from, pending, receivedAt, rows);
-        ids.set(pending.key, r.id);
-        written.push(r.written);
-        capped += r.capped;
+      const pendings = [...prepared.devices.values()];
+      for (let at = 0; at < pendings.length; at += LOOKUP_CHUNK) {
+        // Stored devices and their evidence read a chunk at a time: one statement each, not one
+        // per device, and never more than a chunk's evidence in memory.
+        const chunk = pendings.slice(at, at + LOOKUP_CHUNK);
+        const known = this.#repo.findDevices(
+          from.siteId,
+          chunk.map((p) => p.key),
+        );
+        const evidenceOf = this.#repo.evidenceOf([...known.values()].map((d) => d.id));
+        for (const pending of chunk) {
+          const stored = known.get(pending.key);
+          const storedEvidence = stored ? (evidenceOf.get(stored.id) ?? []) : [];
+          const r = this.#upsertDevice(from, pending, stored, storedEvidence, receivedAt, rows);
+          ids.set(pending.key, r.id);
+          written.push(r.written);
+          capped += r.capped;
+        }
       }
       let connections = 0;
       const named = new Map<string, number>();
@@ -123,7 +142,14 @@ export class IngestService {
         if (deviceId === undefined) {
           // Traffic of a device the batch did not describe: it exists, its identity is unknown.
           const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
-          const r = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt, rows);
+          const r = this.#upsertDevice(
+            from,
+            emptyDevice(c.device, mac, c.firstSeen),
+            undefined,
+            [],
+            receivedAt,
+            rows,
+          );
           deviceId = r.id;
           ids.set(c.device, deviceId);
           written.push(r.written);
@@ -191,14 +217,12 @@ export class IngestService {
   #upsertDevice(
     from: Uploader,
     pending: PendingDevice,
+    stored: StoredDevice | undefined,
+    storedEvidence: ObservationSummary[],
     now: string,
     rows: EvidenceRows,
   ): { id: number; capped: number; written: WrittenDevice } {
-    const stored = this.#repo.findDevice(from.siteId, pending.key);
-    const { merged, added, capped } = foldEvidence(
-      stored ? this.#repo.evidence(stored.id) : [],
-      pending.evidence,
-    );
+    const { merged, added, capped } = foldEvidence(storedEvidence, pending.evidence);
     const seen = mergeSeen(stored, pending, merged);
     const identity = this.#identifier.identify({ mac: seen.mac, observations: merged });
     let id: number;

@@ -103,3 +103,39 @@ describe('stored identity key', () => {
     expect(other({ model: `x"]\n[]\n[` })).not.toBe(other({ model: 'x' }));
   });
 });
+
+describe('lookups of a chunk of devices', () => {
+  it('find what one-at-a-time lookups find, evidence in the same order, and skip the unknown', () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `ip:10.0.1.${i}`);
+    keys.forEach((k, i) => {
+      const id = repo.insertDevice(siteId, operatorId, k, SEEN, IDENTITY, 'v1');
+      // Evidence in an order its primary key does not have, numbers and text mixed.
+      repo.insertEvidence(
+        [`z-${i}`, 5, 'a', 40, `m-${i}`].map((value, j) => ({
+          deviceId: id,
+          e: {
+            key: j % 2 ? 'ip.ttl' : 'dhcp.hostname',
+            value,
+            source: 'passive',
+            count: j + 1,
+            firstSeen: NOW,
+            lastSeen: NOW,
+          },
+        })),
+      );
+    });
+    const asked = [...keys.filter((_, i) => i % 3 !== 0), 'ip:10.9.9.9', 'mac:00:00:00:00:00:09'];
+    const found = repo.findDevices(siteId, asked);
+    expect([...found.keys()].sort()).toEqual(keys.filter((_, i) => i % 3 !== 0).sort());
+    const evidence = repo.evidenceOf([...found.values()].map((d) => d.id));
+    for (const [key, d] of found) {
+      const one = repo.findDevice(siteId, key)!;
+      expect({ ...d, identity: d.identity }).toEqual({ ...one, identity: one.identity });
+      expect(evidence.get(d.id)).toEqual(repo.evidence(d.id));
+      expect(evidence.get(d.id)).toHaveLength(5);
+    }
+    expect(repo.findDevices(siteId + 1, asked).size).toBe(0);
+    expect(repo.findDevices(siteId, []).size).toBe(0);
+    expect(repo.evidenceOf([]).size).toBe(0);
+  });
+});
