@@ -4,8 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrackedFinding } from '../../../core/policy/lifecycle.js';
 import { type Db, openDatabase } from '../../../server/db/database.js';
+import { type Actor, type FindingPlace, FindingRepo } from '../../../server/repos/finding-repo.js';
 import { ROWS_PER_STATEMENT } from '../../../server/repos/multi-row.js';
-import { type Actor, FindingRepo, type FindingPlace } from '../../../server/repos/finding-repo.js';
 import { TenancyRepo } from '../../../server/repos/tenancy-repo.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
