@@ -8,7 +8,7 @@ import { OtSegments } from '../../core/policy/facts.js';
 import { type Reconciled, reconcile, type TrackedFinding } from '../../core/policy/lifecycle.js';
 import type { Policy } from '../../core/policy/types.js';
 import type { Metrics } from '../metrics.js';
-import type { FindingRepo, StoredFinding } from '../repos/finding-repo.js';
+import type { FindingPlace, FindingRepo, StoredFinding } from '../repos/finding-repo.js';
 import type { RecordRepo } from '../repos/record-repo.js';
 import type { TenancyRepo } from '../repos/tenancy-repo.js';
 import type { EffectivePolicy, PolicyService } from './policy-service.js';
@@ -157,13 +157,17 @@ export class FindingEvaluator {
       { complete: true },
     );
     const freshById = new Map(fresh.map((f) => [f.id, f]));
+    // New findings are written together (many rows per statement), in the order they come.
+    const opened: { where: FindingPlace; f: TrackedFinding }[] = [];
     for (const f of r.findings) {
       const old = before.get(f.id);
       const fr = freshById.get(f.id);
       const deviceId = fr ? deviceOf(fr) : (old?.deviceId ?? null);
-      if (old && unchanged(old, f) && old.deviceId === deviceId) continue;
-      this.#findings.save({ operatorId: site.operatorId, siteId: site.siteId, deviceId }, f, old);
+      const where = { operatorId: site.operatorId, siteId: site.siteId, deviceId };
+      if (!old) opened.push({ where, f });
+      else if (!unchanged(old, f) || old.deviceId !== deviceId) this.#findings.save(where, f, old);
     }
+    this.#findings.insertMany(opened);
     if (r.opened.length) this.#metrics.findings.inc({ change: 'opened' }, r.opened.length);
     if (r.reopened.length) this.#metrics.findings.inc({ change: 'reopened' }, r.reopened.length);
     if (r.resolved.length) this.#metrics.findings.inc({ change: 'resolved' }, r.resolved.length);

@@ -3,10 +3,16 @@
 // Identifier), connections, and the batch id that makes a replay a no-op.
 import type { GeoLookup } from '../../core/geo/contracts.js';
 import type { Identifier } from '../../core/identify/contracts.js';
-import type { DeviceRecord, Identity } from '../../core/inventory.js';
+import type { DeviceRecord, Identity, ObservationSummary } from '../../core/inventory.js';
 import type { Batch, BatchAck } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
-import type { IngestRepo, SeenFacts, StoredDevice } from '../repos/ingest-repo.js';
+import {
+  type EvidenceRow,
+  type IngestRepo,
+  identityKey,
+  type SeenFacts,
+  type StoredDevice,
+} from '../repos/ingest-repo.js';
 import {
   decided,
   emptyDevice,
@@ -48,9 +54,16 @@ export interface IngestResult {
   rows: number;
 }
 
-/** A stable text of an identity, for "did it change" (key order of the engine's object is free). */
-export function identityText(i: Identity): string {
-  return JSON.stringify([decided(i), i.confidence, i.reasons]);
+/**
+ * Devices looked up per statement. Bounds what one lookup holds: a hostile batch naming many
+ * devices with full evidence (DEVICE_CAPS.evidence each) holds at most 100 × 2,000 rows at once.
+ */
+const LOOKUP_CHUNK = 100;
+
+/** Evidence rows a batch writes: of devices it inserted (`fresh`) and deltas to stored ones. */
+interface EvidenceRows {
+  fresh: EvidenceRow[];
+  added: EvidenceRow[];
 }
 
 export class IngestService {
@@ -90,14 +103,28 @@ export class IngestService {
       if (twin !== undefined) return { ack: { ...(JSON.parse(twin) as BatchAck), duplicate: true }, rows: 0 };
       const ids = new Map<string, number>();
       const written: WrittenDevice[] = [];
-      let evidence = 0;
+      // Evidence is written after devices and connections, many rows per statement
+      // (server/repos/evidence-rows.ts); nothing in between reads it.
+      const rows: EvidenceRows = { fresh: [], added: [] };
       let capped = 0;
-      for (const pending of prepared.devices.values()) {
-        const r = this.#upsertDevice(from, pending, receivedAt);
-        ids.set(pending.key, r.id);
-        written.push(r.written);
-        evidence += r.evidence;
-        capped += r.capped;
+      const pendings = [...prepared.devices.values()];
+      for (let at = 0; at < pendings.length; at += LOOKUP_CHUNK) {
+        // Stored devices and their evidence read a chunk at a time: one statement each, not one
+        // per device, and never more than a chunk's evidence in memory.
+        const chunk = pendings.slice(at, at + LOOKUP_CHUNK);
+        const known = this.#repo.findDevices(
+          from.siteId,
+          chunk.map((p) => p.key),
+        );
+        const evidenceOf = this.#repo.evidenceOf([...known.values()].map((d) => d.id));
+        for (const pending of chunk) {
+          const stored = known.get(pending.key);
+          const storedEvidence = stored ? (evidenceOf.get(stored.id) ?? []) : [];
+          const r = this.#upsertDevice(from, pending, stored, storedEvidence, receivedAt, rows);
+          ids.set(pending.key, r.id);
+          written.push(r.written);
+          capped += r.capped;
+        }
       }
       let connections = 0;
       const named = new Map<string, number>();
@@ -115,7 +142,14 @@ export class IngestService {
         if (deviceId === undefined) {
           // Traffic of a device the batch did not describe: it exists, its identity is unknown.
           const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
-          const r = this.#upsertDevice(from, emptyDevice(c.device, mac, c.firstSeen), receivedAt);
+          const r = this.#upsertDevice(
+            from,
+            emptyDevice(c.device, mac, c.firstSeen),
+            undefined,
+            [],
+            receivedAt,
+            rows,
+          );
           deviceId = r.id;
           ids.set(c.device, deviceId);
           written.push(r.written);
@@ -145,6 +179,9 @@ export class IngestService {
         );
         connections++;
       }
+      this.#repo.insertEvidence(rows.fresh);
+      this.#repo.addEvidence(rows.added);
+      const evidence = rows.fresh.length + rows.added.length;
       if (this.#listener) this.#tell(this.#listener, from, written, now);
       const ack: BatchAck = {
         batchId: batch.batchId,
@@ -180,13 +217,12 @@ export class IngestService {
   #upsertDevice(
     from: Uploader,
     pending: PendingDevice,
+    stored: StoredDevice | undefined,
+    storedEvidence: ObservationSummary[],
     now: string,
-  ): { id: number; evidence: number; capped: number; written: WrittenDevice } {
-    const stored = this.#repo.findDevice(from.siteId, pending.key);
-    const { merged, added, capped } = foldEvidence(
-      stored ? this.#repo.evidence(stored.id) : [],
-      pending.evidence,
-    );
+    rows: EvidenceRows,
+  ): { id: number; capped: number; written: WrittenDevice } {
+    const { merged, added, capped } = foldEvidence(storedEvidence, pending.evidence);
     const seen = mergeSeen(stored, pending, merged);
     const identity = this.#identifier.identify({ mac: seen.mac, observations: merged });
     let id: number;
@@ -206,12 +242,11 @@ export class IngestService {
       }
       this.#writeIdentity(stored, identity, 'ingest', now);
     }
-    if (stored) for (const e of added) this.#repo.addEvidence(id, e);
+    if (stored) for (const e of added) rows.added.push({ deviceId: id, e });
     // New device: `merged` already folded repeats inside the batch, so each row is distinct.
-    else for (const e of merged) this.#repo.insertEvidence(id, e);
+    else for (const e of merged) rows.fresh.push({ deviceId: id, e });
     return {
       id,
-      evidence: stored ? added.length : merged.length,
       capped,
       written: { deviceId: id, record: recordOf(pending.key, seen, identity), isNew: !stored },
     };
@@ -224,7 +259,7 @@ export class IngestService {
     cause: 'ingest' | 'reidentify',
     now: string,
   ): boolean {
-    const changed = identityText(stored.identity) !== identityText(identity);
+    const changed = stored.identityKey !== identityKey(identity);
     if (!changed && stored.identifiedWith === this.#signatures) return false;
     this.#repo.updateIdentity(stored.id, identity, this.#signatures);
     const before = decided(stored.identity);

@@ -173,15 +173,21 @@ export function emptyDevice(key: string, mac: string | null, at: string): Pendin
 const evidenceId = (e: ObservationSummary) =>
   `${e.key}\u0000${typeof e.value}\u0000${e.value}\u0000${e.source}`;
 
+/** Up to this many stored and incoming facts are folded by comparing them, with no id strings. */
+const FOLD_BY_SCAN = 32;
+
 /**
  * Adds incoming summaries to stored ones: counts sum, windows widen. New distinct facts beyond
- * `cap` are dropped and counted (the device keeps what it had).
+ * `cap` are dropped and counted (the device keeps what it had). Inputs are never modified: an
+ * entry is copied when it first merges, so a new device's facts (no repeats) are not copied.
  */
 export function foldEvidence(
   stored: readonly ObservationSummary[],
   incoming: readonly ObservationSummary[],
   cap = DEVICE_CAPS.evidence,
 ): { merged: ObservationSummary[]; added: ObservationSummary[]; capped: number } {
+  // A device's typical handful of facts: a scan costs less than building an id per fact (GC).
+  if (stored.length + incoming.length <= FOLD_BY_SCAN) return foldByScan(stored, incoming, cap);
   const byId = new Map<string, ObservationSummary>();
   for (const e of stored) byId.set(evidenceId(e), { ...e });
   const added: ObservationSummary[] = [];
@@ -189,11 +195,8 @@ export function foldEvidence(
   for (const e of incoming) {
     const id = evidenceId(e);
     const have = byId.get(id);
-    if (have) {
-      have.count += e.count;
-      if (e.firstSeen < have.firstSeen) have.firstSeen = e.firstSeen;
-      if (e.lastSeen > have.lastSeen) have.lastSeen = e.lastSeen;
-    } else if (byId.size >= cap) {
+    if (have) widen(have, e);
+    else if (byId.size >= cap) {
       capped++;
       continue;
     } else {
@@ -202,6 +205,48 @@ export function foldEvidence(
     added.push(e);
   }
   return { merged: [...byId.values()], added, capped };
+}
+
+function foldByScan(
+  stored: readonly ObservationSummary[],
+  incoming: readonly ObservationSummary[],
+  cap: number,
+): { merged: ObservationSummary[]; added: ObservationSummary[]; capped: number } {
+  const merged = stored.slice();
+  // Which entries of `merged` are copies of ours (merged into), as opposed to the caller's objects.
+  const own: boolean[] = new Array<boolean>(merged.length).fill(false);
+  const added: ObservationSummary[] = [];
+  let capped = 0;
+  for (const e of incoming) {
+    let i = 0;
+    // Same fact: what evidenceId tells apart (a number and its text are different values).
+    while (i < merged.length && !sameFact(merged[i]!, e)) i++;
+    if (i < merged.length) {
+      if (!own[i]) {
+        merged[i] = { ...merged[i]! };
+        own[i] = true;
+      }
+      widen(merged[i]!, e);
+    } else if (merged.length >= cap) {
+      capped++;
+      continue;
+    } else {
+      merged.push(e);
+      own.push(false);
+    }
+    added.push(e);
+  }
+  return { merged, added, capped };
+}
+
+function sameFact(a: ObservationSummary, b: ObservationSummary): boolean {
+  return a.key === b.key && a.value === b.value && a.source === b.source;
+}
+
+function widen(have: ObservationSummary, e: ObservationSummary): void {
+  have.count += e.count;
+  if (e.firstSeen < have.firstSeen) have.firstSeen = e.firstSeen;
+  if (e.lastSeen > have.lastSeen) have.lastSeen = e.lastSeen;
 }
 
 /** Union keeping order; beyond `cap` the oldest entries go (addresses change, the newest matter). */
@@ -243,8 +288,25 @@ export function mergeSeen(
   };
 }
 
+/** Field by field (what comparing their JSON texts did, without building them). */
 export function sameSeen(a: SeenFacts, b: SeenFacts): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return (
+    a.mac === b.mac &&
+    a.firstSeen === b.firstSeen &&
+    a.lastSeen === b.lastSeen &&
+    a.search === b.search &&
+    sameList(a.ips, b.ips) &&
+    sameList(a.hostnames, b.hostnames) &&
+    sameList(a.vlans, b.vlans) &&
+    sameList(a.services, b.services) &&
+    sameList(a.roles, b.roles)
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The decided fields of an identity: a change in any of them is recorded in the history. */

@@ -6,6 +6,7 @@ import type { FindingStatus, Severity } from '../../core/inventory.js';
 import type { StatusChange, TrackedFinding, Waiver } from '../../core/policy/lifecycle.js';
 import type { Db } from '../db/database.js';
 import type { Finding, FindingChange, FindingQuery } from '../schemas/findings.js';
+import { MultiRowInsert } from './multi-row.js';
 import { decodeCursor, encodeCursor, type Page, type Scope, timeParam, Where } from './scope.js';
 
 interface Row {
@@ -50,6 +51,18 @@ export interface Actor {
 
 const SYSTEM: Actor = { name: 'system', tokenId: null };
 
+/** Where a finding is stored: its operator, site and device (null: a group spanning devices). */
+export interface FindingPlace {
+  operatorId: number;
+  siteId: number;
+  deviceId: number | null;
+}
+
+const FINDING_COLUMNS = `operator_id, site_id, device_id, fid, rule, severity, subject_kind, subject, message,
+  facts, first_seen, last_seen, status, status_at, waiver_reason, waiver_approver, waiver_until,
+  waiver_granted_by, waiver_granted_at`;
+const CHANGE_COLUMNS = 'finding_id, seq, at, actor, token_id, from_status, to_status, note';
+
 export class FindingRepo {
   readonly #db: Db;
   readonly #ofDevices: Statement;
@@ -64,6 +77,9 @@ export class FindingRepo {
   readonly #one: Statement;
   readonly #history: Statement;
   readonly #dueWaivers: Statement;
+  readonly #maxId: Statement;
+  readonly #insertMany: MultiRowInsert;
+  readonly #changeMany: MultiRowInsert;
   readonly #cache = new Map<string, Statement>();
 
   constructor(db: Db) {
@@ -73,11 +89,12 @@ export class FindingRepo {
     );
     this.#siteWide = db.prepare('SELECT * FROM findings WHERE site_id = ? AND device_id IS NULL ORDER BY id');
     this.#insert = db.prepare(
-      `INSERT INTO findings (operator_id, site_id, device_id, fid, rule, severity, subject_kind, subject, message,
-         facts, first_seen, last_seen, status, status_at, waiver_reason, waiver_approver, waiver_until,
-         waiver_granted_by, waiver_granted_at)
+      `INSERT INTO findings (${FINDING_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
+    this.#maxId = db.prepare('SELECT coalesce(max(id), 0) AS id FROM findings');
+    this.#insertMany = new MultiRowInsert(db, `INSERT INTO findings (id, ${FINDING_COLUMNS}) VALUES `, 20);
+    this.#changeMany = new MultiRowInsert(db, `INSERT INTO finding_changes (${CHANGE_COLUMNS}) VALUES `, 8);
     this.#content = db.prepare(
       'UPDATE findings SET severity = ?, message = ?, facts = ?, first_seen = ?, last_seen = ? WHERE id = ?',
     );
@@ -89,8 +106,7 @@ export class FindingRepo {
          waiver_granted_by = ?, waiver_granted_at = ? WHERE id = ?`,
     );
     this.#change = db.prepare(
-      `INSERT INTO finding_changes (finding_id, seq, at, actor, token_id, from_status, to_status, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO finding_changes (${CHANGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#nextSeq = db.prepare(
       'SELECT coalesce(max(seq), 0) + 1 AS seq FROM finding_changes WHERE finding_id = ?',
@@ -179,6 +195,47 @@ export class FindingRepo {
       }
     }
     return rowId;
+  }
+
+  /**
+   * Writes findings not stored yet, as `save` without `before` would, many rows per statement (a
+   * batch of new devices opens hundreds). Ids continue after the largest, in order: what SQLite
+   * itself gives a table without AUTOINCREMENT, so the rows are the same as saved one by one.
+   * Runs inside the caller's transaction (nothing else can insert in between).
+   */
+  insertMany(items: readonly { where: FindingPlace; f: TrackedFinding }[], actor: Actor = SYSTEM): void {
+    if (items.length === 0) return;
+    let id = (this.#maxId.get() as { id: number }).id;
+    const findings: unknown[] = [];
+    const changes: unknown[] = [];
+    for (const { where, f } of items) {
+      id++;
+      findings.push(
+        id,
+        where.operatorId,
+        where.siteId,
+        where.deviceId,
+        f.id,
+        f.rule,
+        f.severity,
+        f.subject.kind,
+        f.subject.id,
+        f.message,
+        JSON.stringify(f.facts),
+        f.firstSeen,
+        f.lastSeen,
+        f.status,
+        f.history.at(-1)?.at ?? new Date(0).toISOString(),
+        ...waiverParams(f.waiver),
+      );
+      let seq = 1;
+      for (const h of f.history) {
+        const who = h.by === actor.name ? actor : { name: h.by, tokenId: null };
+        changes.push(id, seq++, h.at, who.name, who.tokenId, h.from, h.to, h.note);
+      }
+    }
+    this.#insertMany.write(findings);
+    this.#changeMany.write(changes);
   }
 
   get(scope: Scope, id: number): StoredFinding | undefined {

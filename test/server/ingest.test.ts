@@ -122,6 +122,39 @@ describe('ingest', () => {
     });
   });
 
+  it('merges a batch of hundreds of devices, known and new mixed, as one device at a time would', async () => {
+    // More devices than one lookup statement takes (LOOKUP_CHUNK, 100): known ones on both sides
+    // of chunk boundaries, new ones between them.
+    const mac = (i: number) =>
+      `00:1b:2c:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+    const before = count('evidence');
+    const first = Array.from({ length: 250 }, (_, n) =>
+      device(mac(2 * n), { 'dhcp.hostname': `h-${2 * n}`, 'ssh.banner': 'SSH-2.0-HUAWEI-1.5' }),
+    );
+    expect((await ingest(batch(a.agentId, { devices: first }))).json()).toMatchObject({
+      devices: 250,
+      evidence: 500,
+    });
+    const second = Array.from({ length: 300 }, (_, i) => device(mac(i), { 'dhcp.hostname': `g-${i}` }));
+    expect((await ingest(batch(a.agentId, { devices: second }))).json()).toMatchObject({
+      devices: 300,
+      evidence: 300,
+    });
+    expect(count('evidence') - before).toBe(500 + 300);
+    const rows = t.app.services.db
+      .prepare("SELECT key, vendor, search FROM devices WHERE key LIKE 'mac:00:1b:2c:%'")
+      .all() as { key: string; vendor: string | null; search: string }[];
+    expect(rows).toHaveLength(400);
+    for (const r of rows) {
+      const i = Number.parseInt(r.key.slice(-5).replace(':', ''), 16);
+      const known = i % 2 === 0;
+      // Identity and search come from the stored evidence merged with the new.
+      expect(r.vendor, r.key).toBe(known ? 'Huawei' : null);
+      expect(r.search.includes(`h-${i}\n`), r.key).toBe(known);
+      expect(r.search.includes(`g-${i}\n`), r.key).toBe(i < 300);
+    }
+  });
+
   it('folds raw observations into their devices (by MAC, else by IP)', async () => {
     const res = await ingest(
       batch(a.agentId, {

@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservationSummary } from '../../../core/inventory.js';
 import { ApiError } from '../../../server/errors.js';
-import { canonicalIp, foldEvidence, prepareBatch, searchText, union } from '../../../server/ingest/merge.js';
+import {
+  canonicalIp,
+  foldEvidence,
+  prepareBatch,
+  sameSeen,
+  searchText,
+  union,
+} from '../../../server/ingest/merge.js';
+import type { SeenFacts } from '../../../server/repos/ingest-repo.js';
 import { batch, device } from '../helpers.js';
 
 const ev = (
@@ -90,6 +98,58 @@ describe('foldEvidence', () => {
   });
 });
 
+describe('foldEvidence against a reference', () => {
+  // The fold as first written (ids in a Map, every entry copied): what both paths must give.
+  function reference(stored: ObservationSummary[], incoming: ObservationSummary[], cap: number) {
+    const id = (e: ObservationSummary) => `${e.key}\u0000${typeof e.value}\u0000${e.value}\u0000${e.source}`;
+    const byId = new Map<string, ObservationSummary>();
+    for (const e of stored) byId.set(id(e), { ...e });
+    const added: ObservationSummary[] = [];
+    let capped = 0;
+    for (const e of incoming) {
+      const have = byId.get(id(e));
+      if (have) {
+        have.count += e.count;
+        if (e.firstSeen < have.firstSeen) have.firstSeen = e.firstSeen;
+        if (e.lastSeen > have.lastSeen) have.lastSeen = e.lastSeen;
+      } else if (byId.size >= cap) {
+        capped++;
+        continue;
+      } else byId.set(id(e), { ...e });
+      added.push(e);
+    }
+    return { merged: [...byId.values()], added, capped };
+  }
+
+  it('gives the same merge by scan (few facts) and by ids (many), and leaves its inputs alone', () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const fact = (): ObservationSummary =>
+      Object.freeze({
+        key: rand(2) ? 'dhcp.hostname' : 'ip.ttl',
+        value: rand(2) ? rand(4) : String(rand(4)),
+        source: rand(3) ? 'passive' : 'active',
+        count: 1 + rand(9),
+        firstSeen: `2025-01-0${1 + rand(9)}T00:00:00.000Z`,
+        lastSeen: `2025-02-0${1 + rand(9)}T00:00:00.000Z`,
+      }) as ObservationSummary;
+    for (let round = 0; round < 300; round++) {
+      const big = round % 3 === 0;
+      // Distinct stored facts, as the store holds them.
+      const stored = reference([], Array.from({ length: rand(big ? 40 : 8) }, fact), 1e9).merged.map((e) =>
+        Object.freeze(e),
+      );
+      const incoming = Array.from({ length: rand(big ? 40 : 12) }, fact);
+      const cap = rand(2) ? 1e9 : stored.length + rand(4);
+      const got = foldEvidence(stored, incoming, cap);
+      expect(got).toEqual(reference(stored, incoming, cap));
+    }
+  });
+});
+
 describe('helpers', () => {
   it('union keeps order and drops the oldest beyond the cap', () => {
     expect(union(['a', 'b'], ['b', 'c', 'd'], 3)).toEqual(['b', 'c', 'd']);
@@ -103,5 +163,36 @@ describe('helpers', () => {
         Array.from({ length: 100 }, (_, i) => ev(`${i}`.padEnd(100, 'x'))),
       ).length,
     ).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('sameSeen', () => {
+  const seen: SeenFacts = {
+    mac: null,
+    ips: ['10.0.0.1'],
+    hostnames: ['a'],
+    vlans: [1, 2],
+    services: ['tcp/80'],
+    roles: [],
+    firstSeen: '2026-01-01T00:00:00.000Z',
+    lastSeen: '2026-01-02T00:00:00.000Z',
+    search: 'a\n',
+  };
+
+  it('is true for equal facts in new arrays, false when any field or order differs', () => {
+    expect(sameSeen(seen, structuredClone(seen))).toBe(true);
+    for (const over of [
+      { mac: '00:00:00:00:00:01' },
+      { ips: ['10.0.0.1', '10.0.0.2'] },
+      { hostnames: ['b'] },
+      { vlans: [2, 1] },
+      { services: [] },
+      { roles: ['dhcp-server'] },
+      { firstSeen: '2025-12-31T00:00:00.000Z' },
+      { lastSeen: '2026-01-03T00:00:00.000Z' },
+      { search: 'a\nb\n' },
+    ]) {
+      expect(sameSeen(seen, { ...seen, ...over }), JSON.stringify(over)).toBe(false);
+    }
   });
 });
