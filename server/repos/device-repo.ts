@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { Db } from '../db/database.js';
 import type { Device, DeviceQuery, DeviceSort, IdentityChange } from '../schemas/inventory.js';
+import { identityFromColumns } from './identity-columns.js';
 import { decodeCursor, encodeCursor, type Page, type Scope, timeParam, Where } from './scope.js';
 
 interface Row {
@@ -20,7 +21,7 @@ interface Row {
   registrant: string | null;
   registrant_country: string | null;
   randomized_mac: number;
-  class: string | null;
+  class: Identity['class'];
   model: string | null;
   firmware: string | null;
   os: string | null;
@@ -182,18 +183,7 @@ function toDevice(r: Row): Device {
     mac: r.mac,
     ips: JSON.parse(r.ips) as string[],
     hostnames: JSON.parse(r.hostnames) as string[],
-    vendor: r.vendor,
-    vendorCountry: r.vendor_country,
-    vendorParent: r.vendor_parent,
-    watchlists: JSON.parse(r.watchlists) as string[],
-    registrant: r.registrant,
-    registrantCountry: r.registrant_country,
-    randomizedMac: r.randomized_mac === 1,
-    class: r.class,
-    model: r.model,
-    firmware: r.firmware,
-    os: r.os,
-    confidence: r.confidence,
+    ...identityFromColumns(r),
     vlans: JSON.parse(r.vlans) as number[],
     services: JSON.parse(r.services) as string[],
     roles: JSON.parse(r.roles) as string[],

@@ -2,6 +2,7 @@
 // only when read) and a key that says whether a newly decided identity differs from the stored one
 // without parsing the stored JSON columns.
 import type { Identity } from '../../core/inventory.js';
+import { identityFromColumns } from './identity-columns.js';
 
 /** The seen facts of a device, merged across batches. */
 export interface SeenFacts {
@@ -55,18 +56,7 @@ export interface DeviceRow {
 
 export function rowToIdentity(r: DeviceRow): Identity {
   return {
-    vendor: r.vendor,
-    vendorCountry: r.vendor_country,
-    vendorParent: r.vendor_parent,
-    watchlists: JSON.parse(r.watchlists) as string[],
-    registrant: r.registrant,
-    registrantCountry: r.registrant_country,
-    randomizedMac: r.randomized_mac === 1,
-    class: r.class,
-    model: r.model,
-    firmware: r.firmware,
-    os: r.os,
-    confidence: r.confidence,
+    ...identityFromColumns(r),
     reasons: JSON.parse(r.reasons) as Identity['reasons'],
   };
 }

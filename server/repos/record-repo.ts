@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ConnectionRecord, DeviceClass, DeviceRecord, ProviderKind } from '../../core/inventory.js';
 import { OT_CLASSES } from '../../core/policy/vocabulary.js';
 import type { Db } from '../db/database.js';
+import { identityFromColumns } from './identity-columns.js';
 
 interface DeviceRow {
   id: number;
@@ -157,18 +158,7 @@ function toSubject(r: DeviceRow): DeviceSubject {
       mac: r.mac,
       ips: JSON.parse(r.ips) as string[],
       hostnames: JSON.parse(r.hostnames) as string[],
-      vendor: r.vendor,
-      vendorCountry: r.vendor_country,
-      vendorParent: r.vendor_parent,
-      watchlists: JSON.parse(r.watchlists) as string[],
-      registrant: r.registrant,
-      registrantCountry: r.registrant_country,
-      randomizedMac: r.randomized_mac === 1,
-      class: r.class,
-      model: r.model,
-      firmware: r.firmware,
-      os: r.os,
-      confidence: r.confidence,
+      ...identityFromColumns(r),
       reasons: [],
       vlans: JSON.parse(r.vlans) as number[],
       services: JSON.parse(r.services) as string[],
