@@ -5,11 +5,11 @@ import { dirname, join } from 'node:path';
 import { parseCommandArgs } from '../agent/commands/args.js';
 import { CliError } from '../agent/commands/cli-error.js';
 import { openDatabase } from './db/database.js';
-import { loadIdentifier } from './identifier.js';
 import { createLogger } from './logger.js';
-import { BootstrapTokenError, startServer } from './main.js';
+import { BootstrapTokenError } from './main.js';
 import { KEY_FILE, loadOrCreateSigningKey, PUB_FILE, SigningKeyError } from './reports/signing-key.js';
 import { TokenRepo } from './repos/token-repo.js';
+import { runCollector } from './run-collector.js';
 
 export const HELP = `usage: originmap server [--db <file>] [--host <addr>] [--port <n>] [--delivery-dir <dir>] [--init]
 
@@ -69,21 +69,22 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--log-level: '${level}' is not one of ${LEVELS.join(', ')}`);
   if (values.init) return init(file);
 
-  const { identifier, signaturesVersion } = await loadIdentifier();
+  // Logs are JSON unless stdout is a terminal; decided here, since the worker's stdout never is.
+  const pretty = process.stdout.isTTY === true;
   try {
-    const server = await startServer({
-      db: file,
-      identifier,
-      signaturesVersion,
-      host: (values.host as string | undefined) ?? '127.0.0.1',
-      port: port(values.port as string | undefined),
-      logger: createLogger({ level }),
-      adminToken: process.env.ORIGINMAP_ADMIN_TOKEN || undefined,
-      deliveryDir: deliveryDir(values['delivery-dir'] as string | undefined),
-    });
-    server.app.log.info({ url: server.url, db: file }, 'collector listening');
-    await server.closed;
-    return 0;
+    // The collector runs on a worker thread with its own young generation (run-collector.ts).
+    return await runCollector(
+      {
+        db: file,
+        host: (values.host as string | undefined) ?? '127.0.0.1',
+        port: port(values.port as string | undefined),
+        level,
+        pretty,
+        adminToken: process.env.ORIGINMAP_ADMIN_TOKEN || undefined,
+        deliveryDir: deliveryDir(values['delivery-dir'] as string | undefined),
+      },
+      createLogger({ level, pretty }),
+    );
   } catch (err) {
     if (err instanceof BootstrapTokenError || err instanceof SigningKeyError) throw new CliError(err.message);
     const code = (err as { code?: string }).code;

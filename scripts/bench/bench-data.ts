@@ -210,3 +210,8 @@ export class BenchIdentifier implements Identifier {
     return id;
   }
 }
+
+/** The bench engine for the collector's thread (CollectorInput.identifierModule names this module). */
+export async function loadIdentifier(): Promise<{ identifier: Identifier; signaturesVersion: string }> {
+  return { identifier: new BenchIdentifier(), signaturesVersion: 'bench' };
+}

@@ -4,15 +4,20 @@
 // Prints ingest rows/s (devices + evidence rows), also per CPU-second of the collector process
 // (what one free core sustains, whatever else the machine runs), listing p50/p99, and the load.
 // Options: --devices <n> (default 1000000), --agents <n> (50), --batch <n> (1000),
-// --repeat <n> listing requests per scenario (200), --db <file> (default: a temp file, removed).
+// --repeat <n> listing requests per scenario (200), --db <file> (default: a temp file, removed),
+// --collector worker|in-process (worker: on its own thread, as `originmap server` runs it),
+// --young-mb <n> the worker's young generation in MiB (default: the shipped one; 0: V8's default).
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { newToken } from '../../server/auth/tokens.js';
+import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/main.js';
 import { encodeCursor } from '../../server/repos/scope.js';
+import { startCollector, YOUNG_GENERATION_MB } from '../../server/run-collector.js';
 import { BenchIdentifier } from './bench-data.js';
 import type { ListJob, UploadJob, UploadResult } from './server-agents.js';
 
@@ -23,6 +28,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     repeat: { type: 'string', default: '200' },
     db: { type: 'string' },
+    collector: { type: 'string', default: 'worker' },
+    'young-mb': { type: 'string', default: String(YOUNG_GENERATION_MB) },
   },
 });
 const TOTAL = Number(values.devices);
@@ -31,6 +38,44 @@ const BATCH = Number(values.batch);
 const REPEAT = Number(values.repeat);
 const CHECKPOINTS = [100_000, 1_000_000].filter((n) => n <= TOTAL);
 if (!CHECKPOINTS.includes(TOTAL)) CHECKPOINTS.push(TOTAL);
+const IN_PROCESS = values.collector === 'in-process';
+if (!IN_PROCESS && values.collector !== 'worker') throw new Error('--collector: worker or in-process');
+const YOUNG_MB = Number(values['young-mb']);
+// The benchmark floods on purpose: the per-agent limit would otherwise be what it measures.
+const RATE_LIMIT = { burst: 1_000_000, perSecond: 1_000_000 };
+
+/** The collector as `originmap server` runs it (its own thread), or in this thread for an A/B. */
+async function startBenchCollector(
+  db: string,
+  admin: string,
+): Promise<{ url: string; stop(): Promise<unknown> }> {
+  if (IN_PROCESS) {
+    const s = await startServer({
+      db,
+      identifier: new BenchIdentifier(),
+      signaturesVersion: 'bench',
+      host: '127.0.0.1',
+      port: 0,
+      handleSignals: false,
+      adminToken: admin,
+      rateLimit: RATE_LIMIT,
+    });
+    return s;
+  }
+  return startCollector(
+    {
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      level: 'warn',
+      pretty: false,
+      adminToken: admin,
+      rateLimit: RATE_LIMIT,
+      identifierModule: new URL('./bench-data.js', import.meta.url).href,
+    },
+    { log: createLogger({ level: 'warn', pretty: false }), youngGenerationMb: YOUNG_MB },
+  );
+}
 
 function runAgents<T>(job: UploadJob | ListJob, onStart?: () => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -64,18 +109,9 @@ async function main(): Promise<void> {
   const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'om-bench-'));
   const file = values.db ?? join(dir!, 'collector.db');
   const load0 = loadavg();
-  const server = await startServer({
-    db: file,
-    identifier: new BenchIdentifier(),
-    signaturesVersion: 'bench',
-    host: '127.0.0.1',
-    port: 0,
-    handleSignals: false,
-    // The benchmark floods on purpose: the per-agent limit would otherwise be what it measures.
-    rateLimit: { burst: 1_000_000, perSecond: 1_000_000 },
-  });
+  const admin = newToken();
+  const server = await startBenchCollector(file, admin);
   const url = server.url;
-  const admin = server.app.services.tokens.issue({ role: 'admin' }, new Date().toISOString()).token;
   try {
     const op = await api<{ id: number }>(url, admin, 'POST', '/v1/operators', {
       name: 'Bench Power',
@@ -105,7 +141,8 @@ async function main(): Promise<void> {
     });
 
     console.log(
-      `collector benchmark: ${AGENTS} agents, ${BATCH}-device batches, up to ${TOTAL} devices; db ${file}`,
+      `collector benchmark: ${AGENTS} agents, ${BATCH}-device batches, up to ${TOTAL} devices; db ${file}; ` +
+        `collector ${IN_PROCESS ? 'in-process (V8 default young generation)' : `on a worker thread, young generation ${YOUNG_MB ? `${YOUNG_MB} MiB` : 'V8 default'}`}`,
     );
     console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (2 cores)\n`);
     let stored = 0;
@@ -214,6 +251,8 @@ async function main(): Promise<void> {
         `errors ${re.errors.length}`,
     );
     const bytes = statSync(file).size;
+    // The agents run in a child process, so this is the collector's (and the bench's idle main thread's).
+    console.log(`collector process peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     console.log(
       `database: ${(bytes / 1048576).toFixed(0)} MiB; load average at end: ${loadavg()
         .map((x) => x.toFixed(2))

@@ -1,0 +1,188 @@
+// `originmap server` as a process, its collector on a worker thread: SIGTERM stops it gracefully
+// (a request in flight completes, exit 0, the database closed and checkpointed), startup errors
+// are still one line with exit 2, and a crash of the collector's thread is logged and non-zero.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../core/paths.js';
+import { openDatabase } from '../../server/db/database.js';
+
+// The worker loads compiled JavaScript, so these run the build (npm test builds it first).
+const DIST = join(packageRoot(), 'dist');
+const CLI = join(DIST, 'agent', 'cli.js');
+const built = existsSync(join(DIST, 'server', 'collector-worker.js'));
+
+interface Ran {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
+
+function server(args: string[], env: NodeJS.ProcessEnv = {}): Ran {
+  const child = spawn(process.execPath, [CLI, 'server', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString('utf8');
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function healthy(port: number, ran: Ran): Promise<void> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    if (ran.child.exitCode !== null) throw new Error(`the collector exited: ${ran.err()}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) throw new Error('the collector did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const token = () => `om_${randomBytes(32).toString('base64url')}`;
+let dir = '';
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'om-run-collector-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!built)('originmap server on its worker thread', () => {
+  it('stops on SIGTERM: the request in flight completes, exit 0, the database closed cleanly', async () => {
+    const port = await freePort();
+    const admin = token();
+    const db = join(dir, 'c.db');
+    const ran = server(['--db', db, '--port', String(port)], { ORIGINMAP_ADMIN_TOKEN: admin });
+    await healthy(port, ran);
+    // Headers and half the body, then SIGTERM, then the rest: the request must still be answered.
+    const body = JSON.stringify({ name: 'Signal Power', sector: 'electricity', country: 'JP' });
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/operators',
+          headers: {
+            authorization: `Bearer ${admin}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        ran.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 200);
+    });
+    expect(await answered).toBe(201);
+    expect(await ran.exited).toBe(0);
+    // Logs stay pino JSON lines (stdout is a pipe), the shutdown logged by the collector's thread.
+    const logs = ran
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; signal?: string });
+    expect(logs.find((l) => l.msg === 'shutting down')?.signal).toBe('SIGTERM');
+    expect(ran.err()).toBe('');
+    // Closed cleanly: the WAL was checkpointed into the file and removed.
+    expect(existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0).toBe(0);
+    const reopened = openDatabase({ file: db });
+    try {
+      expect(reopened.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+      expect(reopened.prepare('SELECT name FROM operators').pluck().all()).toEqual(['Signal Power']);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('reports a port in use in one line, exit 2', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = busy.address() as { port: number };
+      const ran = server(['--db', join(dir, 'c.db'), '--port', String(port)]);
+      expect(await ran.exited).toBe(2);
+      expect(ran.err()).toMatch(/^originmap server: cannot listen: listen EADDRINUSE: [^\n]+\n$/);
+    } finally {
+      await new Promise<void>((r) => busy.close(() => r()));
+    }
+  });
+
+  it('reports a bad bootstrap token and a file that is not a database in one line, exit 2', async () => {
+    const port = String(await freePort());
+    const bad = server(['--db', join(dir, 'c.db'), '--port', port], { ORIGINMAP_ADMIN_TOKEN: 'admin' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.err()).toMatch(/^originmap server: ORIGINMAP_ADMIN_TOKEN must be "om_" [^\n]+\n$/);
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, Buffer.alloc(4096, 0x41));
+    const notDb = server(['--db', junk, '--port', port]);
+    expect(await notDb.exited).toBe(2);
+    expect(notDb.err()).toBe(`originmap server: cannot open the database ${junk}: file is not a database\n`);
+  });
+
+  it('ends non-zero with the error logged when the collector thread dies', async () => {
+    // An engine module that throws on the collector's thread once it listens.
+    const mod = join(dir, 'crashing-identifier.mjs');
+    writeFileSync(
+      mod,
+      `export async function loadIdentifier() {
+  setTimeout(() => { throw new Error('engine exploded'); }, 200);
+  return { identifier: { identify() { throw new Error('unused'); } }, signaturesVersion: 'x' };
+}\n`,
+    );
+    const run = (await import(
+      pathToFileURL(join(DIST, 'server', 'run-collector.js')).href
+    )) as typeof import('../../server/run-collector.js');
+    const logged: string[] = [];
+    const log = { fatal: (o: unknown, msg: string) => void logged.push(`${msg} ${JSON.stringify(o)}`) };
+    const thread = await run.startCollector(
+      {
+        db: join(dir, 'c.db'),
+        host: '127.0.0.1',
+        port: 0,
+        level: 'error',
+        pretty: false,
+        identifierModule: pathToFileURL(mod).href,
+      },
+      { log: log as never },
+    );
+    expect(thread.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await thread.ended).toBe(70);
+    expect(logged.join('\n')).toContain('engine exploded');
+    expect(logged.join('\n')).toContain('the collector stopped unexpectedly');
+  });
+});
