@@ -1,7 +1,8 @@
 // One live capture source: a child process (tcpdump on one interface, or a site's own command)
-// writing pcap to stdout, read through the same CaptureStream as `analyze`. If it dies it is
-// restarted with backoff, and the gap is logged and counted. Its stderr is kept short and parsed for
-// tcpdump's statistics and for the failures a person must act on.
+// writing pcap to stdout (a socket we read into one buffer: output-socket.ts), read through the same
+// CaptureStream as `analyze`. If it dies it is restarted with backoff, and the gap is logged and
+// counted. Its stderr is kept short and parsed for tcpdump's statistics and for the failures a
+// person must act on.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { CaptureStream } from '../capture/capture-stream.js';
 import { CaptureFormatError, type PacketHandler, type ReaderLimits } from '../capture/types.js';
@@ -125,7 +126,9 @@ export class CaptureChild {
     // What it wrote before it ended is still read (a grandchild holding its output gets the grace).
     const output = this.#output;
     if (output) {
-      await Promise.race([output.ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS))]);
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([output.ended, new Promise((r) => (grace = setTimeout(r, STOP_GRACE_MS)))]);
+      clearTimeout(grace);
       output.close();
     }
   }
