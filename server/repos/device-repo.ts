@@ -4,28 +4,16 @@ import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { Db } from '../db/database.js';
 import type { Device, DeviceQuery, DeviceSort, IdentityChange } from '../schemas/inventory.js';
-import { identityFromColumns } from './identity-columns.js';
+import { type IdentityColumns, identityFromColumns } from './identity-columns.js';
 import { decodeCursor, encodeCursor, type Page, type Scope, timeParam, Where } from './scope.js';
 
-interface Row {
+interface Row extends IdentityColumns {
   id: number;
   site_id: number;
   key: string;
   mac: string | null;
   ips: string;
   hostnames: string;
-  vendor: string | null;
-  vendor_country: string | null;
-  vendor_parent: string | null;
-  watchlists: string;
-  registrant: string | null;
-  registrant_country: string | null;
-  randomized_mac: number;
-  class: Identity['class'];
-  model: string | null;
-  firmware: string | null;
-  os: string | null;
-  confidence: number | null;
   vlans: string;
   services: string;
   roles: string;

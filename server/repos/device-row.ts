@@ -2,7 +2,7 @@
 // only when read) and a key that says whether a newly decided identity differs from the stored one
 // without parsing the stored JSON columns.
 import type { Identity } from '../../core/inventory.js';
-import { identityFromColumns } from './identity-columns.js';
+import { type IdentityColumns, identityFromColumns } from './identity-columns.js';
 
 /** The seen facts of a device, merged across batches. */
 export interface SeenFacts {
@@ -26,7 +26,7 @@ export interface StoredDevice extends SeenFacts {
   identifiedWith: string;
 }
 
-export interface DeviceRow {
+export interface DeviceRow extends IdentityColumns {
   id: number;
   key: string;
   mac: string | null;
@@ -38,18 +38,6 @@ export interface DeviceRow {
   first_seen: string;
   last_seen: string;
   search: string;
-  vendor: string | null;
-  vendor_country: string | null;
-  vendor_parent: string | null;
-  watchlists: string;
-  registrant: string | null;
-  registrant_country: string | null;
-  randomized_mac: number;
-  class: Identity['class'];
-  model: string | null;
-  firmware: string | null;
-  os: string | null;
-  confidence: number | null;
   reasons: string;
   identified_with: string;
 }

@@ -149,30 +149,12 @@ export class FindingRepo {
     actor: Actor = SYSTEM,
   ): number {
     const status = f.status;
-    const statusAt = f.history.at(-1)?.at ?? new Date(0).toISOString();
+    const statusAt = statusTime(f);
     const w = f.waiver;
     let rowId: number;
     let known = 0;
     if (!before) {
-      rowId = (
-        this.#insert.get(
-          where.operatorId,
-          where.siteId,
-          where.deviceId,
-          f.id,
-          f.rule,
-          f.severity,
-          f.subject.kind,
-          f.subject.id,
-          f.message,
-          JSON.stringify(f.facts),
-          f.firstSeen,
-          f.lastSeen,
-          status,
-          statusAt,
-          ...waiverParams(w),
-        ) as { id: number }
-      ).id;
+      rowId = (this.#insert.get(...findingParams(where, f)) as { id: number }).id;
     } else {
       rowId = before.rowId;
       known = before.tracked.history.length;
@@ -189,10 +171,7 @@ export class FindingRepo {
     if (added.length) {
       // A new finding's history starts at 1; an existing one continues after its last change.
       let seq = before ? (this.#nextSeq.get(rowId) as { seq: number }).seq : 1;
-      for (const h of added) {
-        const who = h.by === actor.name ? actor : { name: h.by, tokenId: null };
-        this.#change.run(rowId, seq++, h.at, who.name, who.tokenId, h.from, h.to, h.note);
-      }
+      for (const h of added) this.#change.run(rowId, ...changeParams(h, seq++, actor));
     }
     return rowId;
   }
@@ -210,29 +189,9 @@ export class FindingRepo {
     const changes: unknown[] = [];
     for (const { where, f } of items) {
       id++;
-      findings.push(
-        id,
-        where.operatorId,
-        where.siteId,
-        where.deviceId,
-        f.id,
-        f.rule,
-        f.severity,
-        f.subject.kind,
-        f.subject.id,
-        f.message,
-        JSON.stringify(f.facts),
-        f.firstSeen,
-        f.lastSeen,
-        f.status,
-        f.history.at(-1)?.at ?? new Date(0).toISOString(),
-        ...waiverParams(f.waiver),
-      );
+      findings.push(id, ...findingParams(where, f));
       let seq = 1;
-      for (const h of f.history) {
-        const who = h.by === actor.name ? actor : { name: h.by, tokenId: null };
-        changes.push(id, seq++, h.at, who.name, who.tokenId, h.from, h.to, h.note);
-      }
+      for (const h of f.history) changes.push(id, ...changeParams(h, seq++, actor));
     }
     this.#insertMany.write(findings);
     this.#changeMany.write(changes);
@@ -328,6 +287,38 @@ export class FindingRepo {
     }
     return stmt;
   }
+}
+
+/** When the finding took its current status (the last change), or the epoch when it has none. */
+function statusTime(f: TrackedFinding): string {
+  return f.history.at(-1)?.at ?? new Date(0).toISOString();
+}
+
+/** A finding row's values in the column order of #insert (after its id, in #insertMany). */
+function findingParams(where: FindingPlace, f: TrackedFinding): unknown[] {
+  return [
+    where.operatorId,
+    where.siteId,
+    where.deviceId,
+    f.id,
+    f.rule,
+    f.severity,
+    f.subject.kind,
+    f.subject.id,
+    f.message,
+    JSON.stringify(f.facts),
+    f.firstSeen,
+    f.lastSeen,
+    f.status,
+    statusTime(f),
+    ...waiverParams(f.waiver),
+  ];
+}
+
+/** A status change's values after its finding's row id; changes by the acting principal keep its token. */
+function changeParams(h: TrackedFinding['history'][number], seq: number, actor: Actor): unknown[] {
+  const who = h.by === actor.name ? actor : { name: h.by, tokenId: null };
+  return [seq, h.at, who.name, who.tokenId, h.from, h.to, h.note];
 }
 
 function waiverParams(w: Waiver | null): (string | null)[] {

@@ -5,27 +5,15 @@ import type { Statement } from 'better-sqlite3';
 import type { ConnectionRecord, DeviceClass, DeviceRecord, ProviderKind } from '../../core/inventory.js';
 import { OT_CLASSES } from '../../core/policy/vocabulary.js';
 import type { Db } from '../db/database.js';
-import { identityFromColumns } from './identity-columns.js';
+import { type IdentityColumns, identityFromColumns } from './identity-columns.js';
 
-interface DeviceRow {
+interface DeviceRow extends IdentityColumns {
   id: number;
   site_id: number;
   key: string;
   mac: string | null;
   ips: string;
   hostnames: string;
-  vendor: string | null;
-  vendor_country: string | null;
-  vendor_parent: string | null;
-  watchlists: string;
-  registrant: string | null;
-  registrant_country: string | null;
-  randomized_mac: number;
-  class: DeviceClass | null;
-  model: string | null;
-  firmware: string | null;
-  os: string | null;
-  confidence: number | null;
   vlans: string;
   services: string;
   roles: string;
