@@ -1,10 +1,19 @@
 // The IEEE MAC address registry (MA-L, MA-M, MA-S): longest-prefix lookup of the registrant
 // organisation and its country (DESIGN.md §3 "Origin"). Data: the oui-data npm package
-// (BSD-2-Clause, IEEE public listings), loaded lazily once per process.
-import { readFileSync, statSync } from 'node:fs';
+// (BSD-2-Clause, IEEE public listings), loaded lazily once per process: from the compact form the
+// build writes (compact-registry.ts) when it matches the installed package, else from the JSON.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { MacRegistry, Registrant } from '../identify/contracts.js';
+import { packageRoot } from '../paths.js';
 import { countryCodeForName } from '../vocabulary/countries.js';
+import {
+  CompactRegistry,
+  encodeCompactRegistry,
+  type RegistryEntry,
+  type RegistryListing,
+} from './compact-registry.js';
 import { isGroupMac, isRandomizedMac, macHex } from './mac.js';
 import { OuiDataError, OuiIndex, PREFIX_DIGITS, type PrefixDigits } from './oui-index.js';
 
@@ -27,7 +36,7 @@ export function parseRegistrantText(text: string, prefixBits: Registrant['prefix
   return { organisation: organisation.slice(0, 200), country, prefixBits };
 }
 
-export class OuiRegistry implements MacRegistry {
+export class OuiRegistry implements MacRegistry, RegistryListing {
   readonly #index: OuiIndex;
   readonly #cache = new Map<number, Registrant | null>();
 
@@ -76,6 +85,15 @@ export class OuiRegistry implements MacRegistry {
       }
     }
   }
+
+  /** Every entry, null ones included (a null MA-S entry hides its MA-L block): the compact form's input. */
+  *entries(): IterableIterator<RegistryEntry> {
+    for (const digits of PREFIX_DIGITS) {
+      for (const [hex, n] of this.#index.entries(digits)) {
+        yield { digits, prefix: Number.parseInt(hex, 16), registrant: this.#entry(n, BITS[digits]) };
+      }
+    }
+  }
 }
 
 /** Path of the packaged registry (node_modules/oui-data/index.json). */
@@ -92,14 +110,32 @@ export function readMacRegistry(file: string): OuiRegistry {
   return new OuiRegistry(readFileSync(file));
 }
 
-let shared: OuiRegistry | undefined;
+/** Where the build's compact form of the installed oui-data lives (its name changes with the data). */
+export function compactRegistryPath(): string {
+  const file = ouiDataPath();
+  const pkg = JSON.parse(readFileSync(join(dirname(file), 'package.json'), 'utf8')) as { version: string };
+  return join(packageRoot(), 'dist', `oui-${pkg.version}-${statSync(file).size}.bin`);
+}
+
+/** Part of the build: index the packaged JSON once and write its compact form. */
+export function writeCompactRegistry(path = compactRegistryPath()): { path: string; entries: number } {
+  const registry = readMacRegistry(ouiDataPath());
+  writeFileSync(path, encodeCompactRegistry(registry.entries()));
+  return { path, entries: registry.stats.entries };
+}
+
+let shared: RegistryListing | undefined;
 
 /**
- * The packaged registry, indexed on first call and shared by the process afterwards. The index is
- * byte offsets in sorted typed arrays (oui-index.ts): cheaper to build than JSON.parse of the file
- * and about a fifth of its heap; `node dist/scripts/bench/ident-data.js` measures it.
+ * The packaged registry, loaded on first call and shared by the process afterwards: the build's
+ * compact form when it is there and sound, else the JSON indexed in place (oui-index.ts: byte
+ * offsets in sorted typed arrays); `node dist/scripts/bench/ident-data.js` measures it.
  */
-export function loadMacRegistry(): OuiRegistry {
-  shared ??= readMacRegistry(ouiDataPath());
+export function loadMacRegistry(): RegistryListing {
+  if (shared) return shared;
+  const compact = compactRegistryPath();
+  shared =
+    (existsSync(compact) && CompactRegistry.fromBinary(readFileSync(compact))) ||
+    readMacRegistry(ouiDataPath());
   return shared;
 }
