@@ -9,7 +9,7 @@ import type {
   IdentityField,
   ObservationSummary,
 } from '../inventory.js';
-import { isGroupMac, isRandomizedMac, macHex } from '../oui/mac.js';
+import { macHex } from '../oui/mac.js';
 import { decide, type Weighted } from './combine.js';
 import type {
   Claim,
@@ -19,6 +19,7 @@ import type {
   Registrant,
   RuleMatcher,
   VendorCatalog,
+  VendorInfo,
 } from './contracts.js';
 import {
   CATALOG_CLASS_WEIGHT,
@@ -51,24 +52,43 @@ function prefix(key: string): string {
 
 export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): Identifier {
   const keys = rules.keys();
-  const cache = new Map<string, Claim[]>();
+  // Claims by key, then value: no "key\0value" string is built per observation.
+  const cache = new Map<string, Map<ObservationSummary['value'], Claim[]>>();
+  let cached = 0;
   const match = (o: ObservationSummary): Claim[] => {
-    if (!keys.has(o.key)) return [];
-    const id = `${o.key}\u0000${o.value}`;
-    let claims = cache.get(id);
+    let byValue = cache.get(o.key);
+    if (!byValue) {
+      byValue = new Map();
+      cache.set(o.key, byValue);
+    }
+    let claims = byValue.get(o.value);
     if (!claims) {
       // Crude but bounded: a full cache starts over rather than growing without limit.
-      if (cache.size >= MATCH_CACHE_SIZE) cache.clear();
+      if (cached >= MATCH_CACHE_SIZE) {
+        for (const m of cache.values()) m.clear();
+        cached = 0;
+      }
       claims = rules.match(o.key, o.value);
-      cache.set(id, claims);
+      byValue.set(o.value, claims);
+      cached++;
     }
     return claims;
+  };
+  // Devices of one maker share a few registrant names; normalising one for the alias match costs
+  // ~20 us (NFKD, two regexes), so each name is matched once (bounded like the claims).
+  const vendorOfRegistrant = new Map<string, VendorInfo | undefined>();
+  const byRegistrant = (organisation: string): VendorInfo | undefined => {
+    if (vendorOfRegistrant.has(organisation)) return vendorOfRegistrant.get(organisation);
+    if (vendorOfRegistrant.size >= MATCH_CACHE_SIZE) vendorOfRegistrant.clear();
+    const v = catalog.byRegistrant(organisation);
+    vendorOfRegistrant.set(organisation, v);
+    return v;
   };
 
   function reads(evidence: DeviceEvidence, registrant: Registrant | null): Read[] {
     const out: Read[] = [];
     if (registrant) {
-      const v = catalog.byRegistrant(registrant.organisation);
+      const v = byRegistrant(registrant.organisation);
       if (v) {
         out.push({
           field: 'vendor',
@@ -81,11 +101,21 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
         });
       }
     }
-    const seen = new Set<string>();
+    // Only keys a rule reads, and the two that imply a class, can add a piece of evidence.
+    let seen: Map<string, Set<string>> | null = null;
     for (const o of evidence.observations) {
-      const id = `${o.key}\u0000${o.value}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      const serves = o.key === 'ot.role' || o.key === 'net.service';
+      if (!serves && !keys.has(o.key)) continue;
+      // A value repeated under one key (from another source) counts once.
+      seen ??= new Map();
+      let values = seen.get(o.key);
+      if (!values) {
+        values = new Set();
+        seen.set(o.key, values);
+      }
+      const text = String(o.value); // 5 and "5" are one value, as the rules read text
+      if (values.has(text)) continue;
+      values.add(text);
       const fact =
         o.key === 'ot.role'
           ? ROLE_CLASS[String(o.value)]
@@ -120,9 +150,12 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
   }
 
   function identify(evidence: DeviceEvidence): Identity {
-    const mac = evidence.mac !== null && macHex(evidence.mac) !== null ? evidence.mac : null;
-    const group = mac !== null && isGroupMac(mac);
-    const randomizedMac = mac !== null && !group && isRandomizedMac(mac);
+    const hex = evidence.mac !== null ? macHex(evidence.mac) : null;
+    const mac = hex !== null ? evidence.mac : null;
+    // The first octet's I/G and U/L bits (isGroupMac, isRandomizedMac) read from the one parse.
+    const first = hex !== null ? Number.parseInt(hex.slice(0, 2), 16) : 0;
+    const group = mac !== null && (first & 0x01) !== 0;
+    const randomizedMac = mac !== null && !group && (first & 0x02) !== 0;
     // A locally administered or group address has no registrant, whatever a registry might say.
     const registrant = mac !== null && !randomizedMac && !group ? registry.lookup(mac) : null;
     const all = reads(evidence, registrant);
