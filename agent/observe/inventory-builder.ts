@@ -84,65 +84,105 @@ export function buildInventory(
       if (ep.first < first) first = ep.first;
       if (ep.last > last) last = ep.last;
     }
-    const observations: ObservationSummary[] = [];
-    // Sorted by key, then value (numbers numerically, text by code unit), without a comparator
-    // that converts values on every comparison.
-    for (const key of [...facts.keys()].sort()) {
-      const values = [...facts.get(key)!.keys()];
-      if (values.length > 1) values.sort(compareValues);
-      const byValue = facts.get(key)!;
-      for (const value of values) {
-        const f = byValue.get(value)!;
-        observations.push({
-          key,
-          value,
-          source: f.source,
-          count: f.count,
-          firstSeen: iso(f.first),
-          lastSeen: iso(f.last),
-        });
-      }
-    }
-    const values = (k: ObservationKey) => [...(facts.get(k)?.keys() ?? [])].map(String);
+    const observations = summaries(facts);
     const identity = opts.identifier ? opts.identifier.identify({ mac, observations }) : emptyIdentity(mac);
+    const names = new Set<string>();
+    for (const k of NAME_KEYS) for (const v of facts.get(k)?.keys() ?? []) names.add(String(v));
     devices.push({
       id,
       mac,
       ips: sortAddresses([...(addresses.get(id) ?? [])]),
-      hostnames: [...new Set(NAME_KEYS.flatMap(values))].sort(),
+      hostnames: [...names].sort(),
       ...identity,
-      vlans: [...new Set(values('net.vlan').map((v) => Number(v.split('.')[0])))].sort((a, b) => a - b),
-      services: values('net.service').sort(),
-      roles: values('ot.role').sort(),
+      vlans: facts.has('net.vlan')
+        ? [...new Set(textValues(facts, 'net.vlan').map((v) => Number(v.split('.')[0])))].sort(
+            (a, b) => a - b,
+          )
+        : [],
+      services: textValues(facts, 'net.service').sort(),
+      roles: textValues(facts, 'ot.role').sort(),
       firstSeen: iso(first),
       lastSeen: iso(last),
       observations,
     });
   }
   devices.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const connectionList = connections
+    ? connectionRecords(connections, deviceOf, byDevice, store, opts.geo)
+    : [];
+  return { devices, connections: connectionList, routers: [...routers].sort() };
+}
 
-  const conns = new Map<string, ConnectionRecord>();
+/** A device's facts as observation summaries, sorted by key, then value (numbers numerically, text by code unit). */
+function summaries(facts: FactMap): ObservationSummary[] {
+  const out: ObservationSummary[] = [];
+  for (const key of [...facts.keys()].sort()) {
+    const byValue = facts.get(key)!;
+    // Most keys hold one value: no array of values is made for them.
+    if (byValue.size === 1) {
+      for (const [value, f] of byValue) out.push(summary(key, value, f));
+      continue;
+    }
+    for (const value of [...byValue.keys()].sort(compareValues))
+      out.push(summary(key, value, byValue.get(value)!));
+  }
+  return out;
+}
+
+function summary(key: ObservationKey, value: ObservationValue, f: Fact): ObservationSummary {
+  return { key, value, source: f.source, count: f.count, firstSeen: iso(f.first), lastSeen: iso(f.last) };
+}
+
+function textValues(facts: FactMap, key: ObservationKey): string[] {
+  const values = facts.get(key);
+  return values ? Array.from(values.keys(), String) : [];
+}
+
+/**
+ * Connection rows by device, with their geography and names. A row is one endpoint's; only a device
+ * of several endpoints can have two rows for one remote service, so only those rows are merged by
+ * key (no key string is made for the others). Records keep the rows' order, which the sort's ties keep.
+ */
+function connectionRecords(
+  table: ConnectionTable,
+  deviceOf: readonly (string | undefined)[],
+  byDevice: ReadonlyMap<string, readonly Endpoint[]>,
+  store: EvidenceStore,
+  geo: GeoLookup | null,
+): ConnectionRecord[] {
+  const list: ConnectionRecord[] = [];
+  const merged = new Map<string, ConnectionRecord>();
   // One lookup per remote address: many devices talk to the same few (the bench capture: 7,290 rows,
   // 9 addresses), and each lookup walks the country MMDB and decodes its record (~85 ms in all).
   const geoOf = new Map<string, RemoteFacts | undefined>();
-  for (const c of connections?.rows.values() ?? []) {
+  // Sorted names per remote address, copied for each record (records do not share arrays).
+  const namesOf = new Map<string, string[]>();
+  for (const c of table.rows.values()) {
     const device = deviceOf[c.endpoint];
     if (!device) continue;
-    const key = `${device}|${c.remoteIp}|${c.remotePort}|${c.localPort}|${c.proto}|${c.direction}`;
-    const have = conns.get(key);
-    if (have) {
-      have.packets += c.packets;
-      have.bytes += c.bytes;
-      if (iso(c.first) < have.firstSeen) have.firstSeen = iso(c.first);
-      if (iso(c.last) > have.lastSeen) have.lastSeen = iso(c.last);
-      continue;
+    let key: string | null = null;
+    if (byDevice.get(device)!.length > 1) {
+      key = `${device}|${c.remoteIp}|${c.remotePort}|${c.localPort}|${c.proto}|${c.direction}`;
+      const have = merged.get(key);
+      if (have) {
+        have.packets += c.packets;
+        have.bytes += c.bytes;
+        if (iso(c.first) < have.firstSeen) have.firstSeen = iso(c.first);
+        if (iso(c.last) > have.lastSeen) have.lastSeen = iso(c.last);
+        continue;
+      }
     }
     let facts = geoOf.get(c.remoteIp);
     if (facts === undefined && !geoOf.has(c.remoteIp)) {
-      facts = opts.geo?.lookup(c.remoteIp);
+      facts = geo?.lookup(c.remoteIp);
       geoOf.set(c.remoteIp, facts);
     }
-    conns.set(key, {
+    let names = namesOf.get(c.remoteIp);
+    if (names === undefined) {
+      names = [...(store.names.get(c.remoteIp) ?? [])].sort();
+      namesOf.set(c.remoteIp, names);
+    }
+    const record: ConnectionRecord = {
       device,
       remoteIp: c.remoteIp,
       remotePort: c.remotePort,
@@ -154,14 +194,16 @@ export function buildInventory(
       asOrg: facts?.asOrg ?? null,
       provider: facts?.provider ?? null,
       providerKind: facts?.providerKind ?? null,
-      names: [...(store.names.get(c.remoteIp) ?? [])].sort(),
+      names: names.length ? names.slice() : [],
       packets: c.packets,
       bytes: c.bytes,
       firstSeen: iso(c.first),
       lastSeen: iso(c.last),
-    });
+    };
+    list.push(record);
+    if (key !== null) merged.set(key, record);
   }
-  const connectionList = [...conns.values()].sort((a, b) =>
+  return list.sort((a, b) =>
     a.device < b.device
       ? -1
       : a.device > b.device
@@ -172,7 +214,6 @@ export function buildInventory(
             ? 1
             : (a.remotePort ?? 0) - (b.remotePort ?? 0),
   );
-  return { devices, connections: connectionList, routers: [...routers].sort() };
 }
 
 type FactMap = Map<ObservationKey, Map<ObservationValue, Fact>>;

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionTable } from '../../../agent/observe/connection-table.js';
+import { EvidenceStore } from '../../../agent/observe/evidence-store.js';
+import { buildInventory, iso } from '../../../agent/observe/inventory-builder.js';
+
+const MAC_A = '00:1b:1b:00:00:01';
+const MAC_B = '00:1b:1b:00:00:02';
+
+function store() {
+  const s = new EvidenceStore();
+  // Device A: two endpoints (two addresses it claimed), each with facts and connections.
+  const a1 = s.endpoint(MAC_A, '10.0.0.1')!;
+  const a2 = s.endpoint(MAC_A, '10.0.0.2')!;
+  const aMac = s.endpoint(MAC_A, null)!;
+  s.record(aMac, 'mac.ip', '10.0.0.1', 1000);
+  s.record(aMac, 'mac.ip', '10.0.0.2', 1000);
+  s.record(a1, 'dhcp.hostname', 'plc-1', 2000);
+  s.record(a2, 'dhcp.hostname', 'plc-1', 1500);
+  s.record(a2, 'mdns.name', 'alpha.local', 3000);
+  s.record(a1, 'net.vlan', '20.0', 1000);
+  s.record(a2, 'net.vlan', '10.3', 1000);
+  s.record(a1, 'net.service', 'tcp/502', 1000);
+  s.record(a1, 'net.service', 'tcp/102', 1000);
+  for (const ep of [a1, a2, aMac]) ep.sent = true;
+  // Device B: one endpoint.
+  const b = s.endpoint(MAC_B, '10.0.0.9')!;
+  b.sent = true;
+  s.record(b, 'net.service', 'tcp/80', 5000);
+  s.nameAddress('203.0.113.5', 'Cloud.Example');
+  s.nameAddress('203.0.113.5', 'api.example');
+  const t = new ConnectionTable();
+  const row = {
+    remoteIp: '203.0.113.5',
+    remotePort: 443,
+    localPort: null,
+    direction: 'outbound',
+    proto: 'tcp',
+  } as const;
+  t.add({ endpoint: a1.id, ...row }, 3, 300, 4000, 5000);
+  t.add({ endpoint: a2.id, ...row }, 2, 200, 3500, 6000); // same service from A's other address: merged
+  t.add({ endpoint: b.id, ...row }, 1, 60, 7000, 7000);
+  t.add({ endpoint: b.id, ...row, remotePort: 80 }, 1, 60, 7000, 7000);
+  return { s, t };
+}
+
+describe('buildInventory', () => {
+  const { s, t } = store();
+  const inv = buildInventory(s, t, { identifier: null, geo: null });
+
+  it('merges a device of several endpoints: names, VLANs, services, sorted', () => {
+    const a = inv.devices.find((d) => d.id === `mac:${MAC_A}`)!;
+    expect(a.ips).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(a.hostnames).toEqual(['alpha.local', 'plc-1']);
+    expect(a.vlans).toEqual([10, 20]);
+    expect(a.services).toEqual(['tcp/102', 'tcp/502']);
+    const hostname = a.observations.find((o) => o.key === 'dhcp.hostname')!;
+    expect(hostname).toMatchObject({ value: 'plc-1', count: 2, firstSeen: iso(1500), lastSeen: iso(2000) });
+    const keys = a.observations.map((o) => `${o.key}=${o.value}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  it('adds up one device rows for the same remote service and keeps single rows apart', () => {
+    expect(
+      inv.connections.map((c) => [c.device, c.remotePort, c.packets, c.bytes, c.firstSeen, c.lastSeen]),
+    ).toEqual([
+      [`mac:${MAC_A}`, 443, 5, 500, iso(3500), iso(6000)],
+      [`mac:${MAC_B}`, 80, 1, 60, iso(7000), iso(7000)],
+      [`mac:${MAC_B}`, 443, 1, 60, iso(7000), iso(7000)],
+    ]);
+  });
+
+  it('gives each connection its own sorted copy of the names', () => {
+    const [x, y] = inv.connections;
+    expect(x!.names).toEqual(['api.example', 'cloud.example']);
+    expect(x!.names).not.toBe(y!.names);
+    x!.names.push('changed');
+    expect(y!.names).toEqual(['api.example', 'cloud.example']);
+  });
+});
