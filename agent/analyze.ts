@@ -11,6 +11,7 @@ import { readCaptureFile } from './capture/read-file.js';
 import type { ReaderLimits } from './capture/types.js';
 import { APP_DECODERS } from './decode/registry.js';
 import type { AppDecoder } from './decode/types.js';
+import { fullCollection } from './observe/full-collection.js';
 import { buildInventory } from './observe/inventory-builder.js';
 import { type EngineOptions, PassiveEngine } from './observe/passive-engine.js';
 
@@ -37,6 +38,8 @@ export function homeNetSet(extra: readonly Cidr[] = []): CidrSet {
 export function analyzeCaptures(paths: readonly string[], opts: AnalyzeOptions = {}): AnalyzeReport {
   const started = performance.now();
   const { store, table, stats } = readCaptures(paths, opts);
+  // The engine is unreachable now: free it before the inventory allocates (full-collection.ts).
+  fullCollection();
   const { devices, connections } = buildInventory(store, table, {
     identifier: opts.identifier === undefined ? loadIdentifier() : opts.identifier,
     geo:
