@@ -10,6 +10,7 @@ import type { Observation } from '../../core/observation.js';
 import { APP_DECODERS } from '../decode/registry.js';
 import { killLeftovers } from '../live/child-registry.js';
 import { checkFilter } from '../live/tcpdump-text.js';
+import { fullCollection } from '../observe/full-collection.js';
 import { PassiveEngine } from '../observe/passive-engine.js';
 import { Backoff } from '../uplink/backoff.js';
 import type { PulledSettings } from '../uplink/config-pull.js';
@@ -19,7 +20,6 @@ import { Uploader } from '../uplink/uploader.js';
 import { CollectorLink } from './collector-link.js';
 import type { AgentConfigFile, ScanSchedule } from './config.js';
 import { fullyReported } from './device-deltas.js';
-import { fullGc } from './full-gc.js';
 import type { Logger } from './log.js';
 import { AgentMetrics } from './metrics.js';
 import { Snapshotter } from './snapshot.js';
@@ -288,7 +288,7 @@ export class AgentDaemon {
   #snapshot(): void {
     const ran = this.snapshots.run();
     if (ran !== 'busy') {
-      const ms = fullGc();
+      const ms = fullCollection();
       if (ms !== null) this.metrics.set('full_gc_seconds', ms / 1000);
     }
     if (ran !== 'busy' || this.#stopping) return;

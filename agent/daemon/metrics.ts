@@ -30,7 +30,7 @@ const HELP = {
   heap_used_bytes: 'JavaScript heap in use',
   external_bytes: 'Memory outside the JavaScript heap held by JavaScript objects (buffers, typed arrays)',
   full_gc_seconds:
-    'Duration of the full garbage collection after the last snapshot (agent/daemon/full-gc.ts)',
+    'Duration of the full garbage collection after the last snapshot (agent/observe/full-collection.ts)',
 } as const;
 
 export type MetricName = keyof typeof HELP;

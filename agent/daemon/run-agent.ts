@@ -8,14 +8,12 @@ import type { Logger } from 'pino';
 import { CliError } from '../commands/cli-error.js';
 import { killLeftovers } from '../live/child-registry.js';
 import type { WorkerInput, WorkerMessage } from './agent-worker.js';
-import { enableFullGc } from './full-gc.js';
 
 /** Young generation of the daemon's heap, MiB (semi-spaces of 2 MiB). */
 export const YOUNG_GENERATION_MB = 6;
 
 /** Resolves with the exit code once the daemon stopped; throws CliError for a startup failure. */
 export async function runAgent(input: WorkerInput, stateDir: string, log: Logger): Promise<number> {
-  enableFullGc();
   const worker = new Worker(new URL('./agent-worker.js', import.meta.url), {
     workerData: input,
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
