@@ -105,6 +105,9 @@ export function serverSide(ctx: AppContext, ports: readonly number[]): 'src' | '
   return null;
 }
 
+/** Per protocol id (code literals, so a handful): its "<protocol>:server" and "<protocol>:client". */
+const ROLE_TEXTS = new Map<string, readonly [string, string]>();
+
 /**
  * An emitter that drops repeats within one observe() call (a buffer of 200 polls says "unit 1" once)
  * and cleans wire text; the flow table counts repeats across calls.
@@ -123,6 +126,19 @@ export class OnceEmitter {
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     const v = typeof value === 'string' ? cleanText(value) : value;
     if (v === '') return;
+    this.#once(about, key, v);
+  }
+  /** ot.role for the sender, "<protocol>:server" or "<protocol>:client". */
+  role(about: 'src' | 'dst', protocol: string, role: 'server' | 'client'): void {
+    // Our own text, made once per protocol: no cleaning, and the same string each time.
+    let texts = ROLE_TEXTS.get(protocol);
+    if (!texts) {
+      texts = [`${protocol}:server`, `${protocol}:client`];
+      ROLE_TEXTS.set(protocol, texts);
+    }
+    this.#once(about, 'ot.role', role === 'server' ? texts[0] : texts[1]);
+  }
+  #once(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): void {
     const side = this.#seen[about === 'src' ? 0 : 1]!;
     let values = side.get(key);
     if (!values) {
@@ -131,10 +147,6 @@ export class OnceEmitter {
     } else if (values.has(v)) return;
     values.add(v);
     this.#out.observe(about, key, v);
-  }
-  /** ot.role for the sender, "<protocol>:server" or "<protocol>:client". */
-  role(about: 'src' | 'dst', protocol: string, role: 'server' | 'client'): void {
-    this.observe(about, 'ot.role', `${protocol}:${role}`);
   }
   anomaly(name: string): void {
     this.#out.anomaly(name);
