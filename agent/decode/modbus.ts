@@ -1,5 +1,5 @@
 // Modbus/TCP (port 502): unit ids and functions a server answers, 43/14 device identification, 17 server id.
-import { DecodeError, need } from './errors.js';
+import { DecodeError, isDecoderError, need } from './errors.js';
 import { FC_MEI, FC_REPORT_SERVER_ID, isKnownFunction, MEI_READ_DEVICE_ID } from './modbus.codes.js';
 import {
   hex,
@@ -7,7 +7,6 @@ import {
   latin1,
   type MessageRun,
   OnceEmitter,
-  readRun,
   reportStop,
   serverSide,
   u16be,
@@ -26,27 +25,44 @@ export interface DeviceIdObject {
 }
 
 export interface ModbusFrame {
-  transactionId: number;
-  unitId: number;
+  readonly transactionId: number;
+  readonly unitId: number;
   /** Function code as sent, with the exception bit (0x80) when set. */
-  functionCode: number;
+  readonly functionCode: number;
   /** The PDU after the function code. */
-  data: Uint8Array;
+  readonly data: Uint8Array;
   /** 43/14 response objects, when this frame is one (null otherwise). */
-  deviceId: DeviceIdObject[] | null;
+  readonly deviceId: DeviceIdObject[] | null;
 }
 
 export type ModbusPdu = MessageRun<ModbusFrame>;
 
 /**
+ * One frame as offsets into the decoded bytes: a polling direction holds 40–100 frames, and a view
+ * per frame was most of what Modbus decoding allocated; `data` is made when asked for.
+ */
+class Frame implements ModbusFrame {
+  constructor(
+    readonly transactionId: number,
+    readonly unitId: number,
+    readonly functionCode: number,
+    readonly deviceId: DeviceIdObject[] | null,
+    readonly bytes: Uint8Array,
+    /** [start, end) of the data in `bytes`; `end` is where the next frame starts. */
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get data(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end);
+  }
+}
+
+/**
  * MBAP header (Modbus Messaging on TCP/IP Implementation Guide V1.0b §3.1.3): transaction id (2),
  * protocol id (2, always 0), length (2: unit id + PDU, so 2..254), unit id (1); then the PDU.
  */
-function readFrame(
-  bytes: Uint8Array,
-  offset: number,
-  responses: boolean | null,
-): { message: ModbusFrame; next: number } {
+function readFrame(bytes: Uint8Array, offset: number, responses: boolean | null): Frame {
   need(bytes, offset, 7, P, 'mbap.header');
   const protocolId = u16be(bytes, offset + 2);
   if (protocolId !== 0) throw new DecodeError(P, offset + 2, 'mbap.protocol_id', `${protocolId} is not 0`);
@@ -56,23 +72,42 @@ function readFrame(
   need(bytes, offset + 6, length, P, 'mbap.pdu');
   const functionCode = bytes[offset + 7]!;
   if (functionCode === 0) throw new DecodeError(P, offset + 7, 'pdu.function', 'function code 0');
-  const data = bytes.subarray(offset + 8, offset + 6 + length);
+  const start = offset + 8;
+  const end = offset + 6 + length;
   // From the server a 43/14 frame is a response; when the direction is unknown, only a frame of
   // response size (≥ 6 bytes after the function code; a request has 3) is read as one.
   const isDeviceId =
     functionCode === FC_MEI &&
-    data[0] === MEI_READ_DEVICE_ID &&
-    (responses === true || (responses === null && data.length >= 6));
-  return {
-    message: {
-      transactionId: u16be(bytes, offset),
-      unitId: bytes[offset + 6]!,
-      functionCode,
-      data,
-      deviceId: isDeviceId ? readDeviceId(data, offset + 8) : null,
-    },
-    next: offset + 6 + length,
-  };
+    end > start &&
+    bytes[start] === MEI_READ_DEVICE_ID &&
+    (responses === true || (responses === null && end - start >= 6));
+  return new Frame(
+    u16be(bytes, offset),
+    bytes[offset + 6]!,
+    functionCode,
+    isDeviceId ? readDeviceId(bytes.subarray(start, end), start) : null,
+    bytes,
+    start,
+    end,
+  );
+}
+
+/** Frames back to back, as readRun reads them (ot-bytes.ts), without a result object per frame. */
+function readFrames(bytes: Uint8Array, responses: boolean | null): ModbusPdu {
+  const messages: Frame[] = [];
+  let offset = 0;
+  while (offset < bytes.length && messages.length < MODBUS_MAX_FRAMES) {
+    let frame: Frame;
+    try {
+      frame = readFrame(bytes, offset, responses);
+    } catch (err) {
+      if (!isDecoderError(err) || messages.length === 0) throw err;
+      return { messages, stop: err };
+    }
+    messages.push(frame);
+    offset = frame.end;
+  }
+  return { messages, stop: null };
 }
 
 /**
@@ -148,7 +183,7 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
   decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
     const server = serverSide(ctx, [502]);
     const responses = server === null ? null : server === 'src';
-    return readRun(bytes, MODBUS_MAX_FRAMES, (offset) => readFrame(bytes, offset, responses));
+    return readFrames(bytes, responses);
   },
   observe(pdu: ModbusPdu, ctx: AppContext, emitter: Emitter): void {
     const out = new OnceEmitter(emitter);
@@ -161,7 +196,15 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
       return;
     }
     out.role('src', P, 'server');
+    let unit = -1;
+    let fc = -1;
     for (const frame of pdu.messages) {
+      // A poll repeats one request: a frame like the one before it, with no text, says nothing new.
+      if (frame.unitId === unit && frame.functionCode === fc && frame.deviceId === null) {
+        if (fc !== FC_REPORT_SERVER_ID) continue;
+      }
+      unit = frame.unitId;
+      fc = frame.functionCode;
       out.observe('src', 'modbus.unit_id', frame.unitId);
       // An exception response (function | 0x80) says the function is not served: not "answered".
       if (frame.functionCode & 0x80) continue;
