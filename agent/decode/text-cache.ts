@@ -34,7 +34,8 @@ export class BytesCache<T> {
     if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.value;
     const value = this.#make(bytes);
     if (this.#entries.size >= TEXT_CACHE_ENTRIES) this.#entries.clear();
-    this.#entries.set(h, { bytes: bytes.slice(), value });
+    // A copy, never a view: a Buffer's slice() is a view of memory the capture reader reuses.
+    this.#entries.set(h, { bytes: new Uint8Array(bytes), value });
     return value;
   }
 }

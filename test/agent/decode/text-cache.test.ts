@@ -31,6 +31,11 @@ describe('bytes cache', () => {
     input[0] = 0x78;
     expect(cache.get(input)).toBe('xbc');
     expect(cache.get(bytes('abc'))).toBe('abc');
+    // A Buffer's slice() is a view: the cache must copy a Buffer's bytes too.
+    const buf = Buffer.from('hvmnvu', 'latin1');
+    expect(cache.get(buf)).toBe('hvmnvu');
+    buf.write('amdxrt', 'latin1'); // same FNV-1a digest, other bytes
+    expect(cache.get(buf)).toBe('amdxrt');
   });
 
   it('computes long inputs every time without remembering them', () => {
