@@ -4,14 +4,20 @@
 import { isDecoderError, TruncatedError } from '../decode/errors.js';
 import type { AppContext, AppDecoder, Emitter, Transport } from '../decode/types.js';
 
-/** A decoder with its counter names built once (a template string per call showed in profiles). */
+/** A named counter: a number bumped in place, its name made once. */
+interface Counter {
+  readonly name: string;
+  n: number;
+}
+
+/** A decoder with its counters (a template string and a keyed store per call showed in profiles). */
 interface Entry {
   readonly d: AppDecoder;
   /** Position in the transport's list: the registry order both passes keep. */
   readonly rank: number;
-  readonly decoded: string;
-  readonly truncated: string;
-  readonly malformed: string;
+  readonly decoded: Counter;
+  readonly truncated: Counter;
+  readonly malformed: Counter;
 }
 
 /** One transport's decoders, and per port the ones that name it (in registry order). */
@@ -23,8 +29,18 @@ interface Lane {
 const NONE: readonly Entry[] = [];
 
 export class AppDispatcher {
-  readonly counts: Record<string, number> = {};
   readonly #lanes: Record<Transport, Lane>;
+  /** Counters in the order they first counted, which is the order `counts` lists them in. */
+  readonly #used: Counter[] = [];
+  /** A decoder on two transports shares its counters. */
+  readonly #counters = new Map<string, Counter>();
+
+  /** Decoded, truncated and malformed counts per decoder ("decoded.tls": 12), those above zero. */
+  get counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.#used) out[c.name] = c.n;
+    return out;
+  }
 
   constructor(decoders: readonly AppDecoder[]) {
     const lane = (t: Transport): Lane => {
@@ -33,9 +49,9 @@ export class AppDispatcher {
         .map((d, rank) => ({
           d,
           rank,
-          decoded: `decoded.${d.id}`,
-          truncated: `truncated.${d.id}`,
-          malformed: `malformed.${d.id}`,
+          decoded: this.#counter(`decoded.${d.id}`),
+          truncated: this.#counter(`truncated.${d.id}`),
+          malformed: this.#counter(`malformed.${d.id}`),
         }));
       const byPort = new Map<number, Entry[]>();
       for (const e of all) {
@@ -107,7 +123,16 @@ export class AppDispatcher {
     return true;
   }
 
-  #count(name: string): void {
-    this.counts[name] = (this.counts[name] ?? 0) + 1;
+  #count(c: Counter): void {
+    if (c.n++ === 0) this.#used.push(c);
+  }
+
+  #counter(name: string): Counter {
+    let c = this.#counters.get(name);
+    if (!c) {
+      c = { name, n: 0 };
+      this.#counters.set(name, c);
+    }
+    return c;
   }
 }

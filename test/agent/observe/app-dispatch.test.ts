@@ -78,4 +78,15 @@ describe('app dispatcher', () => {
     expect(tried).toEqual(['t', 'm', 'ok']);
     expect(d.counts).toEqual({ 'truncated.t': 1, 'malformed.m': 1, 'decoded.ok': 1 });
   });
+
+  it('lists counts in the order they first counted, one count per decoder across transports', () => {
+    const tried: string[] = [];
+    const d = new AppDispatcher([fake('a', [], tried, 'malformed'), fake('b', [], tried, 'accept')]);
+    d.run(bytes, ctx('udp'), new RecordingEmitter());
+    d.run(bytes, ctx('tcp'), new RecordingEmitter());
+    expect(Object.entries(d.counts)).toEqual([
+      ['malformed.a', 2],
+      ['decoded.b', 2],
+    ]);
+  });
 });
