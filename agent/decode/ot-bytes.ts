@@ -116,10 +116,9 @@ export class OnceEmitter {
   readonly #out: Emitter;
   // Per side, per key, the values already passed on: polling buffers repeat one fact hundreds of
   // times, so no per-call key string is built (numbers and strings stay distinct in a Set).
-  readonly #seen = [
-    new Map<ObservationKey, Set<ObservationValue>>(),
-    new Map<ObservationKey, Set<ObservationValue>>(),
-  ];
+  // Made on first use: most calls pass a handful of facts about one side.
+  #src: Map<ObservationKey, Set<ObservationValue>> | null = null;
+  #dst: Map<ObservationKey, Set<ObservationValue>> | null = null;
   constructor(out: Emitter) {
     this.#out = out;
   }
@@ -139,7 +138,7 @@ export class OnceEmitter {
     this.#once(about, 'ot.role', role === 'server' ? texts[0] : texts[1]);
   }
   #once(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): void {
-    const side = this.#seen[about === 'src' ? 0 : 1]!;
+    const side = about === 'src' ? (this.#src ??= new Map()) : (this.#dst ??= new Map());
     let values = side.get(key);
     if (!values) {
       values = new Set();
