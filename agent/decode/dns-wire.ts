@@ -313,7 +313,10 @@ export function readName(
   let next = -1;
   let octets = 1; // the root label
   let pointers = 0;
-  let name = '';
+  // Plain labels (ASCII, no '.' or backslash) are copied into `scratch` and made text in one slice; a
+  // label that needs escaping or UTF-8 switches to building the text label by label (`slow`).
+  let n = 0;
+  let slow: string | null = null;
   for (;;) {
     const jumped = next >= 0;
     const bound = jumped ? bytes.length : limit;
@@ -321,7 +324,7 @@ export function readName(
     const len = bytes[pos]!;
     if (len === 0) {
       if (next < 0) next = pos + 1;
-      return { name, next };
+      return { name: slow ?? (n ? latin1Slice.call(scratch, 0, n) : ''), next };
     }
     if ((len & 0xc0) === 0xc0) {
       boundCheck(bytes, pos, 2, bound, protocol, field, jumped);
@@ -343,9 +346,31 @@ export function readName(
     if (octets > MAX_NAME_OCTETS)
       throw new DecodeError(protocol, pos, field, `name longer than ${MAX_NAME_OCTETS} octets`);
     boundCheck(bytes, pos, len + 1, bound, protocol, field, jumped);
-    name += (name ? '.' : '') + labelText(bytes, pos + 1, pos + 1 + len);
-    pos += len + 1;
+    const start = pos + 1;
+    const end = start + len;
+    if (slow === null && isPlainLabel(bytes, start, end)) {
+      // octets <= MAX_NAME_OCTETS bounds the text: labels plus dots fit the scratch.
+      if (n) scratch[n++] = 0x2e;
+      for (let i = start; i < end; i++) scratch[n++] = bytes[i]!;
+    } else {
+      if (slow === null) slow = n ? latin1Slice.call(scratch, 0, n) : '';
+      slow += (slow ? '.' : '') + labelText(bytes, start, end);
+    }
+    pos = end;
   }
+}
+
+/** Where readName assembles plain names (text of at most MAX_NAME_OCTETS - 1 bytes). */
+const scratch = new Uint8Array(MAX_NAME_OCTETS);
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
+/** ASCII without '.' and backslash: the label's text is its bytes, no escape, no UTF-8. */
+function isPlainLabel(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80 || b === 0x2e || b === 0x5c) return false;
+  }
+  return true;
 }
 
 /** One label as text: ASCII as is, other bytes as UTF-8 (mDNS instance names); '.' and '\' escaped. */

@@ -7,6 +7,8 @@ import { reportProblems } from './problems.js';
 import type { AppDecoder, Emitter } from './types.js';
 
 const PORT = 53;
+/** dns.server's value, one string for every answer (a template per answer was a fresh string to hash). */
+const SERVER = `udp/${PORT}`;
 /** CNAME links followed from the asked name; resolvers cap chains near 8-16 (BIND: 16). */
 export const MAX_CNAME_CHAIN = 16;
 
@@ -43,7 +45,7 @@ export const dnsDecoder: AppDecoder<DnsMessage> = {
       }
       return;
     }
-    if (ctx.src.port === PORT) out.observe('src', 'dns.server', `udp/${PORT}`);
+    if (ctx.src.port === PORT) out.observe('src', 'dns.server', SERVER);
     if (header.opcode === DNS_OPCODE.QUERY && header.rcode === DNS_RCODE_NOERROR)
       bindAnswers(msg, 'dns', out);
   },

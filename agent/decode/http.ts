@@ -13,6 +13,7 @@ import {
   titleText,
 } from './http-fields.js';
 import { type Dialect, type MessageLimits, parseStream, type TextMessage } from './http-message.js';
+import { BytesCache } from './text-cache.js';
 import { ascii, hasAscii, wireText } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 
@@ -94,16 +95,40 @@ export function createHttpDecoder(limits: MessageLimits = HTTP_LIMITS): AppDecod
 
 export const httpDecoder: AppDecoder<HttpPdu> = createHttpDecoder();
 
+type HttpKey = 'http.host' | 'http.user_agent' | 'http.server' | 'http.www_authenticate' | 'http.title';
+
+/** Observed text: runs of white space as one space, then cleaned like all wire text. */
+function fieldText(raw: string): string {
+  return cleanText(raw.replace(/\s+/g, ' '));
+}
+
+// A client sends the same User-Agent and Host, a server the same Server header and page, on every
+// connection: their texts are made once per distinct bytes (text-cache.ts) and are one string each.
+const valueTexts = new BytesCache((value) => fieldText(wireText(value)));
+const utf8Titles = new BytesCache((title) => fieldText(titleText(title, null)));
+const contentCharsets = new BytesCache((value) => charsetParam(ascii(value)));
+
+/** A Host value: its observed text, the host part, and the DNS name it may give the server. */
+const hostTexts = new BytesCache((value) => {
+  const text = wireText(value);
+  const host = hostOfAuthority(text);
+  const name = host ? dnsName(host) : null;
+  const bad = !name && host !== null && !host.startsWith('[') && !/^[\d.]+$/.test(host);
+  return { value: fieldText(text), name, bad };
+});
+
 function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
   for (const a of pdu.anomalies) out.anomaly(a);
-  const seen = new Set<string>();
-  const emit = (
-    key: 'http.host' | 'http.user_agent' | 'http.server' | 'http.www_authenticate' | 'http.title',
-    raw: string,
-  ) => {
-    const value = cleanText(raw.replace(/\s+/g, ' '));
-    if (!value || seen.has(`${key}\0${value}`)) return;
-    seen.add(`${key}\0${value}`);
+  // Per key, the values already emitted for this direction.
+  const seen = new Map<HttpKey, Set<string>>();
+  const emit = (key: HttpKey, value: string) => {
+    if (!value) return;
+    let values = seen.get(key);
+    if (!values) {
+      values = new Set();
+      seen.set(key, values);
+    } else if (values.has(value)) return;
+    values.add(value);
     out.observe('src', key, value);
   };
   for (const m of pdu.messages) {
@@ -111,25 +136,33 @@ function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
     if (m.kind === 'request') {
       if (ctx.fromClient === false) out.anomaly('http.request_from_server');
       const ua = header(m, 'user-agent');
-      if (ua) emit('http.user_agent', wireText(ua.value));
+      if (ua) emit('http.user_agent', valueTexts.get(ua.value));
       const host = header(m, 'host');
       if (host) {
-        const text = wireText(host.value);
-        emit('http.host', text);
-        nameServer(m, text, ctx, out);
+        const texts = hostTexts.get(host.value);
+        emit('http.host', texts.value);
+        if (namesServer(m, ctx)) {
+          if (texts.name) out.nameAddress(ctx.dst.ip!, texts.name, 'http');
+          else if (texts.bad) out.anomaly('http.bad_host');
+        }
       }
     } else {
       const server = header(m, 'server');
-      if (server) emit('http.server', wireText(server.value));
+      if (server) emit('http.server', valueTexts.get(server.value));
       for (const h of headers(m, 'www-authenticate')) {
-        for (const realm of authRealms(wireText(h.value))) emit('http.www_authenticate', realm);
+        for (const realm of authRealms(wireText(h.value))) emit('http.www_authenticate', fieldText(realm));
       }
       const title = findTitle(m);
       if (title) {
         const type = header(m, 'content-type');
         const offset = title.byteOffset - m.body.byteOffset;
-        const charset = (type && charsetParam(ascii(type.value))) || metaCharset(m.body, offset);
-        emit('http.title', titleText(title, charset));
+        const charset = (type && contentCharsets.get(type.value)) || metaCharset(m.body, offset);
+        emit(
+          'http.title',
+          !charset || charset === 'utf-8' || charset === 'utf8'
+            ? utf8Titles.get(title)
+            : fieldText(titleText(title, charset)),
+        );
       }
     }
   }
@@ -140,11 +173,7 @@ function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
  * for origin-form targets: an absolute-form target or CONNECT goes to a proxy (RFC 9112 §3.2.2,
  * §3.2.3), whose address the name does not belong to.
  */
-function nameServer(m: TextMessage, hostHeader: string, ctx: AppContext, out: Emitter): void {
-  if (!ctx.dst.ip || !m.target || m.target[0] !== 0x2f) return;
-  if (m.method && hasAscii(m.method, 0, 'CONNECT')) return;
-  const host = hostOfAuthority(hostHeader);
-  const name = host ? dnsName(host) : null;
-  if (name) out.nameAddress(ctx.dst.ip, name, 'http');
-  else if (host && !host.startsWith('[') && !/^[\d.]+$/.test(host)) out.anomaly('http.bad_host');
+function namesServer(m: TextMessage, ctx: AppContext): boolean {
+  if (!ctx.dst.ip || !m.target || m.target[0] !== 0x2f) return false;
+  return !(m.method && hasAscii(m.method, 0, 'CONNECT'));
 }

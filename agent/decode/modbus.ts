@@ -1,5 +1,5 @@
 // Modbus/TCP (port 502): unit ids and functions a server answers, 43/14 device identification, 17 server id.
-import { DecodeError, need } from './errors.js';
+import { DecodeError, isDecoderError, need } from './errors.js';
 import { FC_MEI, FC_REPORT_SERVER_ID, isKnownFunction, MEI_READ_DEVICE_ID } from './modbus.codes.js';
 import {
   hex,
@@ -7,7 +7,6 @@ import {
   latin1,
   type MessageRun,
   OnceEmitter,
-  readRun,
   reportStop,
   serverSide,
   u16be,
@@ -26,27 +25,84 @@ export interface DeviceIdObject {
 }
 
 export interface ModbusFrame {
-  transactionId: number;
-  unitId: number;
+  readonly transactionId: number;
+  readonly unitId: number;
   /** Function code as sent, with the exception bit (0x80) when set. */
-  functionCode: number;
+  readonly functionCode: number;
   /** The PDU after the function code. */
-  data: Uint8Array;
+  readonly data: Uint8Array;
   /** 43/14 response objects, when this frame is one (null otherwise). */
-  deviceId: DeviceIdObject[] | null;
+  readonly deviceId: DeviceIdObject[] | null;
 }
 
 export type ModbusPdu = MessageRun<ModbusFrame>;
 
+/** One frame, made only when a caller asks for `messages` (tests, tools); observe reads the run. */
+class Frame implements ModbusFrame {
+  constructor(
+    readonly transactionId: number,
+    readonly unitId: number,
+    readonly functionCode: number,
+    readonly data: Uint8Array,
+    readonly deviceId: DeviceIdObject[] | null,
+  ) {}
+}
+
+/**
+ * A direction's frames as their offsets in the bytes: a polling direction holds 40–100 frames, and
+ * an object per frame was most of what Modbus decoding allocated (an allocation sample: 45 MB, then
+ * 24 MB with lighter frames, on the bench capture).
+ */
+class FrameRun implements ModbusPdu {
+  /** Offset of each frame's MBAP header. */
+  readonly offsets: number[] = [];
+  /** Frame index → its 43/14 objects, for the frames that are one. */
+  deviceIds: Map<number, DeviceIdObject[]> | null = null;
+  stop: DecodeError | null = null;
+  #messages: ModbusFrame[] | null = null;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  get messages(): ModbusFrame[] {
+    this.#messages ??= this.offsets.map(
+      (o, i) =>
+        new Frame(
+          u16be(this.bytes, o),
+          this.unitAt(i),
+          this.functionAt(i),
+          this.dataAt(i),
+          this.deviceIdAt(i),
+        ),
+    );
+    return this.#messages;
+  }
+
+  unitAt(i: number): number {
+    return this.bytes[this.offsets[i]! + 6]!;
+  }
+
+  functionAt(i: number): number {
+    return this.bytes[this.offsets[i]! + 7]!;
+  }
+
+  /** The PDU after the function code. */
+  dataAt(i: number): Uint8Array {
+    const o = this.offsets[i]!;
+    return this.bytes.subarray(o + 8, o + 6 + u16be(this.bytes, o + 4));
+  }
+
+  deviceIdAt(i: number): DeviceIdObject[] | null {
+    return this.deviceIds?.get(i) ?? null;
+  }
+}
+
 /**
  * MBAP header (Modbus Messaging on TCP/IP Implementation Guide V1.0b §3.1.3): transaction id (2),
  * protocol id (2, always 0), length (2: unit id + PDU, so 2..254), unit id (1); then the PDU.
+ * Checks the frame at `offset`, adds it to the run and returns where the next one starts.
  */
-function readFrame(
-  bytes: Uint8Array,
-  offset: number,
-  responses: boolean | null,
-): { message: ModbusFrame; next: number } {
+function readFrame(run: FrameRun, offset: number, responses: boolean | null): number {
+  const bytes = run.bytes;
   need(bytes, offset, 7, P, 'mbap.header');
   const protocolId = u16be(bytes, offset + 2);
   if (protocolId !== 0) throw new DecodeError(P, offset + 2, 'mbap.protocol_id', `${protocolId} is not 0`);
@@ -56,23 +112,38 @@ function readFrame(
   need(bytes, offset + 6, length, P, 'mbap.pdu');
   const functionCode = bytes[offset + 7]!;
   if (functionCode === 0) throw new DecodeError(P, offset + 7, 'pdu.function', 'function code 0');
-  const data = bytes.subarray(offset + 8, offset + 6 + length);
+  const start = offset + 8;
+  const end = offset + 6 + length;
   // From the server a 43/14 frame is a response; when the direction is unknown, only a frame of
   // response size (≥ 6 bytes after the function code; a request has 3) is read as one.
   const isDeviceId =
     functionCode === FC_MEI &&
-    data[0] === MEI_READ_DEVICE_ID &&
-    (responses === true || (responses === null && data.length >= 6));
-  return {
-    message: {
-      transactionId: u16be(bytes, offset),
-      unitId: bytes[offset + 6]!,
-      functionCode,
-      data,
-      deviceId: isDeviceId ? readDeviceId(data, offset + 8) : null,
-    },
-    next: offset + 6 + length,
-  };
+    end > start &&
+    bytes[start] === MEI_READ_DEVICE_ID &&
+    (responses === true || (responses === null && end - start >= 6));
+  if (isDeviceId) {
+    const objects = readDeviceId(bytes.subarray(start, end), start);
+    run.deviceIds ??= new Map();
+    run.deviceIds.set(run.offsets.length, objects);
+  }
+  run.offsets.push(offset);
+  return end;
+}
+
+/** Frames back to back, as readRun reads them (ot-bytes.ts): the first one's error is thrown. */
+function readFrames(bytes: Uint8Array, responses: boolean | null): FrameRun {
+  const run = new FrameRun(bytes);
+  let offset = 0;
+  while (offset < bytes.length && run.offsets.length < MODBUS_MAX_FRAMES) {
+    try {
+      offset = readFrame(run, offset, responses);
+    } catch (err) {
+      if (!isDecoderError(err) || run.offsets.length === 0) throw err;
+      run.stop = err;
+      return run;
+    }
+  }
+  return run;
 }
 
 /**
@@ -148,29 +219,47 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
   decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
     const server = serverSide(ctx, [502]);
     const responses = server === null ? null : server === 'src';
-    return readRun(bytes, MODBUS_MAX_FRAMES, (offset) => readFrame(bytes, offset, responses));
+    return readFrames(bytes, responses);
   },
   observe(pdu: ModbusPdu, ctx: AppContext, emitter: Emitter): void {
     const out = new OnceEmitter(emitter);
     reportStop(pdu, P, emitter);
+    // What decode returned is read in place; a PDU made elsewhere is read through its messages.
+    const run = pdu instanceof FrameRun ? pdu : null;
+    const count = run ? run.offsets.length : pdu.messages.length;
+    const unitAt = (i: number) => (run ? run.unitAt(i) : pdu.messages[i]!.unitId);
+    const functionAt = (i: number) => (run ? run.functionAt(i) : pdu.messages[i]!.functionCode);
+    const deviceIdAt = (i: number) => (run ? run.deviceIdAt(i) : pdu.messages[i]!.deviceId);
+    const dataAt = (i: number) => (run ? run.dataAt(i) : pdu.messages[i]!.data);
     // A 43/14 response names its sender the server even when the connection's direction is unknown.
-    const server = serverSide(ctx, [502]) ?? (pdu.messages.some((m) => m.deviceId) ? 'src' : null);
+    let anyDeviceId = false;
+    for (let i = 0; i < count && !anyDeviceId; i++) anyDeviceId = deviceIdAt(i) !== null;
+    const server = serverSide(ctx, [502]) ?? (anyDeviceId ? 'src' : null);
     if (server === null) return;
     if (server === 'dst') {
       out.role('src', P, 'client');
       return;
     }
     out.role('src', P, 'server');
-    for (const frame of pdu.messages) {
-      out.observe('src', 'modbus.unit_id', frame.unitId);
+    let unit = -1;
+    let fc = -1;
+    for (let i = 0; i < count; i++) {
+      const unitId = unitAt(i);
+      const functionCode = functionAt(i);
+      const deviceId = deviceIdAt(i);
+      // A poll repeats one request: a frame like the one before it, with no text, says nothing new.
+      if (unitId === unit && functionCode === fc && deviceId === null && fc !== FC_REPORT_SERVER_ID) continue;
+      unit = unitId;
+      fc = functionCode;
+      out.observe('src', 'modbus.unit_id', unitId);
       // An exception response (function | 0x80) says the function is not served: not "answered".
-      if (frame.functionCode & 0x80) continue;
-      out.observe('src', 'modbus.function', frame.functionCode);
-      if (frame.functionCode === FC_REPORT_SERVER_ID) {
-        const text = serverIdText(frame.data);
+      if (functionCode & 0x80) continue;
+      out.observe('src', 'modbus.function', functionCode);
+      if (functionCode === FC_REPORT_SERVER_ID) {
+        const text = serverIdText(dataAt(i));
         if (text) out.observe('src', 'modbus.server_id', text);
       }
-      for (const object of frame.deviceId ?? []) {
+      for (const object of deviceId ?? []) {
         const text = latin1(object.value).trim();
         const key = OBJECT_KEYS[object.id as keyof typeof OBJECT_KEYS];
         if (key) out.observe('src', key, text);

@@ -105,6 +105,9 @@ export function serverSide(ctx: AppContext, ports: readonly number[]): 'src' | '
   return null;
 }
 
+/** Per protocol id (code literals, so a handful): its "<protocol>:server" and "<protocol>:client". */
+const ROLE_TEXTS = new Map<string, readonly [string, string]>();
+
 /**
  * An emitter that drops repeats within one observe() call (a buffer of 200 polls says "unit 1" once)
  * and cleans wire text; the flow table counts repeats across calls.
@@ -113,17 +116,29 @@ export class OnceEmitter {
   readonly #out: Emitter;
   // Per side, per key, the values already passed on: polling buffers repeat one fact hundreds of
   // times, so no per-call key string is built (numbers and strings stay distinct in a Set).
-  readonly #seen = [
-    new Map<ObservationKey, Set<ObservationValue>>(),
-    new Map<ObservationKey, Set<ObservationValue>>(),
-  ];
+  // Made on first use: most calls pass a handful of facts about one side.
+  #src: Map<ObservationKey, Set<ObservationValue>> | null = null;
+  #dst: Map<ObservationKey, Set<ObservationValue>> | null = null;
   constructor(out: Emitter) {
     this.#out = out;
   }
   observe(about: 'src' | 'dst', key: ObservationKey, value: ObservationValue): void {
     const v = typeof value === 'string' ? cleanText(value) : value;
     if (v === '') return;
-    const side = this.#seen[about === 'src' ? 0 : 1]!;
+    this.#once(about, key, v);
+  }
+  /** ot.role for the sender, "<protocol>:server" or "<protocol>:client". */
+  role(about: 'src' | 'dst', protocol: string, role: 'server' | 'client'): void {
+    // Our own text, made once per protocol: no cleaning, and the same string each time.
+    let texts = ROLE_TEXTS.get(protocol);
+    if (!texts) {
+      texts = [`${protocol}:server`, `${protocol}:client`];
+      ROLE_TEXTS.set(protocol, texts);
+    }
+    this.#once(about, 'ot.role', role === 'server' ? texts[0] : texts[1]);
+  }
+  #once(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): void {
+    const side = about === 'src' ? (this.#src ??= new Map()) : (this.#dst ??= new Map());
     let values = side.get(key);
     if (!values) {
       values = new Set();
@@ -131,10 +146,6 @@ export class OnceEmitter {
     } else if (values.has(v)) return;
     values.add(v);
     this.#out.observe(about, key, v);
-  }
-  /** ot.role for the sender, "<protocol>:server" or "<protocol>:client". */
-  role(about: 'src' | 'dst', protocol: string, role: 'server' | 'client'): void {
-    this.observe(about, 'ot.role', `${protocol}:${role}`);
   }
   anomaly(name: string): void {
     this.#out.anomaly(name);

@@ -3,6 +3,7 @@
 import { cleanText } from '../../core/observation.js';
 import { printableStart } from './banner.js';
 import { DecodeError, TruncatedError } from './errors.js';
+import { BytesCache } from './text-cache.js';
 import { ascii, hasAscii, isPrintable, readLine } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 
@@ -82,8 +83,11 @@ function decodeSsh(bytes: Uint8Array, ctx: AppContext): SshPdu {
   throw new DecodeError('ssh', pos, 'pre_line', `no identification after ${SSH_MAX_PRE_LINES} lines`);
 }
 
+/** Identification bytes → ssh.banner text: a host sends the same one on every connection. */
+const bannerTexts = new BytesCache((ident) => cleanText(ascii(ident)));
+
 function observeSsh(pdu: SshPdu, _ctx: AppContext, out: Emitter): void {
   for (const a of pdu.anomalies) out.anomaly(a);
-  const value = cleanText(ascii(pdu.ident));
+  const value = bannerTexts.get(pdu.ident);
   if (value) out.observe('src', 'ssh.banner', value);
 }

@@ -68,8 +68,13 @@ export function indexOfAsciiCi(bytes: Uint8Array, lower: string, from: number, l
   return -1;
 }
 
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
 /** ASCII text of a token (method, version, header name): one char per byte, no decoding surprises. */
 export function ascii(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  // Latin-1 is exactly one char per byte. Past a few chars the native slice wins (measured 0.26 vs
+  // 1.7 µs for 32 bytes: the loop builds a cons string per char, which a later hash must flatten).
+  if (end - start > 8) return latin1Slice.call(bytes, start, end);
   let out = '';
   for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!);
   return out;

@@ -57,8 +57,27 @@ export function ja3sString(s: ServerHello): string {
   );
 }
 
+/**
+ * JA3S remembered by a 53-bit digest of what it is made of (version, cipher, extension types): a
+ * server answers with the same hello all day, and building and hashing its string cost more than
+ * the parse.
+ */
+const serverFingerprints = new Map<number, string>();
+
 export function ja3s(s: ServerHello): string {
-  return md5(ja3sString(s));
+  const d = new Digest53();
+  d.mix(s.legacyVersion);
+  d.mix(s.cipherSuite);
+  d.mix(0x20000 + s.extensions.length);
+  for (const e of s.extensions) d.mix(e.type);
+  const key = d.value();
+  let fp = serverFingerprints.get(key);
+  if (fp === undefined) {
+    fp = md5(ja3sString(s));
+    if (serverFingerprints.size >= MAX_DIGESTS) serverFingerprints.clear();
+    serverFingerprints.set(key, fp);
+  }
+  return fp;
 }
 
 function hex4(v: number): string {
@@ -143,36 +162,48 @@ export function ja4(h: ClientHello): string {
 }
 
 /**
- * JA3 and JA4 of a ClientHello, remembered by a 64-bit digest of every field they are made of: a
- * host repeats one hello all day, and building the fingerprint strings is most of a TLS decode.
- * (Two different hellos sharing a 64-bit digest is far beyond anything a capture will hold.)
+ * Two 32-bit FNV/murmur-style lanes folded into a 53-bit integer, used as a number Map key (a
+ * string key cost a toString and a string hash per hello). Two different hellos sharing a 53-bit
+ * digest among the 4096 remembered is about one chance in 10^9.
  */
-const helloFingerprints = new Map<string, { ja3: string; ja4: string }>();
+class Digest53 {
+  #a = 0x811c9dc5;
+  #b = 0x01000193 ^ 0x5bd1e995;
+
+  mix(v: number): void {
+    this.#a = Math.imul(this.#a ^ v, 0x01000193);
+    this.#b = Math.imul(this.#b ^ v, 0x5bd1e995) ^ (this.#b >>> 13);
+  }
+
+  list(xs: readonly number[]): void {
+    this.mix(0x10000 + xs.length);
+    for (let i = 0; i < xs.length; i++) this.mix(xs[i]!);
+  }
+
+  value(): number {
+    return (this.#a >>> 0) * 0x200000 + ((this.#b >>> 0) & 0x1fffff);
+  }
+}
+
+/** JA3 and JA4 of a ClientHello, remembered by a digest of every field they are made of. */
+const helloFingerprints = new Map<number, { ja3: string; ja4: string }>();
 
 export function clientFingerprints(h: ClientHello): { ja3: string; ja4: string } {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  const mix = (v: number) => {
-    a = Math.imul(a ^ v, 0x01000193);
-    b = Math.imul(b ^ v, 0x5bd1e995) ^ (b >>> 13);
-  };
-  const list = (xs: readonly number[]) => {
-    mix(0x10000 + xs.length);
-    for (const x of xs) mix(x);
-  };
-  mix(h.legacyVersion);
-  list(h.cipherSuites);
-  mix(0x20000 + h.extensions.length);
-  for (const e of h.extensions) mix(e.type);
-  list(h.supportedGroups);
-  list(h.ecPointFormats);
-  list(h.signatureAlgorithms);
-  list(h.supportedVersions ?? [0x30000]);
-  mix(h.serverName ? 1 : 0);
+  const d = new Digest53();
+  d.mix(h.legacyVersion);
+  d.list(h.cipherSuites);
+  d.mix(0x20000 + h.extensions.length);
+  for (const e of h.extensions) d.mix(e.type);
+  d.list(h.supportedGroups);
+  d.list(h.ecPointFormats);
+  d.list(h.signatureAlgorithms);
+  if (h.supportedVersions) d.list(h.supportedVersions);
+  else d.mix(0x30000);
+  d.mix(h.serverName ? 1 : 0);
   const alpn = h.alpn[0];
-  mix(0x40000 + (alpn?.length ?? 0));
-  if (alpn) for (const c of alpn) mix(c);
-  const key = `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+  d.mix(0x40000 + (alpn?.length ?? 0));
+  if (alpn) for (let i = 0; i < alpn.length; i++) d.mix(alpn[i]!);
+  const key = d.value();
   let fp = helloFingerprints.get(key);
   if (!fp) {
     fp = { ja3: ja3(h), ja4: ja4(h) };

@@ -4,8 +4,40 @@ import { DecodeError } from './errors.js';
 import { EXT } from './tls.codes.js';
 
 export interface Extension {
-  type: number;
-  data: Uint8Array;
+  readonly type: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * An extension as offsets into the hello: fingerprints need only the types of the 15–20 a browser
+ * sends, so the view of the data is made only for the few that are read.
+ */
+class ExtensionAt implements Extension {
+  constructor(
+    readonly type: number,
+    readonly bytes: Uint8Array,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get data(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end);
+  }
+}
+
+/**
+ * Duplicate-extension check without a Set per hello: stamps[type] holds the number of the hello
+ * that last saw the type (128 KiB once, instead of a Set per hello).
+ */
+const stamps = new Uint16Array(65536);
+let stamp = 0;
+
+function nextStamp(): number {
+  if (++stamp === 65536) {
+    stamps.fill(0);
+    stamp = 1;
+  }
+  return stamp;
 }
 
 export interface ClientHello {
@@ -65,6 +97,11 @@ class Cursor {
     return v;
   }
 
+  skip(n: number, field: string): void {
+    this.need(n, field);
+    this.pos += n;
+  }
+
   take(n: number, field: string): Uint8Array {
     this.need(n, field);
     const v = this.bytes.subarray(this.pos, this.pos + n);
@@ -94,18 +131,24 @@ function u16List(c: Cursor, view: Uint8Array, field: string): number[] {
 function readExtensions(c: Cursor, maxExtensions: number, anomalies: string[]): Extension[] {
   const extensions: Extension[] = [];
   if (c.pos === c.end) return extensions; // pre-TLS 1.2 hellos may end before extensions
-  const block = c.vector(2, 'extensions.length');
+  const length = c.u16('extensions.length');
+  c.need(length, 'extensions.length');
+  // The block is read in place: positions (and error offsets) stay those of the message body.
+  const e = new Cursor(c.bytes, c.pos + length, c.base);
+  e.pos = c.pos;
+  c.pos += length;
   if (c.pos !== c.end) anomalies.push('tls.trailing_bytes');
-  const e = c.sub(block);
-  const seen = new Set<number>();
+  const hello = nextStamp();
   while (e.pos < e.end) {
     if (extensions.length === maxExtensions)
       e.fail('extensions.count', `more than ${maxExtensions} extensions`);
     const type = e.u16('extension.type');
-    const data = e.vector(2, 'extension.length');
-    if (seen.has(type)) anomalies.push('tls.duplicate_extension');
-    seen.add(type);
-    extensions.push({ type, data });
+    const n = e.u16('extension.length');
+    e.need(n, 'extension.length');
+    if (stamps[type] === hello) anomalies.push('tls.duplicate_extension');
+    stamps[type] = hello;
+    extensions.push(new ExtensionAt(type, e.bytes, e.pos, e.pos + n));
+    e.pos += n;
   }
   return extensions;
 }
@@ -123,14 +166,16 @@ export function parseClientHello(
 ): ClientHello {
   const c = new Cursor(body, body.length, base);
   const legacyVersion = c.u16('client_hello.version');
-  c.take(32, 'client_hello.random');
-  const session = c.vector(1, 'client_hello.session_id');
-  if (session.length > 32) c.fail('client_hello.session_id', `${session.length} bytes, at most 32`);
+  c.skip(32, 'client_hello.random');
+  const session = c.u8('client_hello.session_id');
+  c.skip(session, 'client_hello.session_id');
+  if (session > 32) c.fail('client_hello.session_id', `${session} bytes, at most 32`);
   const suites = c.vector(2, 'client_hello.cipher_suites');
   if (suites.length === 0) c.fail('client_hello.cipher_suites', 'empty');
   const cipherSuites = u16List(c, suites, 'client_hello.cipher_suites');
-  const compression = c.vector(1, 'client_hello.compression_methods');
-  if (compression.length === 0) c.fail('client_hello.compression_methods', 'empty');
+  const compression = c.u8('client_hello.compression_methods');
+  c.skip(compression, 'client_hello.compression_methods');
+  if (compression === 0) c.fail('client_hello.compression_methods', 'empty');
   const extensions = readExtensions(c, maxExtensions, anomalies);
 
   const hello: ClientHello = {
@@ -201,7 +246,12 @@ function readAlpn(c: Cursor, anomalies: string[]): Uint8Array[] {
 }
 
 /** SHA-256("HelloRetryRequest"), the random a HelloRetryRequest carries (RFC 8446 §4.1.3). */
-const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+
+function isHelloRetry(b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 32; i++) if (b[at + i] !== HRR_RANDOM[i]) return false;
+  return true;
+}
 
 /** RFC 8446 §4.1.3 ServerHello (RFC 5246 §7.4.1.3 before TLS 1.3). */
 export function parseServerHello(
@@ -212,9 +262,12 @@ export function parseServerHello(
 ): ServerHello {
   const c = new Cursor(body, body.length, base);
   const legacyVersion = c.u16('server_hello.version');
-  const random = c.take(32, 'server_hello.random');
-  const session = c.vector(1, 'server_hello.session_id');
-  if (session.length > 32) c.fail('server_hello.session_id', `${session.length} bytes, at most 32`);
+  c.need(32, 'server_hello.random');
+  const helloRetry = isHelloRetry(body, c.pos);
+  c.pos += 32;
+  const session = c.u8('server_hello.session_id');
+  c.skip(session, 'server_hello.session_id');
+  if (session > 32) c.fail('server_hello.session_id', `${session} bytes, at most 32`);
   const cipherSuite = c.u16('server_hello.cipher_suite');
   c.u8('server_hello.compression_method');
   const extensions = readExtensions(c, maxExtensions, anomalies);
@@ -230,6 +283,6 @@ export function parseServerHello(
     cipherSuite,
     extensions,
     selectedVersion,
-    helloRetry: Buffer.from(random.buffer, random.byteOffset, 32).toString('hex') === HRR_RANDOM,
+    helloRetry,
   };
 }

@@ -3,7 +3,8 @@
 import { cleanText } from '../../core/observation.js';
 import { DecodeError, isDecoderError } from './errors.js';
 import { dnsName } from './host-names.js';
-import { CONTENT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './tls.codes.js';
+import { BytesCache } from './text-cache.js';
+import { CONTENT, EXT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './tls.codes.js';
 import { clientFingerprints, ja3s } from './tls-fingerprint.js';
 import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from './tls-hello.js';
 import { type HandshakeMessage, walkRecords } from './tls-records.js';
@@ -161,14 +162,43 @@ function leafCertificate(msg: HandshakeMessage, anomalies: string[]): Certificat
   return certificateNames(b.subarray(6, 6 + certLength), 'tls');
 }
 
+/** SNI bytes → the observed text and the DNS name it may give its server (null when not one). */
+const sniTexts = new BytesCache((raw) => {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
+  return { value: cleanText(text), name: dnsName(text) };
+});
+
+/** ALPN extension data → tls.alpn text (its names were already read, so the data is a valid list). */
+const alpnTexts = new BytesCache((data) => {
+  // ProtocolNameList<2..2^16-1> (RFC 7301 §3.1); bytes after it are ignored, as the parse does.
+  const end = 2 + ((data[0]! << 8) | data[1]!);
+  const names: string[] = [];
+  for (let i = 2; i < end; i += 1 + data[i]!) names.push(alpnText(data.subarray(i + 1, i + 1 + data[i]!)));
+  return cleanText(names.join(','));
+});
+
+/** supported_versions extension data → tls.versions text, GREASE left out ('' when none is left). */
+const versionTexts = new BytesCache((data) => {
+  // ProtocolVersion versions<2..254> (RFC 8446 §4.2.1); bytes after it are ignored, as the parse does.
+  const end = 1 + data[0]!;
+  const names: string[] = [];
+  for (let i = 1; i + 1 < end; i += 2) {
+    const v = (data[i]! << 8) | data[i + 1]!;
+    if (!isGrease(v)) names.push(versionName(v));
+  }
+  return names.join(',');
+});
+
 function observeTls(pdu: TlsPdu, ctx: AppContext, out: Emitter): void {
   for (const a of pdu.anomalies) out.anomaly(a);
   const h = pdu.clientHello;
   if (h) {
     if (h.serverName) observeSni(h.serverName, ctx, out);
-    if (h.alpn.length) out.observe('src', 'tls.alpn', cleanText(h.alpn.map(alpnText).join(',')));
-    const versions = (h.supportedVersions ?? []).filter((v) => !isGrease(v));
-    if (versions.length) out.observe('src', 'tls.versions', versions.map(versionName).join(','));
+    if (h.alpn.length) out.observe('src', 'tls.alpn', alpnTexts.get(extensionData(h, EXT.alpn)));
+    if (h.supportedVersions) {
+      const versions = versionTexts.get(extensionData(h, EXT.supportedVersions));
+      if (versions) out.observe('src', 'tls.versions', versions);
+    }
     const fp = clientFingerprints(h);
     out.observe('src', 'tls.ja3', fp.ja3);
     out.observe('src', 'tls.ja4', fp.ja4);
@@ -185,12 +215,16 @@ function observeTls(pdu: TlsPdu, ctx: AppContext, out: Emitter): void {
 
 /** SNI is ASCII (RFC 6066 §3); only a real DNS name may name the server's address. */
 function observeSni(raw: Uint8Array, ctx: AppContext, out: Emitter): void {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
-  const value = cleanText(text);
+  const { value, name } = sniTexts.get(raw);
   if (value) out.observe('src', 'tls.sni', value);
-  const name = dnsName(text);
   if (!name) out.anomaly('tls.sni_not_dns_name');
   else if (ctx.dst.ip) out.nameAddress(ctx.dst.ip, name, 'sni');
+}
+
+/** The data of the first extension of a type (the one the hello's fields were read from). */
+function extensionData(h: ClientHello, type: number): Uint8Array {
+  for (const e of h.extensions) if (e.type === type) return e.data;
+  return new Uint8Array(0);
 }
 
 /** An ALPN protocol id as text when printable ASCII ("h2", "http/1.1"), else 0x-hex. */

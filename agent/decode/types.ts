@@ -16,6 +16,7 @@ export interface Endpoint {
   port: number;
 }
 
+/** Valid during the decoder call it is passed to: the engine reuses it (keep a copy, never the object). */
 export interface AppContext {
   /** Capture time of the first byte, ms since epoch. */
   ts: number;

@@ -4,52 +4,135 @@
 import { isDecoderError, TruncatedError } from '../decode/errors.js';
 import type { AppContext, AppDecoder, Emitter, Transport } from '../decode/types.js';
 
+/** A named counter: a number bumped in place, its name made once. */
+interface Counter {
+  readonly name: string;
+  n: number;
+}
+
+/** A decoder with its counters (a template string and a keyed store per call showed in profiles). */
+interface Entry {
+  readonly d: AppDecoder;
+  /** Position in the transport's list: the registry order both passes keep. */
+  readonly rank: number;
+  readonly decoded: Counter;
+  readonly truncated: Counter;
+  readonly malformed: Counter;
+}
+
+/** One transport's decoders, and per port the ones that name it (in registry order). */
+interface Lane {
+  readonly all: readonly Entry[];
+  readonly byPort: ReadonlyMap<number, readonly Entry[]>;
+}
+
+const NONE: readonly Entry[] = [];
+
 export class AppDispatcher {
-  readonly counts: Record<string, number> = {};
-  readonly #byTransport: Record<Transport, readonly AppDecoder[]>;
+  readonly #lanes: Record<Transport, Lane>;
+  /** Counters in the order they first counted, which is the order `counts` lists them in. */
+  readonly #used: Counter[] = [];
+  /** A decoder on two transports shares its counters. */
+  readonly #counters = new Map<string, Counter>();
+
+  /** Decoded, truncated and malformed counts per decoder ("decoded.tls": 12), those above zero. */
+  get counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.#used) out[c.name] = c.n;
+    return out;
+  }
 
   constructor(decoders: readonly AppDecoder[]) {
-    const of = (t: Transport) => decoders.filter((d) => d.transports.includes(t));
-    this.#byTransport = { tcp: of('tcp'), udp: of('udp'), link: of('link') };
+    const lane = (t: Transport): Lane => {
+      const all = decoders
+        .filter((d) => d.transports.includes(t))
+        .map((d, rank) => ({
+          d,
+          rank,
+          decoded: this.#counter(`decoded.${d.id}`),
+          truncated: this.#counter(`truncated.${d.id}`),
+          malformed: this.#counter(`malformed.${d.id}`),
+        }));
+      const byPort = new Map<number, Entry[]>();
+      for (const e of all) {
+        for (const port of new Set(e.d.ports)) {
+          const list = byPort.get(port) ?? [];
+          list.push(e);
+          byPort.set(port, list);
+        }
+      }
+      return { all, byPort };
+    };
+    this.#lanes = { tcp: lane('tcp'), udp: lane('udp'), link: lane('link') };
   }
 
   /** Decodes with the first decoder that accepts the bytes; returns its id, or null. */
   run(bytes: Uint8Array, ctx: AppContext, out: Emitter): string | null {
-    const all = this.#byTransport[ctx.transport];
+    const lane = this.#lanes[ctx.transport];
     if (ctx.transport === 'link') {
-      for (const d of all) {
-        if (d.ethertypes && ctx.ethertype !== undefined && !d.ethertypes.includes(ctx.ethertype)) continue;
-        if (this.#try(d, bytes, ctx, out)) return d.id;
+      for (const e of lane.all) {
+        const types = e.d.ethertypes;
+        if (types && ctx.ethertype !== undefined && !types.includes(ctx.ethertype)) continue;
+        if (this.#try(e, bytes, ctx, out)) return e.d.id;
       }
       return null;
     }
-    const sp = ctx.src.port;
-    const dp = ctx.dst.port;
-    for (const d of all) {
-      if ((d.ports.includes(sp) || d.ports.includes(dp)) && this.#try(d, bytes, ctx, out)) return d.id;
+    // First the decoders naming either port, in registry order; then all the others, in order.
+    const sp = lane.byPort.get(ctx.src.port) ?? NONE;
+    const dp = ctx.dst.port === ctx.src.port ? NONE : (lane.byPort.get(ctx.dst.port) ?? NONE);
+    let i = 0;
+    let j = 0;
+    while (i < sp.length || j < dp.length) {
+      const a = sp[i];
+      const b = dp[j];
+      let e: Entry;
+      if (b === undefined || (a !== undefined && a.rank < b.rank)) {
+        e = a!;
+        i++;
+      } else {
+        e = b;
+        j++;
+        if (a === b) i++;
+      }
+      if (this.#try(e, bytes, ctx, out)) return e.d.id;
     }
-    for (const d of all) {
-      if (!d.ports.includes(sp) && !d.ports.includes(dp) && this.#try(d, bytes, ctx, out)) return d.id;
+    if (sp.length === 0 && dp.length === 0) {
+      for (const e of lane.all) if (this.#try(e, bytes, ctx, out)) return e.d.id;
+      return null;
+    }
+    for (const e of lane.all) {
+      if (sp.includes(e) || dp.includes(e)) continue;
+      if (this.#try(e, bytes, ctx, out)) return e.d.id;
     }
     return null;
   }
 
-  #try(d: AppDecoder, bytes: Uint8Array, ctx: AppContext, out: Emitter): boolean {
+  #try(e: Entry, bytes: Uint8Array, ctx: AppContext, out: Emitter): boolean {
+    const d = e.d;
     if (!d.sniff(bytes, ctx)) return false;
     let pdu: unknown;
     try {
       pdu = d.decode(bytes, ctx);
     } catch (err) {
       if (!isDecoderError(err)) throw err;
-      this.#count(`${err instanceof TruncatedError ? 'truncated' : 'malformed'}.${d.id}`);
+      this.#count(err instanceof TruncatedError ? e.truncated : e.malformed);
       return false;
     }
     d.observe(pdu, ctx, out);
-    this.#count(`decoded.${d.id}`);
+    this.#count(e.decoded);
     return true;
   }
 
-  #count(name: string): void {
-    this.counts[name] = (this.counts[name] ?? 0) + 1;
+  #count(c: Counter): void {
+    if (c.n++ === 0) this.#used.push(c);
+  }
+
+  #counter(name: string): Counter {
+    let c = this.#counters.get(name);
+    if (!c) {
+      c = { name, n: 0 };
+      this.#counters.set(name, c);
+    }
+    return c;
   }
 }

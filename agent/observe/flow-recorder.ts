@@ -45,6 +45,9 @@ export function synDigest(info: PacketInfo): number {
 /** Bound on the IPv4 endpoint cache (the evidence store has its own cap on endpoints). */
 const MAX_V4_ENDPOINT_CACHE = 262_144;
 
+/** Bound on the IPv4 address-text cache of application contexts. */
+const MAX_V4_TEXT_CACHE = 65_536;
+
 /** Initial TTL/hop limit: the nearest common default at or above the observed value. */
 export function initialTtl(ttl: number): number {
   return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
@@ -57,6 +60,16 @@ export class FlowRecorder implements Emitter {
   readonly #udpBytes: Uint32Array;
   /** Last endpoint seen per IPv4 address, with its MAC as two 24-bit halves (-1: none). */
   readonly #v4Endpoints = new Map<number, { hi: number; lo: number; id: number }>();
+  /** The one context handed to the decoders for TCP directions and datagrams (see #context). */
+  readonly #ctx: AppContext = {
+    ts: 0,
+    transport: 'tcp',
+    src: { mac: null, ip: null, port: 0 },
+    dst: { mac: null, ip: null, port: 0 },
+    fromClient: null,
+  };
+  /** IPv4 address → its text, for application contexts (see #ipText). */
+  readonly #v4Texts = new Map<number, string>();
   /** Per flow: packets (id*2) and bytes (id*2 + 1) already added to the connection table. */
   readonly #reported: Float64Array;
   // Current emitter target.
@@ -339,38 +352,62 @@ export class FlowRecorder implements Emitter {
 
   /** Which side opened the flow: from the handshake, else a service-looking port, else who spoke first. */
   #clientSide(id: number, ports: number[]): number {
+    return this.#clientOf(id, ports[0]!, ports[1]!);
+  }
+
+  #clientOf(id: number, port0: number, port1: number): number {
     const bits = this.#bits[id]!;
     if (bits & SYN_FROM[0]!) return 0;
     if (bits & SYN_FROM[1]!) return 1;
     if (bits & SYNACK_FROM[0]!) return 1;
     if (bits & SYNACK_FROM[1]!) return 0;
-    const s0 = looksLikeService(ports[0]!);
-    const s1 = looksLikeService(ports[1]!);
+    const s0 = looksLikeService(port0);
+    const s1 = looksLikeService(port1);
     if (s0 !== s1) return s0 ? 1 : 0;
     return bits & CREATED_BY_B ? 1 : 0;
   }
 
+  /**
+   * The context of the bytes about to be decoded, in one object reused for every direction and
+   * datagram (decoders use it during the call only: types.ts); a fresh one per call was ~37 MB of
+   * short-lived objects on the bench capture.
+   */
   #context(id: number, dir: number, transport: Transport, ts: number, info: PacketInfo | null): AppContext {
     const key = this.engine.flows.keyOf(id);
-    const ports = [key[8]! >>> 16, key[8]! & 0xffff];
+    const p0 = key[8]! >>> 16;
+    const p1 = key[8]! & 0xffff;
     const src = this.#endpointOf(id, dir);
     const dst = this.#endpointOf(id, dir ^ 1);
-    const client = transport === 'tcp' ? this.#clientSide(id, ports) : -1;
-    return {
-      ts,
-      transport,
-      src: {
-        mac: src?.mac ?? (info ? this.#macAt(info, info.srcMacOff) : null),
-        ip: keyIpText(key, dir),
-        port: ports[dir]!,
-      },
-      dst: {
-        mac: dst?.mac ?? (info ? this.#macAt(info, info.dstMacOff) : null),
-        ip: keyIpText(key, dir ^ 1),
-        port: ports[dir ^ 1]!,
-      },
-      fromClient: client < 0 ? null : client === dir,
-    };
+    const client = transport === 'tcp' ? this.#clientOf(id, p0, p1) : -1;
+    const ctx = this.#ctx;
+    ctx.ts = ts;
+    ctx.transport = transport;
+    ctx.src.mac = src?.mac ?? (info ? this.#macAt(info, info.srcMacOff) : null);
+    // A local side's endpoint already holds the same text (both come from ipText of this address).
+    ctx.src.ip = src?.ip ?? this.#ipText(key, dir);
+    ctx.src.port = dir ? p1 : p0;
+    ctx.dst.mac = dst?.mac ?? (info ? this.#macAt(info, info.dstMacOff) : null);
+    ctx.dst.ip = dst?.ip ?? this.#ipText(key, dir ^ 1);
+    ctx.dst.port = dir ? p0 : p1;
+    ctx.fromClient = client < 0 ? null : client === dir;
+    return ctx;
+  }
+
+  /**
+   * Address text of a flow key's side. IPv4 texts are remembered (bounded, cleared when full): remote
+   * servers recur across thousands of flows, and one string per address also spares the evidence
+   * store's name map a fresh string hash per lookup.
+   */
+  #ipText(key: Uint32Array, side: number): string {
+    if (key[9]! >> 8 !== 4) return keyIpText(key, side);
+    const ip4 = key[side]!;
+    let text = this.#v4Texts.get(ip4);
+    if (text === undefined) {
+      text = keyIpText(key, side);
+      if (this.#v4Texts.size >= MAX_V4_TEXT_CACHE) this.#v4Texts.clear();
+      this.#v4Texts.set(ip4, text);
+    }
+    return text;
   }
 
   /** Points the emitter at the sender and receiver of the bytes about to be decoded. */

@@ -192,6 +192,19 @@ describe('dns-wire: names', () => {
     expect(readName(bytes, 12, 'mdns', 'q').name).toBe('プリ');
   });
 
+  it('builds names of plain and escaped or UTF-8 labels in any order, across pointers', () => {
+    // At 12: "a", "b", "x.y" (escaped), "c"; at 23: "プ" + pointer to 14 ("b"…); at 29: "dd" + pointer to 23.
+    const bytes = hex(
+      '0000 0000 0001 0000 0000 0000  01 61 01 62 03 782e79 01 63 00  03 e38397 c00e  02 6464 c017',
+    );
+    expect(readName(bytes, 12, 'mdns', 'q')).toEqual({ name: 'a.b.x\\.y.c', next: 23 });
+    expect(readName(bytes, 23, 'mdns', 'q')).toEqual({ name: 'プ.b.x\\.y.c', next: 29 });
+    expect(readName(bytes, 29, 'mdns', 'q')).toEqual({ name: 'dd.プ.b.x\\.y.c', next: 34 });
+    // The longest legal name: 127 one-byte labels (255 octets with the root).
+    const long = hex(`0000 0000 0001 0000 0000 0000 ${'01 61 '.repeat(127)} 00`);
+    expect(readName(long, 12, 'dns', 'q').name).toBe(Array(127).fill('a').join('.'));
+  });
+
   it('reads uncompressed option names, partial or rooted', () => {
     expect(plainName(hex('04 686f7374 07 6578616d706c65 00'))).toBe('host.example');
     expect(plainName(hex('04 686f7374'))).toBe('host');

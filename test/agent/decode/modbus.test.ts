@@ -83,6 +83,36 @@ describe('modbus decoder', () => {
     expect(out.values('modbus.unit_id')).toEqual([1]);
   });
 
+  it('reports each unit and function of a polling run once, and every server id', () => {
+    const bytes = hex(`
+      0001 0000 0005 01 03 02 0000  # unit 1, FC 3
+      0002 0000 0005 01 03 02 0000  # the same poll again
+      0003 0000 0005 02 03 02 0000  # unit 2, FC 3
+      0004 0000 0003 01 83 02       # unit 1, FC 3 exception
+      0005 0000 0005 01 03 02 0000  # unit 1, FC 3 again
+      ${SERVER_ID}
+      0006 0000 0013 0a  11 10 00 ff 4f74686572204c696d6974656420 # the same unit and FC, another id
+      0007 0000 0005 01 04 02 0000  # unit 1, FC 4
+    `);
+    const out = new RecordingEmitter();
+    const pdu = modbusDecoder.decode(bytes, fromServer);
+    expect(pdu.messages.map((m) => [m.transactionId, m.unitId, m.functionCode])).toEqual([
+      [1, 1, 3],
+      [2, 1, 3],
+      [3, 2, 3],
+      [4, 1, 0x83],
+      [5, 1, 3],
+      [0, 10, 17],
+      [6, 10, 17],
+      [7, 1, 4],
+    ]);
+    expect([...pdu.messages[3]!.data]).toEqual([2]);
+    modbusDecoder.observe(pdu, fromServer, out);
+    expect(out.values('modbus.unit_id')).toEqual([1, 2, 10]);
+    expect(out.values('modbus.function')).toEqual([3, 17, 4]);
+    expect(out.values('modbus.server_id')).toEqual(['Wingpath Limited', 'Other Limited']);
+  });
+
   it('reads no identity from a client frame, even one of response size', () => {
     // 43/14 request with a stray trailing byte, as a test tool sent it.
     const pdu = modbusDecoder.decode(hex('0001 0000 0006 0a 2b 0e 03 01 00'), fromClient);

@@ -133,6 +133,23 @@ describe('tls ClientHello', () => {
     expect(out.anomalies).toEqual(['tls.sni_not_dns_name']);
   });
 
+  it('reads ALPN and versions texts within their lists, ignoring bytes after them, as the parse does', () => {
+    const hello = clientHello({
+      ciphers: [0x002f],
+      extensions: [
+        [0x0010, hex('0003 02 6832 ff')], // ALPN list ["h2"], then a stray byte
+        [0x002b, hex('04 0a0a 0304 ee')], // versions [GREASE, TLS 1.3], then a stray byte
+      ],
+    });
+    for (let i = 0; i < 2; i++) {
+      const out = observe(records(22, hello));
+      expect(out.values('tls.alpn')).toEqual(['h2']);
+      expect(out.values('tls.versions')).toEqual(['TLSv1.3']);
+    }
+    const greaseOnly = clientHello({ ciphers: [0x002f], extensions: [[0x002b, hex('02 1a1a')]] });
+    expect(observe(records(22, greaseOnly)).values('tls.versions')).toEqual([]);
+  });
+
   it('writes a non-printable ALPN id in hex', () => {
     const out = observe(
       records(22, clientHello({ ciphers: [0x002f], extensions: [ext.alpn(Buffer.from([0x30, 0xab]))] })),
