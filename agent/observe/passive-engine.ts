@@ -185,16 +185,15 @@ export class PassiveEngine {
     }
     const dir = flows.dir;
     const fd = id * 2 + dir;
+    const firstFromSide = flows.count(id, dir, wireLen);
     if (flows.created) {
       const ts = this.#num[3]!;
       this.flowsSeen++;
       this.#closed.created(id);
       this.#rec.created(id, dir, info, ts);
-    } else if (flows.packets[fd] === 0) {
+    } else if (firstFromSide) {
       this.#rec.firstFromSide(id, dir, info, this.#num[3]!);
     }
-    flows.packets[fd]!++;
-    flows.bytes[fd]! += wireLen;
     if (info.ipProto === IP_PROTO.TCP) this.#tcp(id, dir, fd, info);
     else if (info.ipProto === IP_PROTO.UDP && info.payloadLen > 0)
       this.#rec.datagram(id, dir, info, this.#num[3]!);
@@ -285,7 +284,7 @@ export class PassiveEngine {
     const now = this.#num[2]!;
     this.#closed.expire(now, this.#endClosed);
     const limit = now - this.#idle;
-    for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs[id]! < limit; id = this.flows.oldest()) {
+    for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs(id) < limit; id = this.flows.oldest()) {
       this.#end(id);
     }
   }
