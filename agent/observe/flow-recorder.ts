@@ -100,11 +100,16 @@ export class FlowRecorder implements Emitter {
     this.#ep[f0 + dir] = srcLocal ? this.#endpoint(info, info.srcMacOff, info.srcIpOff) : -1;
     this.#ep[f0 + (dir ^ 1)] = dstLocal ? this.#endpoint(info, info.dstMacOff, info.dstIpOff) : -1;
     if (info.vlanCount > 0) {
-      const vlan = info.vlanCount === 1 ? info.vlanOuter : `${info.vlanOuter}.${info.vlanInner}`;
-      const a = this.#endpointOf(id, 0);
-      const b = this.#endpointOf(id, 1);
-      if (a) this.engine.store.recordHot(a, HOT.VLAN, 'net.vlan', vlan, ts);
-      if (b) this.engine.store.recordHot(b, HOT.VLAN, 'net.vlan', vlan, ts);
+      // The tags as one exact small integer: a repeat is a counter bump without building the text.
+      const qinq = info.vlanCount > 1;
+      const digest = qinq ? (1 << 24) | (info.vlanOuter << 12) | info.vlanInner : info.vlanOuter;
+      const store = this.engine.store;
+      for (let side = 0; side < 2; side++) {
+        const ep = this.#endpointOf(id, side);
+        if (!ep || store.bumpHot(ep, HOT.VLAN, digest, ts)) continue;
+        const vlan = qinq ? `${info.vlanOuter}.${info.vlanInner}` : info.vlanOuter;
+        store.recordHot(ep, HOT.VLAN, 'net.vlan', vlan, ts, digest);
+      }
     }
     this.firstFromSide(id, dir, info, ts);
   }

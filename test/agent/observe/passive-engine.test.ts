@@ -82,4 +82,33 @@ describe('passive engine', () => {
     expect([...none.connections.rows.keys()]).toEqual([...some.connections.rows.keys()]);
     expect(none.store.endpoints.map((e) => e.mac)).toEqual(some.store.endpoints.map((e) => e.mac));
   });
+
+  it('counts each VLAN tag set once per flow and side, single tags as numbers and QinQ as text', () => {
+    const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: [] });
+    const c = { mac: '00:1b:1b:aa:bb:01', ip: '192.168.1.30' };
+    const pkt = new PacketRef();
+    pkt.linkType = 1;
+    const tags = [[20], [20], [20, 30], [20], [0]];
+    tags.forEach((vlans, i) => {
+      const data = tcpFrame(
+        { src: a.mac, dst: c.mac, vlans },
+        { src: a.ip, dst: c.ip, sport: 40000 + i, dport: 502, flags: TCP.SYN },
+      );
+      pkt.buf = data;
+      pkt.offset = 0;
+      pkt.caplen = data.length;
+      pkt.origLen = data.length;
+      pkt.tsMs = 1000 + i;
+      engine.onPacket(pkt);
+    });
+    for (const mac of [a.mac, c.mac]) {
+      const ep = engine.store.endpoints.find((e) => e.mac === mac)!;
+      const facts = [...ep.facts.get('net.vlan')!].map(([v, f]) => [v, f.count, f.first, f.last]);
+      expect(facts).toEqual([
+        [20, 3, 1000, 1003],
+        ['20.30', 1, 1002, 1002],
+        [0, 1, 1004, 1004],
+      ]);
+    }
+  });
 });
