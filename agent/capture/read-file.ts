@@ -1,10 +1,14 @@
 // Reads a capture file through CaptureStream in large chunks (one reused buffer, synchronous
-// reads: the parser is the bottleneck, and page-cache reads of 4 MiB cost ~0.3 ms each).
+// reads: the parser is the bottleneck, and page-cache reads of 1 MiB cost ~0.15 ms each).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CaptureStream } from './capture-stream.js';
 import { CaptureFormatError, type PacketHandler, type ReaderLimits } from './types.js';
 
-export const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * 1 MiB: the buffer stays in a 2 MiB L2 cache next to the flow table's hot records, where a 4 MiB
+ * one flushed them on every read (bench capture, engine only: CPU median -5%; 512 KiB no better).
+ */
+export const READ_CHUNK_BYTES = 1024 * 1024;
 
 export interface ReadFileOptions {
   limits?: Partial<ReaderLimits>;

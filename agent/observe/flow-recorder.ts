@@ -113,11 +113,16 @@ export class FlowRecorder implements Emitter {
     this.#ep[f0 + dir] = srcLocal ? this.#endpoint(info, info.srcMacOff, info.srcIpOff) : -1;
     this.#ep[f0 + (dir ^ 1)] = dstLocal ? this.#endpoint(info, info.dstMacOff, info.dstIpOff) : -1;
     if (info.vlanCount > 0) {
-      const vlan = info.vlanCount === 1 ? info.vlanOuter : `${info.vlanOuter}.${info.vlanInner}`;
-      const a = this.#endpointOf(id, 0);
-      const b = this.#endpointOf(id, 1);
-      if (a) this.engine.store.recordHot(a, HOT.VLAN, 'net.vlan', vlan, ts);
-      if (b) this.engine.store.recordHot(b, HOT.VLAN, 'net.vlan', vlan, ts);
+      // The tags as one exact small integer: a repeat is a counter bump without building the text.
+      const qinq = info.vlanCount > 1;
+      const digest = qinq ? (1 << 24) | (info.vlanOuter << 12) | info.vlanInner : info.vlanOuter;
+      const store = this.engine.store;
+      for (let side = 0; side < 2; side++) {
+        const ep = this.#endpointOf(id, side);
+        if (!ep || store.bumpHot(ep, HOT.VLAN, digest, ts)) continue;
+        const vlan = qinq ? `${info.vlanOuter}.${info.vlanInner}` : info.vlanOuter;
+        store.recordHot(ep, HOT.VLAN, 'net.vlan', vlan, ts, digest);
+      }
     }
     this.firstFromSide(id, dir, info, ts);
   }
@@ -220,14 +225,14 @@ export class FlowRecorder implements Emitter {
 
   finish(id: number): void {
     const engine = this.engine;
-    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0, engine.flows.lastTs[id]!);
-    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1, engine.flows.lastTs[id]!);
+    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0, engine.flows.lastTs(id));
+    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1, engine.flows.lastTs(id));
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
     const server = this.#clientSide(id, ports) ^ 1;
-    const first = engine.flows.firstTs[id]!;
-    const last = engine.flows.lastTs[id]!;
+    const first = engine.flows.firstTs(id);
+    const last = engine.flows.lastTs(id);
     const a = this.#endpointOf(id, 0);
     const b = this.#endpointOf(id, 1);
     a?.seen(first);
@@ -235,11 +240,7 @@ export class FlowRecorder implements Emitter {
     b?.seen(first);
     b?.seen(last);
     // A UDP service: the non-initiating side answered from a service-looking port.
-    if (
-      proto === IP_PROTO.UDP &&
-      engine.flows.packets[id * 2 + server]! > 0 &&
-      looksLikeService(ports[server]!)
-    ) {
+    if (proto === IP_PROTO.UDP && engine.flows.packets(id, server) > 0 && looksLikeService(ports[server]!)) {
       const ep = this.#endpointOf(id, server);
       if (ep) engine.store.record(ep, 'net.service', `udp/${ports[server]}`, last);
     }
@@ -251,7 +252,7 @@ export class FlowRecorder implements Emitter {
    * to the connection table, so a long-running agent reports it as it grows, each packet once.
    */
   reportLive(id: number): void {
-    const last = this.engine.flows.lastTs[id]!;
+    const last = this.engine.flows.lastTs(id);
     this.#endpointOf(id, 0)?.seen(last);
     this.#endpointOf(id, 1)?.seen(last);
     this.#report(id);
@@ -282,8 +283,8 @@ export class FlowRecorder implements Emitter {
   #report(id: number): void {
     const engine = this.engine;
     const f0 = id * 2;
-    const packets = engine.flows.packets[f0]! + engine.flows.packets[f0 + 1]!;
-    const bytes = engine.flows.bytes[f0]! + engine.flows.bytes[f0 + 1]!;
+    const packets = engine.flows.packets(id, 0) + engine.flows.packets(id, 1);
+    const bytes = engine.flows.bytes(id, 0) + engine.flows.bytes(id, 1);
     const newPackets = packets - this.#reported[f0]!;
     const newBytes = bytes - this.#reported[f0 + 1]!;
     if (newPackets === 0 && newBytes === 0) return;
@@ -321,8 +322,8 @@ export class FlowRecorder implements Emitter {
       },
       newPackets,
       newBytes,
-      engine.flows.firstTs[id]!,
-      engine.flows.lastTs[id]!,
+      engine.flows.firstTs(id),
+      engine.flows.lastTs(id),
     );
   }
 

@@ -65,6 +65,12 @@ export class PassiveEngine {
   readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; fact: Fact }>();
   readonly #idle: number;
   #sinceSweep = 0;
+  /**
+   * Whether any decoder reads TCP streams / UDP datagrams: without one, bytes are neither buffered nor
+   * dispatched (`analyze` with decoders: [] measures the per-packet path alone this way).
+   */
+  readonly #tcpApps: boolean;
+  readonly #udpApps: boolean;
 
   constructor(readonly opts: EngineOptions) {
     this.flows = new FlowTable({ maxFlows: opts.maxFlows }, this.#num.subarray(3, 4));
@@ -75,6 +81,8 @@ export class PassiveEngine {
     this.store = new EvidenceStore(opts.evidence);
     this.dispatcher = new AppDispatcher(opts.decoders);
     this.#idle = opts.idleTimeoutMs ?? 300_000;
+    this.#tcpApps = opts.decoders.some((d) => d.transports.includes('tcp'));
+    this.#udpApps = opts.decoders.some((d) => d.transports.includes('udp'));
     this.#closed = new ClosedFlows(this.flows.maxFlows);
     this.#rec = new FlowRecorder(this, opts.homeNets, opts.udpBytesPerDirection ?? opts.streamBytes ?? 4096);
   }
@@ -185,18 +193,17 @@ export class PassiveEngine {
     }
     const dir = flows.dir;
     const fd = id * 2 + dir;
+    const firstFromSide = flows.count(id, dir, wireLen);
     if (flows.created) {
       const ts = this.#num[3]!;
       this.flowsSeen++;
       this.#closed.created(id);
       this.#rec.created(id, dir, info, ts);
-    } else if (flows.packets[fd] === 0) {
+    } else if (firstFromSide) {
       this.#rec.firstFromSide(id, dir, info, this.#num[3]!);
     }
-    flows.packets[fd]!++;
-    flows.bytes[fd]! += wireLen;
     if (info.ipProto === IP_PROTO.TCP) this.#tcp(id, dir, fd, info);
-    else if (info.ipProto === IP_PROTO.UDP && info.payloadLen > 0)
+    else if (info.ipProto === IP_PROTO.UDP && info.payloadLen > 0 && this.#udpApps)
       this.#rec.datagram(id, dir, info, this.#num[3]!);
   }
 
@@ -207,7 +214,7 @@ export class PassiveEngine {
       this.#rec.syn(id, dir, info, this.#num[3]!);
     }
     const streams = this.streams;
-    if (info.payloadLen > 0 && streams.state[fd] !== 3) {
+    if (info.payloadLen > 0 && this.#tcpApps && streams.state[fd] !== 3) {
       if (streams.add(fd, info.seq, info.buf, info.payloadOff, info.payloadLen))
         this.#rec.decodeStream(id, dir, this.#num[3]!);
     }
@@ -285,7 +292,7 @@ export class PassiveEngine {
     const now = this.#num[2]!;
     this.#closed.expire(now, this.#endClosed);
     const limit = now - this.#idle;
-    for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs[id]! < limit; id = this.flows.oldest()) {
+    for (let id = this.flows.oldest(); id >= 0 && this.flows.lastTs(id) < limit; id = this.flows.oldest()) {
       this.#end(id);
     }
   }

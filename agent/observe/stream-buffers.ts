@@ -139,7 +139,8 @@ export class StreamBuffers {
     else slab.set(buf.subarray(off, off + n), at);
     if (rel <= contig) {
       let end = rel + n > contig ? rel + n : contig;
-      const holes = this.#holes.get(fd);
+      // Almost always empty: skip the Map lookup per in-order segment.
+      const holes = this.#holes.size === 0 ? undefined : this.#holes.get(fd);
       if (holes) end = this.#absorb(fd, holes, end);
       this.#contig[fd] = end;
     } else {

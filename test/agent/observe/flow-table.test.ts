@@ -42,7 +42,7 @@ describe('flow table', () => {
     expect([t.created, t.dir]).toEqual([false, 1]);
     expect(at(t, packet(1, 2, 1000, 80, 17), 3)).not.toBe(a); // UDP is another flow
     expect(at(t, packet(1, 2, 1000, 80, 6, true), 3)).not.toBe(a); // so is IPv6
-    expect(t.lastTs[a]).toBe(2);
+    expect(t.lastTs(a)).toBe(2);
   });
 
   it('matches a model Map under random inserts, lookups and LRU removals', () => {
@@ -83,6 +83,57 @@ describe('flow table', () => {
     expect(t.oldest()).toBe(ids[1]);
     at(t, packet(1, 100, 1, 2), 10_500); // within LRU_GRANULARITY_MS of its last move: stays put
     expect(t.oldest()).toBe(ids[1]);
+  });
+
+  it('keeps finding every flow while its index grows and shrinks back by removal', () => {
+    // 8192 flows max: the index starts at 4096 slots and doubles twice on the way to 5000 live flows.
+    const t = new FlowTable({ maxFlows: 8192 });
+    const ids: number[] = [];
+    for (let i = 0; i < 5000; i++) ids.push(at(t, packet(i, 70_000 + (i % 7), 1000 + (i % 13), 80), i));
+    expect(new Set(ids).size).toBe(5000);
+    for (let i = 0; i < 5000; i++) {
+      expect(at(t, packet(70_000 + (i % 7), i, 80, 1000 + (i % 13)), 10_000 + i)).toBe(ids[i]);
+      expect([t.created, t.dir]).toEqual([false, 1]);
+    }
+    for (let i = 0; i < 5000; i += 2) t.remove(ids[i]!);
+    for (let i = 1; i < 5000; i += 2)
+      expect(at(t, packet(i, 70_000 + (i % 7), 1000 + (i % 13), 80), 20_000)).toBe(ids[i]);
+    expect(t.size).toBe(2500);
+    expect(at(t, packet(0, 70_000, 1000, 80), 30_000)).toBeGreaterThanOrEqual(0);
+    expect(t.created).toBe(true);
+  });
+
+  it('counts packets and bytes per side and hands out canonical keys', () => {
+    const t = new FlowTable({ maxFlows: 16 });
+    const a = at(t, packet(0x0a000002, 0x0a000001, 80, 1000), 5);
+    expect(t.dir).toBe(1);
+    expect(t.count(a, 1, 60)).toBe(true);
+    expect(t.count(a, 1, 40)).toBe(false);
+    expect(t.count(a, 0, 1500)).toBe(true);
+    expect([t.packets(a, 0), t.packets(a, 1), t.bytes(a, 0), t.bytes(a, 1)]).toEqual([1, 2, 1500, 100]);
+    expect(t.firstTs(a)).toBe(5);
+    expect([...t.keyOf(a)]).toEqual([
+      0x0a000001,
+      0x0a000002,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      (1000 << 16) | 80,
+      6 | (4 << 8),
+    ]);
+    const b = at(t, packet(0x20010db8, 1, 443, 50_000, 17, true), 6);
+    const key = t.keyOf(b);
+    expect([key[0], key[3], key[4], key[7], key[8], key[9]]).toEqual([
+      0,
+      1,
+      0,
+      0x20010db8,
+      ((50_000 << 16) | 443) >>> 0,
+      17 | (6 << 8),
+    ]);
   });
 
   it('rejects absurd sizes', () => {

@@ -1,0 +1,114 @@
+// The engine's own bookkeeping around the decoders: bytes are buffered and dispatched only for a
+// transport some decoder reads, and flows are counted the same either way.
+import { describe, expect, it } from 'vitest';
+import { PacketRef } from '../../../agent/capture/types.js';
+import type { AppDecoder, Transport } from '../../../agent/decode/types.js';
+import { PassiveEngine } from '../../../agent/observe/passive-engine.js';
+import { privateRanges } from '../../../core/net/cidr.js';
+import { TCP, tcpFrame, udpFrame } from '../../../scripts/lib/frames.js';
+
+const a = { mac: 'f8:bc:12:00:00:01', ip: '192.168.1.21' };
+const b = { mac: '00:50:56:00:00:09', ip: '8.8.8.8' };
+
+/** A decoder that accepts nothing and remembers which transports it was offered bytes on. */
+function spy(transports: Transport[]): AppDecoder & { offered: Transport[] } {
+  const offered: Transport[] = [];
+  return {
+    id: 'spy',
+    transports,
+    ports: [],
+    offered,
+    sniff: (_bytes, ctx) => {
+      offered.push(ctx.transport);
+      return false;
+    },
+    decode: () => null,
+    observe: () => {},
+  };
+}
+
+function run(decoders: AppDecoder[]): PassiveEngine {
+  const engine = new PassiveEngine({ homeNets: privateRanges(), decoders });
+  const pkt = new PacketRef();
+  pkt.linkType = 1;
+  const frames = [
+    tcpFrame(
+      { src: a.mac, dst: b.mac },
+      { src: a.ip, dst: b.ip, sport: 50000, dport: 80, flags: TCP.SYN, seq: 9 },
+    ),
+    tcpFrame(
+      { src: a.mac, dst: b.mac },
+      { src: a.ip, dst: b.ip, sport: 50000, dport: 80, flags: TCP.ACK | TCP.PSH, seq: 10 },
+      Buffer.from('GET / HTTP/1.1\r\n'),
+    ),
+    udpFrame(
+      { src: a.mac, dst: b.mac },
+      { src: a.ip, dst: b.ip, sport: 5000, dport: 161 },
+      Buffer.from('0102', 'hex'),
+    ),
+  ];
+  frames.forEach((data, i) => {
+    pkt.buf = data;
+    pkt.offset = 0;
+    pkt.caplen = data.length;
+    pkt.origLen = data.length;
+    pkt.tsMs = 1000 + i;
+    engine.onPacket(pkt);
+  });
+  return engine;
+}
+
+describe('passive engine', () => {
+  it('buffers a TCP direction only when some decoder reads TCP', () => {
+    const tcpOnly = spy(['tcp']);
+    const withTcp = run([tcpOnly]);
+    expect(withTcp.streams.pending(0) || withTcp.streams.pending(1)).toBe(true);
+    withTcp.finish();
+    expect(tcpOnly.offered).toEqual(['tcp']); // the UDP datagram is not offered to a TCP-only decoder
+    const udpOnly = spy(['udp']);
+    const withoutTcp = run([udpOnly]);
+    expect(withoutTcp.streams.pending(0) || withoutTcp.streams.pending(1)).toBe(false);
+    withoutTcp.finish();
+    expect(udpOnly.offered).toEqual(['udp']);
+  });
+
+  it('counts the same flows and connections with no decoders at all', () => {
+    const none = run([]);
+    none.finish();
+    const some = run([spy(['tcp', 'udp'])]);
+    some.finish();
+    expect([none.packets, none.flowsSeen]).toEqual([3, 2]);
+    expect(none.connections.rows.size).toBe(2);
+    expect([...none.connections.rows.keys()]).toEqual([...some.connections.rows.keys()]);
+    expect(none.store.endpoints.map((e) => e.mac)).toEqual(some.store.endpoints.map((e) => e.mac));
+  });
+
+  it('counts each VLAN tag set once per flow and side, single tags as numbers and QinQ as text', () => {
+    const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: [] });
+    const c = { mac: '00:1b:1b:aa:bb:01', ip: '192.168.1.30' };
+    const pkt = new PacketRef();
+    pkt.linkType = 1;
+    const tags = [[20], [20], [20, 30], [20], [0]];
+    tags.forEach((vlans, i) => {
+      const data = tcpFrame(
+        { src: a.mac, dst: c.mac, vlans },
+        { src: a.ip, dst: c.ip, sport: 40000 + i, dport: 502, flags: TCP.SYN },
+      );
+      pkt.buf = data;
+      pkt.offset = 0;
+      pkt.caplen = data.length;
+      pkt.origLen = data.length;
+      pkt.tsMs = 1000 + i;
+      engine.onPacket(pkt);
+    });
+    for (const mac of [a.mac, c.mac]) {
+      const ep = engine.store.endpoints.find((e) => e.mac === mac)!;
+      const facts = [...ep.facts.get('net.vlan')!].map(([v, f]) => [v, f.count, f.first, f.last]);
+      expect(facts).toEqual([
+        [20, 3, 1000, 1003],
+        ['20.30', 1, 1002, 1002],
+        [0, 1, 1004, 1004],
+      ]);
+    }
+  });
+});
