@@ -138,7 +138,9 @@ export class OnceEmitter {
     this.#once(about, 'ot.role', role === 'server' ? texts[0] : texts[1]);
   }
   #once(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): void {
-    const side = about === 'src' ? (this.#src ??= new Map()) : (this.#dst ??= new Map());
+    if (about === 'src') this.#src ??= new Map();
+    else this.#dst ??= new Map();
+    const side = (about === 'src' ? this.#src : this.#dst)!;
     let values = side.get(key);
     if (!values) {
       values = new Set();
