@@ -90,9 +90,14 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const site = s.tenancy.site(siteId);
       if (!site) throw new ApiError('OM_ERR_TENANT_NOT_FOUND', ['site']);
-      let result: ReturnType<typeof s.ingest.ingest>;
+      let result: Awaited<ReturnType<typeof s.ingestQueue.submit>>;
       try {
-        result = s.ingest.ingest({ agentId, siteId, operatorId: site.operatorId }, req.body, s.now());
+        // Acknowledged once committed, with the batches that arrived alongside it.
+        result = await s.ingestQueue.submit(
+          { agentId, siteId, operatorId: site.operatorId },
+          req.body,
+          s.now(),
+        );
       } catch (err) {
         s.metrics.batches.inc({ result: 'rejected' });
         throw err;
