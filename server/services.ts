@@ -92,6 +92,16 @@ export interface Services {
   signingKey: CollectorKey | null;
 }
 
+/**
+ * Records that an agent was heard from (heartbeat or upload), for the coverage in its operator's
+ * summaries. Contacts closer together than three heartbeat intervals (at least 3 minutes) are one
+ * stretch of activity; a longer gap is a silence.
+ */
+export function heardFrom(tenancy: TenancyRepo, activity: ActivityRepo, agentId: number, now: Date): void {
+  const beat = tenancy.agent(agentId)?.settings.heartbeatIntervalSeconds ?? 60;
+  activity.record(agentId, now, Math.max(3 * beat, 180) * 1000);
+}
+
 export function buildServices(deps: {
   db: Db;
   identifier: Identifier;
@@ -171,6 +181,8 @@ export function buildServices(deps: {
     ingest,
     ingestQueue: new IngestQueue(db, ingest, {
       maxBatches: deps.limits.ingestGroupBatches,
+      // In the batch's transaction: no commit (WAL write and fsync) of its own per upload.
+      after: (from) => heardFrom(tenancy, activity, from.agentId, now()),
       committed: () => metrics.transactions.inc({}),
     }),
     reidentifier,

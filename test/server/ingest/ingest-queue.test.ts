@@ -173,13 +173,17 @@ describe('IngestQueue', () => {
     expect(committedGroups.slice(-3)).toEqual([2, 2, 1]);
   });
 
-  it('over HTTP: batches posted together are acknowledged or refused each on its own, and counted', async () => {
+  it('over HTTP: batches posted together are acknowledged or refused each on its own, counted, the agent heard from', async () => {
     const metric = async (line: RegExp) => {
       const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: auth(t.admin) })).body;
       return Number(line.exec(text)?.[1] ?? 0);
     };
     const transactions = /^originmap_ingest_transactions_total (\d+)$/m;
     const before = await metric(transactions);
+    const activity = () =>
+      committed('SELECT count(*) AS n FROM agent_activity WHERE agent_id = ?', from.agentId);
+    // Only the queues built here (no activity hook) wrote before: the agent was never heard from.
+    expect(activity()).toBe(0);
     const good = [newDevices(2), newDevices(3)];
     const bad = newDevices(1);
     bad.devices[0]!.lastSeen = '2020-01-01T00:00:00.000Z';
@@ -194,6 +198,8 @@ describe('IngestQueue', () => {
     const after = await metric(transactions);
     expect(after).toBeGreaterThan(before);
     expect(after - before).toBeLessThanOrEqual(2);
+    // The upload recorded the agent's activity, committed with its batch.
+    expect(activity()).toBe(1);
   });
 
   it('refuses a group size that is not a positive integer', () => {
