@@ -1,27 +1,30 @@
 // Group commit for uploads: the batches that arrive together (parsed in the same turn of the event
-// loop) are written in one outer transaction, each in a savepoint of its own, and acknowledged only
-// once that transaction has committed. One commit (WAL write, fsync, checkpoint) then serves several
-// batches, and b-tree pages that several batches touch (the random `(site_id, key)` index) go to
-// the WAL once. Each batch stays all-or-nothing: a batch that fails rolls back to its savepoint and
-// is refused alone; the others commit. Measured gain: docs/benchmarks.md ("## collector").
+// loop) are written in one transaction and acknowledged only once it has committed. One commit
+// (WAL write, fsync, checkpoint) then serves several batches, and b-tree pages that several batches
+// touch (the random `(site_id, key)` index) go to the WAL once. Each batch stays all-or-nothing:
+// a batch that fails its checks is refused before anything is written; when a write fails, the
+// whole group is rolled back and each batch written again alone, in a transaction of its own, as
+// without grouping. No savepoint per batch: it would copy every page a batch modifies into the
+// sub-journal (measured 10-16% of re-report CPU). Measured gains: docs/benchmarks.md ("## collector").
 import type { Batch } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
 import type { IngestResult, IngestService, Uploader } from './ingest-service.js';
+import type { PreparedBatch } from './merge.js';
+
+/** Runs after a batch is written, inside its transaction: its failure refuses the batch. */
+export type AfterBatch = (from: Uploader, result: IngestResult) => void;
 
 export interface IngestQueueOptions {
   /**
    * Most batches written in one transaction. Bounds how long one group holds the event loop
-   * (~0.1 s of CPU per 1,000-device batch) and how many parsed batches wait for it.
+   * (~0.1 s of CPU per 1,000-device batch), how many parsed batches wait for it, and the work
+   * redone when a write fails.
    */
   maxBatches: number;
-  /** Runs after each batch is written, inside its savepoint: its failure refuses the batch. */
   after?: AfterBatch;
   /** Told the number of batches of each transaction that committed (for /metrics). */
   committed?: (batches: number) => void;
 }
-
-/** Runs after a batch was written, inside the group's transaction (in the batch's savepoint). */
-export type AfterBatch = (from: Uploader, result: IngestResult) => void;
 
 interface Job {
   from: Uploader;
@@ -31,13 +34,11 @@ interface Job {
   reject(err: unknown): void;
 }
 
-/** The outer transaction is gone (SQLite rolled it back on an I/O or memory error): no batch of the group stands. */
-export class GroupAbortedError extends Error {
-  constructor(cause: unknown) {
-    super('the ingest transaction was rolled back by the database', { cause });
-    this.name = 'GroupAbortedError';
-  }
-}
+type Outcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
+type Checked =
+  | { ok: true; replay: IngestResult }
+  | { ok: true; prepared: PreparedBatch }
+  | { ok: false; error: unknown };
 
 export class IngestQueue {
   readonly #db: Db;
@@ -101,35 +102,47 @@ export class IngestQueue {
     if (this.#jobs.length === 0) for (const done of this.#idle.splice(0)) done();
   }
 
-  /** One outcome per job; every job fails alike when the outer transaction does not commit. */
-  #write(group: Job[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] {
-    const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
+  #write(group: Job[]): Outcome[] {
+    // Checks write nothing: a refused batch is refused here and the others go on.
+    const checked = group.map((job): Checked => {
+      try {
+        return { ok: true, ...this.#service.check(job.from, job.batch) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
     try {
-      this.#db.transaction(() => {
-        for (const job of group) outcomes.push(this.#one(job));
-      })();
-    } catch (err) {
-      // Nothing of the group was committed: none of its batches is acknowledged.
-      return group.map(() => ({ ok: false, error: err }));
+      // better-sqlite3 rolls the transaction back when this throws.
+      const outcomes = this.#db.transaction(() =>
+        group.map((job, i): Outcome => {
+          const c = checked[i]!;
+          if (!c.ok) return c;
+          const result =
+            'replay' in c ? c.replay : this.#service.write(job.from, job.batch, c.prepared, job.now);
+          this.#after?.(job.from, result);
+          return { ok: true, result };
+        }),
+      )();
+      if (outcomes.some((o) => o.ok)) this.#committed?.(outcomes.filter((o) => o.ok).length);
+      return outcomes;
+    } catch {
+      // A write failed (or SQLite ended the transaction): nothing of the group was committed. Each
+      // batch again alone, so that only the failing one is refused, with its own error.
+      return group.map((job) => this.#alone(job));
     }
-    this.#committed?.(group.length);
-    return outcomes;
   }
 
-  /** One batch in its savepoint (the service's transaction nests as one); its failure is its own. */
-  #one(job: Job): { ok: true; result: IngestResult } | { ok: false; error: unknown } {
+  #alone(job: Job): Outcome {
     try {
       const result = this.#db.transaction(() => {
         const r = this.#service.ingest(job.from, job.batch, job.now);
         this.#after?.(job.from, r);
         return r;
       })();
+      this.#committed?.(1);
       return { ok: true, result };
-    } catch (err) {
-      // SQLite ends the whole transaction on some errors (I/O, out of memory): then what the earlier
-      // batches wrote is gone too, and going on would write the rest outside any transaction.
-      if (!this.#db.inTransaction) throw new GroupAbortedError(err);
-      return { ok: false, error: err };
+    } catch (error) {
+      return { ok: false, error };
     }
   }
 }

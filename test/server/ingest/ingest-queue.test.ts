@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch } from '../../../core/wire.js';
 import { ApiError } from '../../../server/errors.js';
-import { type AfterBatch, GroupAbortedError, IngestQueue } from '../../../server/ingest/ingest-queue.js';
+import { type AfterBatch, IngestQueue } from '../../../server/ingest/ingest-queue.js';
 import type { Uploader } from '../../../server/ingest/ingest-service.js';
 import { auth, batch, device, makeTenant, type TestApp, testApp } from '../helpers.js';
 
@@ -93,9 +93,12 @@ describe('IngestQueue', () => {
       // Fails after the service wrote the devices, their evidence and the batch id.
       if (r.ack.batchId === bs[1]!.batchId) throw new Error('disk on fire');
     });
+    const told = committedGroups.length;
     const settled = await Promise.allSettled(bs.map((b) => q.submit(from, b, new Date())));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'disk on fire' });
+    // The group was rolled back; the others were written again alone.
+    expect(committedGroups.slice(told)).toEqual([1, 1]);
     expect(bs.map(batchRows)).toEqual([1, 0, 1]);
     expect(bs.map(deviceRows)).toEqual([2, 0, 2]);
     expect(bs.map(evidenceRows)).toEqual([2, 0, 2]);
@@ -109,12 +112,15 @@ describe('IngestQueue', () => {
     const good = newDevices(2);
     const twice = newDevices(1);
     twice.devices.push(twice.devices[0]!);
+    const told = committedGroups.length;
     const q = queue();
     const settled = await Promise.allSettled([twice, good].map((b) => q.submit(from, b, new Date())));
     expect(settled[0]!.status).toBe('rejected');
     expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(ApiError);
     expect(settled[1]!.status).toBe('fulfilled');
     expect([batchRows(twice), batchRows(good), deviceRows(good)]).toEqual([0, 1, 2]);
+    // Refused by its checks, before any write: the group was not rolled back and redone.
+    expect(committedGroups.slice(told)).toEqual([1]);
   });
 
   it('keeps a replayed batch id a no-op inside one group and after it', async () => {
@@ -133,7 +139,7 @@ describe('IngestQueue', () => {
     expect(batchRows(b)).toBe(1);
   });
 
-  it('fails every batch of the group when SQLite ends its transaction, and writes none of them', async () => {
+  it('when SQLite ends the transaction, writes each batch again alone: only the failing one is refused', async () => {
     const bs = [newDevices(2), newDevices(2), newDevices(2)];
     const told = committedGroups.length;
     const q = queue((_from, r) => {
@@ -141,13 +147,12 @@ describe('IngestQueue', () => {
       if (r.ack.batchId === bs[1]!.batchId) t.app.services.db.exec('ROLLBACK');
     });
     const settled = await Promise.allSettled(bs.map((b) => q.submit(from, b, new Date())));
-    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    // Nothing committed: not counted.
-    expect(committedGroups.length).toBe(told);
-    for (const s of settled) expect((s as PromiseRejectedResult).reason).toBeInstanceOf(GroupAbortedError);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(t.app.services.db.inTransaction).toBe(false);
-    expect(bs.map(batchRows)).toEqual([0, 0, 0]);
-    expect(bs.map(deviceRows)).toEqual([0, 0, 0]);
+    expect(bs.map(batchRows)).toEqual([1, 0, 1]);
+    expect(bs.map(deviceRows)).toEqual([2, 0, 2]);
+    // The group did not commit; the two good batches did, one transaction each.
+    expect(committedGroups.slice(told)).toEqual([1, 1]);
   });
 
   it('writes at most maxBatches per transaction, in the order submitted, and then is idle', async () => {
@@ -200,6 +205,17 @@ describe('IngestQueue', () => {
     expect(after - before).toBeLessThanOrEqual(2);
     // The upload recorded the agent's activity, committed with its batch.
     expect(activity()).toBe(1);
+  });
+
+  it('IngestService.write refuses to run outside a transaction', () => {
+    const b = newDevices(1);
+    const checked = t.app.services.ingest.check(from, b);
+    expect('prepared' in checked).toBe(true);
+    if (!('prepared' in checked)) return;
+    expect(() => t.app.services.ingest.write(from, b, checked.prepared, new Date())).toThrow(
+      /inside a transaction/,
+    );
+    expect(batchRows(b)).toBe(0);
   });
 
   it('refuses a group size that is not a positive integer', () => {
