@@ -5,7 +5,7 @@
 // a batch that fails its checks is refused before anything is written; when a write fails, the
 // whole group is rolled back and each batch written again alone, in a transaction of its own, as
 // without grouping. No savepoint per batch: it would copy every page a batch modifies into the
-// sub-journal (measured 10-16% of re-report CPU). Measured gains: docs/benchmarks.md ("## collector").
+// sub-journal (re-reports: 2-8% more CPU with them). Measured gains: docs/benchmarks.md ("## collector").
 import type { Batch } from '../../core/wire.js';
 import type { Db } from '../db/database.js';
 import type { IngestResult, IngestService, Uploader } from './ingest-service.js';

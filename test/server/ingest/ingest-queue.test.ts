@@ -1,6 +1,6 @@
 // Group commit of uploads: batches submitted together share one transaction and are acknowledged
-// after it commits; a failing batch is refused alone and leaves no row; a replayed batch id stays a
-// no-op inside a group and after it; a transaction SQLite ends takes the whole group with it.
+// after it commits; a batch refused by its checks or failing half-way is refused alone and leaves
+// no row (the group is written again batch by batch); a replayed batch id stays a no-op.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
