@@ -138,6 +138,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     services.scheduler.start(opts.schedulerIntervalMs ?? 60_000);
   });
   app.addHook('onClose', async () => {
+    await services.ingestQueue.idle();
     await services.scheduler.stop();
     await services.evaluations.stop();
     await services.reidentifier.stop();

@@ -81,6 +81,11 @@ export class Metrics {
     'originmap_ingest_rows_total',
     'Rows written by ingest (devices, evidence, connections)',
   );
+  /** Batches per transaction = batches / transactions (server/ingest/ingest-queue.ts groups them). */
+  readonly transactions = new Counter(
+    'originmap_ingest_transactions_total',
+    'Ingest transactions committed (one or more agent batches each)',
+  );
   readonly findings = new Counter(
     'originmap_findings_changes_total',
     'Finding status changes made by evaluation and triage, by change',
@@ -102,6 +107,7 @@ export class Metrics {
       this.latency.render(),
       this.batches.render(),
       this.rows.render(),
+      this.transactions.render(),
       this.findings.render(),
       this.reports.render(),
     ];

@@ -9,6 +9,7 @@ import { FindingEvaluator } from './findings/evaluator.js';
 import { PolicyService } from './findings/policy-service.js';
 import { EvaluationRunner } from './findings/runner.js';
 import { Triage } from './findings/triage.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { Reidentifier } from './ingest/reidentify.js';
 import type { EventLog } from './logger.js';
@@ -40,6 +41,8 @@ export interface Limits {
   policyBytes: number;
   /** Longest waiver of a finding, in days: waivers are meant to be reviewed. */
   maxWaiverDays: number;
+  /** Most uploaded batches written in one transaction (server/ingest/ingest-queue.ts). */
+  ingestGroupBatches: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -48,6 +51,7 @@ export const DEFAULT_LIMITS: Limits = {
   enrollmentHours: 24,
   policyBytes: 256 * 1024,
   maxWaiverDays: 366,
+  ingestGroupBatches: 8,
 };
 /** Per agent: a burst of 10 uploads, then 2 per second — far above a normal minute-by-minute upload. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 10, perSecond: 2 };
@@ -67,6 +71,8 @@ export interface Services {
   devices: DeviceRepo;
   connections: ConnectionRepo;
   ingest: IngestService;
+  /** Where uploads go: batches arriving together share one transaction. */
+  ingestQueue: IngestQueue;
   reidentifier: Reidentifier;
   meta: MetaRepo;
   metrics: Metrics;
@@ -84,6 +90,16 @@ export interface Services {
   scheduler: ReportScheduler;
   /** The report-signing key; null when the collector has no data directory (no reports). */
   signingKey: CollectorKey | null;
+}
+
+/**
+ * Records that an agent was heard from (heartbeat or upload), for the coverage in its operator's
+ * summaries. Contacts closer together than three heartbeat intervals (at least 3 minutes) are one
+ * stretch of activity; a longer gap is a silence.
+ */
+export function heardFrom(tenancy: TenancyRepo, activity: ActivityRepo, agentId: number, now: Date): void {
+  const beat = tenancy.agent(agentId)?.settings.heartbeatIntervalSeconds ?? 60;
+  activity.record(agentId, now, Math.max(3 * beat, 180) * 1000);
 }
 
 export function buildServices(deps: {
@@ -163,6 +179,12 @@ export function buildServices(deps: {
     devices: new DeviceRepo(db),
     connections: new ConnectionRepo(db),
     ingest,
+    ingestQueue: new IngestQueue(db, ingest, {
+      maxBatches: deps.limits.ingestGroupBatches,
+      // In the batch's transaction: no commit (WAL write and fsync) of its own per upload.
+      after: (from) => heardFrom(tenancy, activity, from.agentId, now()),
+      committed: () => metrics.transactions.inc({}),
+    }),
     reidentifier,
     meta,
     metrics,

@@ -105,6 +105,31 @@ async function api<T>(url: string, token: string, method: string, path: string, 
   return (await res.json()) as T;
 }
 
+/** Accepted batches and ingest transactions so far, from /metrics (batches per commit = ratio). */
+async function commits(url: string, admin: string): Promise<{ batches: number; transactions: number }> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
+  const text = await res.text();
+  const sum = (name: string, labels = '') => {
+    let n = 0;
+    for (const m of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? (\\d+)$`, 'gm')))
+      if ((m[1] ?? '').includes(labels)) n += Number(m[2]);
+    return n;
+  };
+  return {
+    batches: sum('originmap_ingest_batches_total', 'accepted'),
+    transactions: sum('originmap_ingest_transactions_total'),
+  };
+}
+
+function perCommit(
+  a: { batches: number; transactions: number },
+  b: { batches: number; transactions: number },
+): string {
+  const batches = b.batches - a.batches;
+  const transactions = b.transactions - a.transactions;
+  return `${batches} batches in ${transactions} transactions (${(batches / Math.max(1, transactions)).toFixed(2)} per commit)`;
+}
+
 async function main(): Promise<void> {
   const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'om-bench-'));
   const file = values.db ?? join(dir!, 'collector.db');
@@ -148,6 +173,7 @@ async function main(): Promise<void> {
     let stored = 0;
     for (const target of CHECKPOINTS) {
       const perAgent = Math.round((target - stored) / BATCH / AGENTS);
+      const commits0 = await commits(url, admin);
       let cpu0 = process.cpuUsage();
       const up = await runAgents<UploadResult>(
         {
@@ -165,6 +191,7 @@ async function main(): Promise<void> {
       );
       const cpu = process.cpuUsage(cpu0);
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      const commits1 = await commits(url, admin);
       stored += up.devices;
       const rate = up.rows / (up.ms / 1000);
       console.log(
@@ -176,7 +203,7 @@ async function main(): Promise<void> {
         `  collector CPU: ${cpuSeconds.toFixed(1)} s = ${Math.round(up.rows / cpuSeconds)} rows per CPU-second; ` +
           `load average now ${loadavg()
             .map((x) => x.toFixed(2))
-            .join(' ')}`,
+            .join(' ')}; ${perCommit(commits0, commits1)}`,
       );
       const mid = Math.floor(stored / 2);
       const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
@@ -227,6 +254,7 @@ async function main(): Promise<void> {
     // Steady state: the first 100 k devices reported again by their own agents (new batches,
     // later last-seen, more counts): updates instead of inserts.
     const again = Math.min(100_000, stored);
+    const commits2 = await commits(url, admin);
     let cpu1 = process.cpuUsage();
     const re = await runAgents<UploadResult>(
       {
@@ -245,10 +273,11 @@ async function main(): Promise<void> {
     );
     const reCpu = process.cpuUsage(cpu1);
     const reSeconds = (reCpu.user + reCpu.system) / 1e6;
+    const commits3 = await commits(url, admin);
     console.log(
       `re-report of ${re.devices} known devices at ${stored}: ${re.rows} rows in ${(re.ms / 1000).toFixed(1)} s = ` +
         `${Math.round(re.rows / (re.ms / 1000))} rows/s, ${Math.round(re.rows / reSeconds)} rows per CPU-second, ` +
-        `errors ${re.errors.length}`,
+        `errors ${re.errors.length}; ${perCommit(commits2, commits3)}`,
     );
     const bytes = statSync(file).size;
     // The agents run in a child process, so this is the collector's (and the bench's idle main thread's).

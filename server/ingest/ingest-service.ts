@@ -20,6 +20,7 @@ import {
   mergeNames,
   mergeSeen,
   type PendingDevice,
+  type PreparedBatch,
   prepareBatch,
   sameSeen,
 } from './merge.js';
@@ -90,119 +91,135 @@ export class IngestService {
     this.#listener = listener;
   }
 
+  /** Checks and writes one batch in a transaction of its own. */
   ingest(from: Uploader, batch: Batch, now: Date): IngestResult {
-    const receivedAt = now.toISOString();
+    const checked = this.check(from, batch);
+    if ('replay' in checked) return checked.replay;
+    return this.#db.transaction(() => this.write(from, batch, checked.prepared, now))();
+  }
+
+  /**
+   * Everything that can reject a batch, before any write: the acknowledgement of a batch already
+   * accepted, or the batch prepared for `write`. Throws OM_ERR_INGEST_INVALID.
+   */
+  check(from: Uploader, batch: Batch): { replay: IngestResult } | { prepared: PreparedBatch } {
     const replay = this.#repo.findBatch(from.agentId, batch.batchId);
     if (replay !== undefined)
-      return { ack: { ...(JSON.parse(replay) as BatchAck), duplicate: true }, rows: 0 };
-    // Everything that can reject the batch happens here, before the transaction opens.
-    const prepared = prepareBatch(batch);
-    return this.#db.transaction((): IngestResult => {
-      // A concurrent twin may have committed between the check above and this transaction.
-      const twin = this.#repo.findBatch(from.agentId, batch.batchId);
-      if (twin !== undefined) return { ack: { ...(JSON.parse(twin) as BatchAck), duplicate: true }, rows: 0 };
-      const ids = new Map<string, number>();
-      const written: WrittenDevice[] = [];
-      // Evidence is written after devices and connections, many rows per statement
-      // (server/repos/evidence-rows.ts); nothing in between reads it.
-      const rows: EvidenceRows = { fresh: [], added: [] };
-      let capped = 0;
-      const pendings = [...prepared.devices.values()];
-      for (let at = 0; at < pendings.length; at += LOOKUP_CHUNK) {
-        // Stored devices and their evidence read a chunk at a time: one statement each, not one
-        // per device, and never more than a chunk's evidence in memory.
-        const chunk = pendings.slice(at, at + LOOKUP_CHUNK);
-        const known = this.#repo.findDevices(
-          from.siteId,
-          chunk.map((p) => p.key),
-        );
-        const evidenceOf = this.#repo.evidenceOf([...known.values()].map((d) => d.id));
-        for (const pending of chunk) {
-          const stored = known.get(pending.key);
-          const storedEvidence = stored ? (evidenceOf.get(stored.id) ?? []) : [];
-          const r = this.#upsertDevice(from, pending, stored, storedEvidence, receivedAt, rows);
-          ids.set(pending.key, r.id);
-          written.push(r.written);
-          capped += r.capped;
-        }
-      }
-      let connections = 0;
-      const named = new Map<string, number>();
-      for (const c of prepared.connections) {
-        let deviceId = ids.get(c.device) ?? named.get(c.device);
-        if (deviceId === undefined) {
-          const known = this.#repo.findDevice(from.siteId, c.device);
-          if (known) {
-            deviceId = known.id;
-            named.set(c.device, deviceId);
-            // Known before and named only by a connection here: its findings may change too.
-            written.push({ deviceId, record: recordOf(c.device, known, known.identity), isNew: false });
-          }
-        }
-        if (deviceId === undefined) {
-          // Traffic of a device the batch did not describe: it exists, its identity is unknown.
-          const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
-          const r = this.#upsertDevice(
-            from,
-            emptyDevice(c.device, mac, c.firstSeen),
-            undefined,
-            [],
-            receivedAt,
-            rows,
-          );
-          deviceId = r.id;
-          ids.set(c.device, deviceId);
-          written.push(r.written);
-        }
-        const facts = this.#geo?.lookup(c.remoteIp);
-        this.#repo.addConnection(
-          {
-            deviceId,
-            siteId: from.siteId,
-            operatorId: from.operatorId,
-            remoteIp: c.remoteIp,
-            direction: c.direction,
-            port: (c.direction === 'outbound' ? c.remotePort : c.localPort) ?? 0,
-            proto: c.proto,
-            country: facts ? facts.country : c.country,
-            asn: facts ? facts.asn : c.asn,
-            asOrg: facts ? facts.asOrg : c.asOrg,
-            provider: facts ? facts.provider : c.provider,
-            providerKind: facts ? facts.providerKind : c.providerKind,
-            names: c.names,
-            packets: c.packets,
-            bytes: c.bytes,
-            firstSeen: c.firstSeen,
-            lastSeen: c.lastSeen,
-          },
-          (stored) => mergeNames(stored, c.names),
-        );
-        connections++;
-      }
-      this.#repo.insertEvidence(rows.fresh);
-      this.#repo.addEvidence(rows.added);
-      const evidence = rows.fresh.length + rows.added.length;
-      if (this.#listener) this.#tell(this.#listener, from, written, now);
-      const ack: BatchAck = {
-        batchId: batch.batchId,
-        duplicate: false,
-        receivedAt,
-        devices: ids.size,
-        evidence,
-        connections,
-        observations: batch.observations.length,
-        skipped: { unknownKeys: prepared.unknownKeys, capped },
-      };
-      this.#repo.recordBatch(
-        from.agentId,
-        batch.batchId,
-        batch.seq,
+      return { replay: { ack: { ...(JSON.parse(replay) as BatchAck), duplicate: true }, rows: 0 } };
+    return { prepared: prepareBatch(batch) };
+  }
+
+  /**
+   * Writes a checked batch. Call inside a transaction, which the caller rolls back whole when this
+   * throws (the batch may be half-written then).
+   */
+  write(from: Uploader, batch: Batch, prepared: PreparedBatch, now: Date): IngestResult {
+    if (!this.#db.inTransaction) throw new Error('IngestService.write: call it inside a transaction');
+    const receivedAt = now.toISOString();
+    // A twin may have been written since the check (an earlier batch of the same transaction).
+    const twin = this.#repo.findBatch(from.agentId, batch.batchId);
+    if (twin !== undefined) return { ack: { ...(JSON.parse(twin) as BatchAck), duplicate: true }, rows: 0 };
+    const ids = new Map<string, number>();
+    const written: WrittenDevice[] = [];
+    // Evidence is written after devices and connections, many rows per statement
+    // (server/repos/evidence-rows.ts); nothing in between reads it.
+    const rows: EvidenceRows = { fresh: [], added: [] };
+    let capped = 0;
+    const pendings = [...prepared.devices.values()];
+    for (let at = 0; at < pendings.length; at += LOOKUP_CHUNK) {
+      // Stored devices and their evidence read a chunk at a time: one statement each, not one
+      // per device, and never more than a chunk's evidence in memory.
+      const chunk = pendings.slice(at, at + LOOKUP_CHUNK);
+      const known = this.#repo.findDevices(
         from.siteId,
-        receivedAt,
-        JSON.stringify(ack),
+        chunk.map((p) => p.key),
       );
-      return { ack, rows: ids.size + evidence + connections };
-    })();
+      const evidenceOf = this.#repo.evidenceOf([...known.values()].map((d) => d.id));
+      for (const pending of chunk) {
+        const stored = known.get(pending.key);
+        const storedEvidence = stored ? (evidenceOf.get(stored.id) ?? []) : [];
+        const r = this.#upsertDevice(from, pending, stored, storedEvidence, receivedAt, rows);
+        ids.set(pending.key, r.id);
+        written.push(r.written);
+        capped += r.capped;
+      }
+    }
+    let connections = 0;
+    const named = new Map<string, number>();
+    for (const c of prepared.connections) {
+      let deviceId = ids.get(c.device) ?? named.get(c.device);
+      if (deviceId === undefined) {
+        const known = this.#repo.findDevice(from.siteId, c.device);
+        if (known) {
+          deviceId = known.id;
+          named.set(c.device, deviceId);
+          // Known before and named only by a connection here: its findings may change too.
+          written.push({ deviceId, record: recordOf(c.device, known, known.identity), isNew: false });
+        }
+      }
+      if (deviceId === undefined) {
+        // Traffic of a device the batch did not describe: it exists, its identity is unknown.
+        const mac = c.device.startsWith('mac:') ? c.device.slice(4) : null;
+        const r = this.#upsertDevice(
+          from,
+          emptyDevice(c.device, mac, c.firstSeen),
+          undefined,
+          [],
+          receivedAt,
+          rows,
+        );
+        deviceId = r.id;
+        ids.set(c.device, deviceId);
+        written.push(r.written);
+      }
+      const facts = this.#geo?.lookup(c.remoteIp);
+      this.#repo.addConnection(
+        {
+          deviceId,
+          siteId: from.siteId,
+          operatorId: from.operatorId,
+          remoteIp: c.remoteIp,
+          direction: c.direction,
+          port: (c.direction === 'outbound' ? c.remotePort : c.localPort) ?? 0,
+          proto: c.proto,
+          country: facts ? facts.country : c.country,
+          asn: facts ? facts.asn : c.asn,
+          asOrg: facts ? facts.asOrg : c.asOrg,
+          provider: facts ? facts.provider : c.provider,
+          providerKind: facts ? facts.providerKind : c.providerKind,
+          names: c.names,
+          packets: c.packets,
+          bytes: c.bytes,
+          firstSeen: c.firstSeen,
+          lastSeen: c.lastSeen,
+        },
+        (stored) => mergeNames(stored, c.names),
+      );
+      connections++;
+    }
+    this.#repo.insertEvidence(rows.fresh);
+    this.#repo.addEvidence(rows.added);
+    const evidence = rows.fresh.length + rows.added.length;
+    if (this.#listener) this.#tell(this.#listener, from, written, now);
+    const ack: BatchAck = {
+      batchId: batch.batchId,
+      duplicate: false,
+      receivedAt,
+      devices: ids.size,
+      evidence,
+      connections,
+      observations: batch.observations.length,
+      skipped: { unknownKeys: prepared.unknownKeys, capped },
+    };
+    this.#repo.recordBatch(
+      from.agentId,
+      batch.batchId,
+      batch.seq,
+      from.siteId,
+      receivedAt,
+      JSON.stringify(ack),
+    );
+    return { ack, rows: ids.size + evidence + connections };
   }
 
   /** Runs the listener in a savepoint: its failure rolls back only its own writes. */

@@ -86,10 +86,14 @@ export class IngestRepo {
       )
       .raw(true);
     this.#deviceById = db.prepare('SELECT * FROM devices WHERE id = ?');
+    // No RETURNING (lastInsertRowid gives the id): with it SQLite checks the site's foreign key at the
+    // statement's end (EXPLAIN: FkCounter/FkCheck) and fills an ephemeral table, so the statement may
+    // abort after writing and keeps a statement journal of every page the row touches (table and
+    // seven indexes). Measured (paired, 1,000 inserts, store 0-100 k): 26.5-28.5 ms with, 17.5-20.4 without.
     this.#insertDevice = db.prepare(
       `INSERT INTO devices (site_id, operator_id, key, mac, ips, hostnames, vlans, services, roles, first_seen,
          last_seen, last_seen_day, search, ${IDENTITY_COLUMNS}, identified_with)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#updateSeen = db.prepare(
       `UPDATE devices SET mac = ?, ips = ?, hostnames = ?, vlans = ?, services = ?, roles = ?, first_seen = ?,
@@ -183,7 +187,7 @@ export class IngestRepo {
     identity: Identity,
     identifiedWith: string,
   ): number {
-    const row = this.#insertDevice.get(
+    const { lastInsertRowid } = this.#insertDevice.run(
       siteId,
       operatorId,
       key,
@@ -199,8 +203,8 @@ export class IngestRepo {
       seen.search,
       ...identityParams(identity),
       identifiedWith,
-    ) as { id: number };
-    return row.id;
+    );
+    return Number(lastInsertRowid);
   }
 
   /** Writes merged seen facts; the day column (indexed) only when the day changed. */

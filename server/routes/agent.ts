@@ -7,7 +7,7 @@ import { agentOf, principalOf } from '../auth/guard.js';
 import { ApiError } from '../errors.js';
 import { errors, Id, IsoTime } from '../schemas/common.js';
 import { Heartbeat } from '../schemas/tenancy.js';
-import type { Services } from '../services.js';
+import { heardFrom } from '../services.js';
 
 const Enrolled = Type.Object(
   { agentId: Id, siteId: Id, token: Type.String({ description: 'the agent token, shown once' }) },
@@ -20,16 +20,6 @@ const EnrollBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/**
- * Records that an agent was heard from (heartbeat or upload), for the coverage in its operator's
- * summaries. Contacts closer together than three heartbeat intervals (at least 3 minutes) are one
- * stretch of activity; a longer gap is a silence.
- */
-function heardFrom(s: Services, agentId: number): void {
-  const beat = s.tenancy.agent(agentId)?.settings.heartbeatIntervalSeconds ?? 60;
-  s.activity.record(agentId, s.now(), Math.max(3 * beat, 180) * 1000);
-}
 
 export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;
@@ -90,14 +80,19 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const site = s.tenancy.site(siteId);
       if (!site) throw new ApiError('OM_ERR_TENANT_NOT_FOUND', ['site']);
-      let result: ReturnType<typeof s.ingest.ingest>;
+      let result: Awaited<ReturnType<typeof s.ingestQueue.submit>>;
       try {
-        result = s.ingest.ingest({ agentId, siteId, operatorId: site.operatorId }, req.body, s.now());
+        // Acknowledged once committed, with the batches that arrived alongside it (and the agent's
+        // activity: the queue records it in the same transaction).
+        result = await s.ingestQueue.submit(
+          { agentId, siteId, operatorId: site.operatorId },
+          req.body,
+          s.now(),
+        );
       } catch (err) {
         s.metrics.batches.inc({ result: 'rejected' });
         throw err;
       }
-      heardFrom(s, agentId);
       s.metrics.batches.inc({ result: result.ack.duplicate ? 'duplicate' : 'accepted' });
       s.metrics.rows.inc({}, result.rows);
       return result.ack;
@@ -121,7 +116,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { agentId } = agentOf(req);
       const now = s.now().toISOString();
       s.tenancy.recordHeartbeat(agentId, req.body, now);
-      heardFrom(s, agentId);
+      heardFrom(s.tenancy, s.activity, agentId, s.now());
       return { serverTime: now };
     },
   );
