@@ -29,8 +29,6 @@ function spy(transports: Transport[]): AppDecoder & { offered: Transport[] } {
 
 function run(decoders: AppDecoder[]): PassiveEngine {
   const engine = new PassiveEngine({ homeNets: privateRanges(), decoders });
-  const pkt = new PacketRef();
-  pkt.linkType = 1;
   const frames = [
     tcpFrame(
       { src: a.mac, dst: b.mac },
@@ -47,6 +45,14 @@ function run(decoders: AppDecoder[]): PassiveEngine {
       Buffer.from('0102', 'hex'),
     ),
   ];
+  feed(engine, frames);
+  return engine;
+}
+
+/** Hands Ethernet frames to the engine, one millisecond apart. */
+function feed(engine: PassiveEngine, frames: Uint8Array[]): void {
+  const pkt = new PacketRef();
+  pkt.linkType = 1;
   frames.forEach((data, i) => {
     pkt.buf = data;
     pkt.offset = 0;
@@ -55,7 +61,6 @@ function run(decoders: AppDecoder[]): PassiveEngine {
     pkt.tsMs = 1000 + i;
     engine.onPacket(pkt);
   });
-  return engine;
 }
 
 describe('passive engine', () => {
@@ -86,21 +91,16 @@ describe('passive engine', () => {
   it('counts each VLAN tag set once per flow and side, single tags as numbers and QinQ as text', () => {
     const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: [] });
     const c = { mac: '00:1b:1b:aa:bb:01', ip: '192.168.1.30' };
-    const pkt = new PacketRef();
-    pkt.linkType = 1;
     const tags = [[20], [20], [20, 30], [20], [0]];
-    tags.forEach((vlans, i) => {
-      const data = tcpFrame(
-        { src: a.mac, dst: c.mac, vlans },
-        { src: a.ip, dst: c.ip, sport: 40000 + i, dport: 502, flags: TCP.SYN },
-      );
-      pkt.buf = data;
-      pkt.offset = 0;
-      pkt.caplen = data.length;
-      pkt.origLen = data.length;
-      pkt.tsMs = 1000 + i;
-      engine.onPacket(pkt);
-    });
+    feed(
+      engine,
+      tags.map((vlans, i) =>
+        tcpFrame(
+          { src: a.mac, dst: c.mac, vlans },
+          { src: a.ip, dst: c.ip, sport: 40000 + i, dport: 502, flags: TCP.SYN },
+        ),
+      ),
+    );
     for (const mac of [a.mac, c.mac]) {
       const ep = engine.store.endpoints.find((e) => e.mac === mac)!;
       const facts = [...ep.facts.get('net.vlan')!].map(([v, f]) => [v, f.count, f.first, f.last]);

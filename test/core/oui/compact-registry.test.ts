@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CompactRegistry, encodeCompactRegistry } from '../../../core/oui/compact-registry.js';
 import { OuiRegistry, ouiDataPath, readMacRegistry } from '../../../core/oui/registry.js';
+import { REGISTRY_FIXTURE } from './registry-fixture.js';
 
 const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o, null, 1));
-
-// A registry in the oui-data shape, written from the format (not copied from the data).
-const FIXTURE = {
-  '001B1B': 'Large Maker AG\nStrasse 1\nMunich 80333\nGermany',
-  '001B1B5': 'Medium Maker Ltd\nRoad 2\nOsaka\nJAPAN',
-  '001B1B567': 'Small "Quoted" Société\nRue 3\nParis\nFrance',
-  '0050C2': 'IEEE Registration Authority\n445 Hoes Lane\nPiscataway NJ 08554\nUnited States',
-  '0050C2AB1': 'Tiny Block Inc\nMain St\nAustin TX\nUnited States',
-  '0050C2AB2': 'IEEE Registration Authority\nsubdivided again',
-  '002233': 'Private',
-  '004455': 'Old Registrant\nSunnyvale CA 94089',
-};
 
 const MACS = [
   '00:1b:1b:56:7a:bc', // MA-S
@@ -39,7 +28,7 @@ function compactOf(json: OuiRegistry): CompactRegistry {
 }
 
 describe('compact IEEE registry', () => {
-  const json = new OuiRegistry(enc(FIXTURE));
+  const json = new OuiRegistry(enc(REGISTRY_FIXTURE));
   const compact = compactOf(json);
 
   it('answers every lookup as the JSON index does', () => {

@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isBroadcastMac, isGroupMac, isRandomizedMac, macHex } from '../../../core/oui/mac.js';
 import { OuiDataError } from '../../../core/oui/oui-index.js';
 import { loadMacRegistry, OuiRegistry, parseRegistrantText } from '../../../core/oui/registry.js';
+import { REGISTRY_FIXTURE } from './registry-fixture.js';
 
 const enc = (o: unknown) => new TextEncoder().encode(typeof o === 'string' ? o : JSON.stringify(o, null, 1));
-
-// A registry in the oui-data shape, written from the format (not copied from the data).
-const FIXTURE = {
-  '001B1B': 'Large Maker AG\nStrasse 1\nMunich 80333\nGermany',
-  '001B1B5': 'Medium Maker Ltd\nRoad 2\nOsaka\nJAPAN',
-  '001B1B567': 'Small "Quoted" Société\nRue 3\nParis\nFrance',
-  '0050C2': 'IEEE Registration Authority\n445 Hoes Lane\nPiscataway NJ 08554\nUnited States',
-  '0050C2AB1': 'Tiny Block Inc\nMain St\nAustin TX\nUnited States',
-  '002233': 'Private',
-  '004455': 'Old Registrant\nSunnyvale CA 94089',
-  '12345': 'bad key length',
-  'not hex!': 'ignored',
-};
 
 describe('MAC helpers', () => {
   it('accepts the usual text forms and nothing else', () => {
@@ -50,7 +38,7 @@ describe('MAC helpers', () => {
 });
 
 describe('registry lookups (fixture)', () => {
-  const reg = new OuiRegistry(enc(FIXTURE));
+  const reg = new OuiRegistry(enc(REGISTRY_FIXTURE));
 
   it('takes the longest prefix first: MA-S, then MA-M, then MA-L', () => {
     expect(reg.lookup('00:1b:1b:56:7a:bc')).toEqual({
@@ -93,7 +81,7 @@ describe('registry lookups (fixture)', () => {
   });
 
   it('counts keys of other shapes instead of failing', () => {
-    expect(reg.stats).toEqual({ entries: 7, skippedKeys: 2, duplicateKeys: 0 });
+    expect(reg.stats).toEqual({ entries: 8, skippedKeys: 2, duplicateKeys: 0 });
   });
 
   it('sorts unsorted input and keeps the first of duplicate keys', () => {
