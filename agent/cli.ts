@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `originmap` command: a thin dispatcher; each subcommand lives in its own module, loaded lazily
 // so that `originmap analyze` never pays for the collector's dependencies.
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CliError } from './commands/cli-error.js';
 
@@ -11,7 +11,7 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   analyze: {
     summary: 'read pcap/pcapng captures and print the inventory',
-    load: () => import('./commands/analyze.js'),
+    load: () => bundledOr('./commands/analyze.bundle.js', () => import('./commands/analyze.js')),
   },
   agent: {
     summary: 'run the agent: live capture, spool and upload to the collector',
@@ -82,6 +82,23 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * The build's bundle of a command (scripts/bundle-cli.ts: ~70 ms less to load than its ~140 modules)
+ * while it is at least as new as the module it was made from; the modules themselves otherwise
+ * (no bundle, as when run from source, or a stale one after a bare `tsc`).
+ */
+async function bundledOr(bundle: string, modules: () => Promise<CommandModule>): Promise<CommandModule> {
+  const url = new URL(bundle, import.meta.url);
+  const source = new URL(bundle.replace('.bundle.js', '.js'), import.meta.url);
+  let fresh = false;
+  try {
+    fresh = statSync(url).mtimeMs >= statSync(source).mtimeMs;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+  }
+  return fresh ? ((await import(url.href)) as CommandModule) : modules();
 }
 
 function version(): string {
