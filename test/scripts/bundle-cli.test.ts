@@ -22,24 +22,25 @@ describe('checkBundle', () => {
 
   it('accepts imports of its own chunks, the shared module and packages', () => {
     const ok = file(
-      'analyze.bundle.js',
-      'import { a } from "./analyze.bundle-types.js";\nimport { CliError } from "./cli-error.js";\nimport { Reader } from "mmdb-lib";\nconst m = () => import("./analyze.bundle-unknown.js");\n',
+      'analyze.bundle.cjs',
+      '"use strict";\nconst t = require("./analyze.bundle-types.cjs");\nlet e = require("./cli-error.js");\nlet m = require("mmdb-lib");\nconst u = () => Promise.resolve().then(() => require("./analyze.bundle-unknown.cjs"));\n',
     );
     expect(() => checkBundle(ok, dir)).not.toThrow();
   });
 
-  it('refuses an import that left the bundle, and a path built from its own location', () => {
+  it('refuses a require that left the bundle, a path built from its own location, sloppy mode', () => {
     for (const code of [
-      'import { x } from "./other.js";',
-      'export { x } from "../core/x.js";',
-      'import "./side-effect.js";',
+      'const x = require("./other.cjs");',
+      'const x = require("../core/x.js");',
+      'require( "./side-effect.js");',
       'const m = await import("./commands/scan.js");',
+      'export { x } from "./x.js";',
       'new Worker(new URL("./agent-worker.js", import.meta.url));',
     ]) {
-      expect(() => checkBundle(file('analyze.bundle-x.js', code), dir), code).toThrow(
-        /analyze\.bundle-x\.js/,
-      );
+      const f = file('analyze.bundle-x.cjs', `"use strict";\n${code}`);
+      expect(() => checkBundle(f, dir), code).toThrow(/analyze\.bundle-x\.cjs: (loads|builds)/);
     }
+    expect(() => checkBundle(file('analyze.bundle-y.cjs', 'let x = 1;'), dir)).toThrow(/not in strict mode/);
   });
 });
 
@@ -59,7 +60,11 @@ describe.skipIf(!existsSync(BUNDLE))('the built bundle (npm run build)', () => {
   /** Runs one build of the command (`run(argv)`) in a child process. */
   function runWith(module: string, argv: string[]) {
     const url = (f: string) => JSON.stringify(pathToFileURL(f).href);
-    const script = `const m = await import(${url(module)});
+    const load = module.endsWith('.cjs')
+      ? `const { loadBundle } = await import(${url(join(COMMANDS, 'load-bundle.js'))});
+const m = loadBundle(${JSON.stringify(module)}, { './cli-error.js': await import(${url(join(COMMANDS, 'cli-error.js'))}) }).exports;`
+      : `const m = await import(${url(module)});`;
+    const script = `${load}
 const { CliError } = await import(${url(join(COMMANDS, 'cli-error.js'))});
 try { process.exitCode = await m.run(${JSON.stringify(argv)}); }
 catch (e) { process.stderr.write((e instanceof CliError ? 'CliError' : 'other') + ': ' + e.message + '\\n'); process.exitCode = 99; }`;
@@ -84,5 +89,12 @@ catch (e) { process.stderr.write((e instanceof CliError ? 'CliError' : 'other') 
     const r = runWith(BUNDLE, [notCapture]);
     expect(r.status).toBe(99);
     expect(r.stderr).toMatch(/^CliError: .*notes\.txt: not a pcap or pcapng capture/);
+  });
+
+  it("comes with V8's code cache of a run, which this node takes", () => {
+    const script = `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(COMMANDS, 'load-bundle.js')).href)});
+process.stdout.write(String(loadBundle(${JSON.stringify(BUNDLE)}, { './cli-error.js': {} }).cached));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stdout, r.stderr).toBe('true');
   });
 });
