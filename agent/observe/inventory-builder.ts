@@ -86,19 +86,26 @@ export function buildInventory(
     }
     const observations = summaries(facts);
     const identity = opts.identifier ? opts.identifier.identify({ mac, observations }) : emptyIdentity(mac);
-    const names = new Set<string>();
-    for (const k of NAME_KEYS) for (const v of facts.get(k)?.keys() ?? []) names.add(String(v));
+    // Fields listed, not spread: a spread in the middle of a literal copies through the runtime per device.
     devices.push({
       id,
       mac,
-      ips: sortAddresses([...(addresses.get(id) ?? [])]),
-      hostnames: [...names].sort(),
-      ...identity,
-      vlans: facts.has('net.vlan')
-        ? [...new Set(textValues(facts, 'net.vlan').map((v) => Number(v.split('.')[0])))].sort(
-            (a, b) => a - b,
-          )
-        : [],
+      ips: sortAddresses(addresses.get(id)),
+      hostnames: hostnames(facts),
+      vendor: identity.vendor,
+      vendorCountry: identity.vendorCountry,
+      vendorParent: identity.vendorParent,
+      watchlists: identity.watchlists,
+      registrant: identity.registrant,
+      registrantCountry: identity.registrantCountry,
+      randomizedMac: identity.randomizedMac,
+      class: identity.class,
+      model: identity.model,
+      firmware: identity.firmware,
+      os: identity.os,
+      confidence: identity.confidence,
+      reasons: identity.reasons,
+      vlans: vlans(facts),
       services: textValues(facts, 'net.service').sort(),
       roles: textValues(facts, 'ot.role').sort(),
       firstSeen: iso(first),
@@ -116,15 +123,16 @@ export function buildInventory(
 /** A device's facts as observation summaries, sorted by key, then value (numbers numerically, text by code unit). */
 function summaries(facts: FactMap): ObservationSummary[] {
   const out: ObservationSummary[] = [];
-  for (const key of [...facts.keys()].sort()) {
+  for (const key of Array.from(facts.keys()).sort()) {
     const byValue = facts.get(key)!;
-    // Most keys hold one value: no array of values is made for them.
+    // Most keys hold one value: no array of values, and no [value, fact] entry per value.
     if (byValue.size === 1) {
-      for (const [value, f] of byValue) out.push(summary(key, value, f));
+      for (const value of byValue.keys()) out.push(summary(key, value, byValue.get(value)!));
       continue;
     }
-    for (const value of [...byValue.keys()].sort(compareValues))
-      out.push(summary(key, value, byValue.get(value)!));
+    const values = Array.from(byValue.keys());
+    values.sort(comparatorFor(values));
+    for (const value of values) out.push(summary(key, value, byValue.get(value)!));
   }
   return out;
 }
@@ -136,6 +144,27 @@ function summary(key: ObservationKey, value: ObservationValue, f: Fact): Observa
 function textValues(facts: FactMap, key: ObservationKey): string[] {
   const values = facts.get(key);
   return values ? Array.from(values.keys(), String) : [];
+}
+
+/** The names people use for the device, sorted; no set is made for the many devices without one. */
+function hostnames(facts: FactMap): string[] {
+  let names: Set<string> | null = null;
+  for (const k of NAME_KEYS) {
+    const values = facts.get(k);
+    if (values === undefined) continue;
+    names ??= new Set();
+    for (const v of values.keys()) names.add(String(v));
+  }
+  return names === null ? [] : Array.from(names).sort();
+}
+
+/** Outer VLAN ids ("100" of a "100.200" stack), distinct, in numeric order. */
+function vlans(facts: FactMap): number[] {
+  const values = facts.get('net.vlan');
+  if (values === undefined) return [];
+  const ids = new Set<number>();
+  for (const v of values.keys()) ids.add(Number(String(v).split('.')[0]));
+  return ids.size === 1 ? Array.from(ids) : Array.from(ids).sort((a, b) => a - b);
 }
 
 /**
@@ -259,6 +288,21 @@ function compareValues(a: ObservationValue, b: ObservationValue): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+type Compare = (a: ObservationValue, b: ObservationValue) => number;
+const compareNumbers: Compare = (a, b) => (a as number) - (b as number);
+const compareTexts: Compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * compareValues narrowed to what the values are: the same order (it agrees with compareValues on
+ * all-number and all-text lists), without a type test and two String() calls per comparison
+ * (~21 ms of the bench inventory's 33,520 multi-value facts).
+ */
+function comparatorFor(values: readonly ObservationValue[]): Compare {
+  const kind = typeof values[0];
+  for (let i = 1; i < values.length; i++) if (typeof values[i] !== kind) return compareValues;
+  return kind === 'number' ? compareNumbers : compareTexts;
+}
+
 /** Identity with no evidence decided: every field null (used when no identifier is configured). */
 export function emptyIdentity(mac: string | null): Identity {
   return {
@@ -279,9 +323,15 @@ export function emptyIdentity(mac: string | null): Identity {
   };
 }
 
-function sortAddresses(ips: string[]): string[] {
-  // IPv4 first in numeric order, then IPv6 as text.
-  const v4 = ips.filter((ip) => !ip.includes(':')).sort((a, b) => num(a) - num(b));
+/** IPv4 first in numeric order, then IPv6 as text. */
+function sortAddresses(set: ReadonlySet<string> | undefined): string[] {
+  if (set === undefined) return [];
+  const ips = Array.from(set);
+  if (ips.length === 1) return ips;
+  const v4 = ips.filter((ip) => !ip.includes(':'));
+  // Numeric keys made once per address, not twice per comparison.
+  const keyOf = new Map(v4.map((ip) => [ip, num(ip)]));
+  v4.sort((a, b) => keyOf.get(a)! - keyOf.get(b)!);
   return [...v4, ...ips.filter((ip) => ip.includes(':')).sort()];
 }
 
