@@ -138,7 +138,10 @@ function summaries(facts: FactMap): ObservationSummary[] {
 }
 
 function summary(key: ObservationKey, value: ObservationValue, f: Fact): ObservationSummary {
-  return { key, value, source: f.source, count: f.count, firstSeen: iso(f.first), lastSeen: iso(f.last) };
+  // A fact seen once (most of them) has one time: one string for both ends.
+  const firstSeen = iso(f.first);
+  const lastSeen = f.last === f.first ? firstSeen : iso(f.last);
+  return { key, value, source: f.source, count: f.count, firstSeen, lastSeen };
 }
 
 function textValues(facts: FactMap, key: ObservationKey): string[] {
