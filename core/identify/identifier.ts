@@ -1,13 +1,7 @@
 // The identification engine (DESIGN.md §3 "Device", docs/identification.md): every observation of a
 // device goes through the rules, the MAC through the registry, and each identity field is decided
 // from all the claims together, with its confidence, its evidence and the conflicts it beat.
-import type {
-  DeviceClass,
-  Evidence,
-  FieldReason,
-  Identity,
-  ObservationSummary,
-} from '../inventory.js';
+import type { DeviceClass, Evidence, FieldReason, Identity, ObservationSummary } from '../inventory.js';
 import { macHex } from '../oui/mac.js';
 import { decide, type Weighted } from './combine.js';
 import type {
