@@ -5,6 +5,11 @@ import { humanBytes, renderTable } from './table.js';
 const dash = (v: string | number | null | undefined) =>
   v === null || v === undefined || v === '' ? '-' : String(v);
 
+/** A device id without its "mac:" or "ip:" prefix (no regex per row: 7,290 rows, two passes). */
+function deviceText(id: string): string {
+  return id.startsWith('mac:') ? id.slice(4) : id.startsWith('ip:') ? id.slice(3) : id;
+}
+
 export function inventoryText(report: AnalyzeReport): string {
   const out: string[] = [];
   out.push(`Devices (${report.devices.length})`);
@@ -39,7 +44,7 @@ export function inventoryText(report: AnalyzeReport): string {
   if (report.connections.length) {
     out.push(
       renderTable<ConnectionRecord>(report.connections, [
-        { title: 'DEVICE', max: 20, value: (c) => c.device.replace(/^(mac|ip):/, '') },
+        { title: 'DEVICE', max: 20, value: (c) => deviceText(c.device) },
         { title: 'DIR', max: 3, value: (c) => (c.direction === 'outbound' ? 'out' : 'in') },
         { title: 'REMOTE', max: 39, value: (c) => c.remoteIp },
         { title: 'PORT', max: 9, value: (c) => `${c.proto}/${c.remotePort ?? c.localPort ?? '-'}` },

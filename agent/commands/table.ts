@@ -20,20 +20,28 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
       if (len > widths[i]!) widths[i] = len;
     }
   }
-  const line = (cell: (i: number) => string) => {
+  // One line: the titles, or a row's cells cut to their column (no closure per row).
+  const line = (cells: readonly string[] | null, r: T | null): string => {
     let text = '';
     for (let i = 0; i < n; i++) {
-      const v = cell(i);
-      text +=
-        (i ? '  ' : '') + (columns[i]!.align === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!));
+      const c = columns[i]!;
+      const v = cells !== null ? cells[i]! : cut(c.value(r as T), c.max);
+      if (i) text += '  ';
+      // A left-aligned last cell's padding would only be trimmed away: it is not padded.
+      text += c.align === 'right' ? v.padStart(widths[i]!) : i < n - 1 ? v.padEnd(widths[i]!) : v;
     }
     return text.trimEnd();
   };
   // Lines joined a block at a time: a few hundred flat strings instead of one per row.
-  const blocks = [line((i) => columns[i]!.title)];
+  const blocks = [
+    line(
+      columns.map((c) => c.title),
+      null,
+    ),
+  ];
   let block: string[] = [];
   for (const r of rows) {
-    block.push(line((i) => cut(columns[i]!.value(r), columns[i]!.max)));
+    block.push(line(null, r));
     if (block.length === 256) {
       blocks.push(block.join('\n'));
       block = [];

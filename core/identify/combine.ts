@@ -67,10 +67,11 @@ function rivalScore(t: Tally): number {
 }
 
 function candidate(t: Tally, confidence: number): Candidate {
-  const evidence = [...t.items]
-    .sort((a, b) => b.weight - a.weight)
-    .slice(0, MAX_EVIDENCE_PER_CANDIDATE)
-    .map((w) => w.evidence);
+  // The tally's list is this decision's own: sorted in place (stable, as the copy was).
+  const sorted = t.items.length > 1 ? t.items.sort((a, b) => b.weight - a.weight) : t.items;
+  const evidence: Evidence[] = [];
+  for (let i = 0; i < sorted.length && i < MAX_EVIDENCE_PER_CANDIDATE; i++)
+    evidence.push(sorted[i]!.evidence);
   return { value: t.value, confidence: round(confidence), evidence };
 }
 
@@ -81,9 +82,11 @@ function candidate(t: Tally, confidence: number): Candidate {
  * Returns null when there is no evidence, or the winner's confidence is below MIN_DECISION_CONFIDENCE.
  */
 export function decide(field: IdentityField, items: readonly Weighted[]): FieldReason | null {
-  const tallies = new Map<string, Tally>();
+  // Most fields of most devices have no evidence: no map is made for them (5 calls per device).
+  let tallies: Map<string, Tally> | null = null;
   for (const item of items) {
     if (item.field !== field || item.weight <= 0) continue;
+    tallies ??= new Map();
     const key = sameKey(field, item.value);
     let t = tallies.get(key);
     if (!t) {
@@ -93,16 +96,20 @@ export function decide(field: IdentityField, items: readonly Weighted[]): FieldR
     t.items.push(item);
     t.byGroup.set(item.group, Math.max(t.byGroup.get(item.group) ?? 0, item.weight));
   }
-  if (tallies.size === 0) return null;
-  const ranked = [...tallies.values()]
-    .map((t) => {
-      // Display the spelling of the strongest piece ("S7-300", not a lower-cased variant).
-      const best = t.items.reduce((a, b) => (b.weight > a.weight ? b : a));
-      return { t: { ...t, value: best.value }, s: score(t), top: best.weight };
-    })
-    .sort((a, b) => b.s - a.s || b.top - a.top || (a.t.value < b.t.value ? -1 : 1));
+  if (tallies === null) return null;
+  const ranked: { t: Tally; s: number; top: number }[] = [];
+  for (const t of tallies.values()) {
+    // Display the spelling of the strongest piece ("S7-300", not a lower-cased variant). The tally
+    // is this call's own, so it takes the spelling in place.
+    const best = t.items.reduce((a, b) => (b.weight > a.weight ? b : a));
+    t.value = best.value;
+    ranked.push({ t, s: score(t), top: best.weight });
+  }
+  if (ranked.length > 1)
+    ranked.sort((a, b) => b.s - a.s || b.top - a.top || (a.t.value < b.t.value ? -1 : 1));
   const win = ranked[0]!;
-  const rival = ranked.slice(1).reduce((m, r) => Math.max(m, rivalScore(r.t)), 0);
+  let rival = 0;
+  for (let i = 1; i < ranked.length; i++) rival = Math.max(rival, rivalScore(ranked[i]!.t));
   const confidence = Math.max(0, win.s - rival * (1 - win.s));
   if (confidence < MIN_DECISION_CONFIDENCE) return null;
   return {

@@ -1,14 +1,7 @@
 // The identification engine (DESIGN.md §3 "Device", docs/identification.md): every observation of a
 // device goes through the rules, the MAC through the registry, and each identity field is decided
 // from all the claims together, with its confidence, its evidence and the conflicts it beat.
-import type {
-  DeviceClass,
-  Evidence,
-  FieldReason,
-  Identity,
-  IdentityField,
-  ObservationSummary,
-} from '../inventory.js';
+import type { DeviceClass, Evidence, FieldReason, Identity, ObservationSummary } from '../inventory.js';
 import { macHex } from '../oui/mac.js';
 import { decide, type Weighted } from './combine.js';
 import type {
@@ -163,14 +156,14 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
     const vendor = decide('vendor', all);
     const info = vendor ? catalog.byName(vendor.value) : undefined;
     // Model and firmware read by a rule of another vendor than the decided one count for less.
-    const adjusted = all.map((r) =>
-      vendor &&
-      r.ruleVendor &&
-      r.ruleVendor !== vendor.value &&
-      (r.field === 'model' || r.field === 'firmware')
-        ? { ...r, weight: r.weight * OFF_VENDOR_FACTOR }
-        : r,
-    );
+    // Without a vendor nothing is adjusted or added: the reads are used as they are.
+    const adjusted = vendor
+      ? all.map((r) =>
+          r.ruleVendor && r.ruleVendor !== vendor.value && (r.field === 'model' || r.field === 'firmware')
+            ? { ...r, weight: r.weight * OFF_VENDOR_FACTOR }
+            : r,
+        )
+      : all;
     if (vendor && info && info.classes.length === 1) {
       const top = vendor.evidence[0]!;
       const why: Evidence = { key: top.key, value: info.name, rule: null, source: 'catalog' };
@@ -183,27 +176,27 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
         ruleVendor: null,
       });
     }
-    const decided = new Map<IdentityField, FieldReason>();
-    if (vendor) decided.set('vendor', vendor);
-    for (const field of ['class', 'model', 'firmware', 'os'] as const) {
-      const reason = decide(field, adjusted);
-      if (reason) decided.set(field, reason);
-    }
-    const value = (f: IdentityField) => decided.get(f)?.value ?? null;
+    // Reasons in field order: vendor, class, model, firmware, os.
+    const reasons: FieldReason[] = vendor ? [vendor] : [];
+    const cls = decide('class', adjusted);
+    const model = decide('model', adjusted);
+    const firmware = decide('firmware', adjusted);
+    const os = decide('os', adjusted);
+    for (const r of [cls, model, firmware, os]) if (r) reasons.push(r);
     return {
-      vendor: value('vendor'),
+      vendor: vendor?.value ?? null,
       vendorCountry: info?.country ?? null,
       vendorParent: info?.parent ?? null,
       watchlists: info ? [...new Set(info.watchlists.map((w) => w.list))] : [],
       registrant: registrant?.organisation ?? null,
       registrantCountry: registrant?.country ?? null,
       randomizedMac,
-      class: value('class') as DeviceClass | null,
-      model: value('model'),
-      firmware: value('firmware'),
-      os: value('os'),
+      class: (cls?.value ?? null) as DeviceClass | null,
+      model: model?.value ?? null,
+      firmware: firmware?.value ?? null,
+      os: os?.value ?? null,
       confidence: vendor ? vendor.confidence : null,
-      reasons: [...decided.values()],
+      reasons,
     };
   }
 

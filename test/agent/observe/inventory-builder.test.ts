@@ -77,3 +77,21 @@ describe('buildInventory', () => {
     expect(y!.names).toEqual(['api.example', 'cloud.example']);
   });
 });
+
+describe('iso', () => {
+  it('spells milliseconds with three digits and the date-time of the second', () => {
+    expect(iso(0)).toBe('1970-01-01T00:00:00.000Z');
+    expect(iso(1_700_000_000_007.9)).toBe('2023-11-14T22:13:20.007Z');
+    expect(iso(1_700_000_000_070)).toBe('2023-11-14T22:13:20.070Z');
+    expect(iso(1_700_000_000_999.99)).toBe('2023-11-14T22:13:20.999Z');
+    expect(iso(-1)).toBe('1969-12-31T23:59:59.999Z');
+  });
+
+  it('answers a repeated time and the next one each with its own text', () => {
+    expect(iso(1_700_000_001_500)).toBe('2023-11-14T22:13:21.500Z');
+    expect(iso(1_700_000_001_500)).toBe('2023-11-14T22:13:21.500Z');
+    expect(iso(1_700_000_001_501)).toBe('2023-11-14T22:13:21.501Z');
+    expect(iso(Number.NaN)).toBe('1970-01-01T00:00:00.000Z');
+    expect(iso(Number.NaN)).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
