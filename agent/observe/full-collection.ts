@@ -2,7 +2,7 @@
 // doubled, so garbage that is already unreachable still counts in the RSS until then. Used at two
 // moments where that matters, each measured:
 // - `analyze`, between the engine and the inventory: the flow table, stream buffers and decoders'
-//   garbage are unreachable, and the inventory's allocations (4,000 devices and 72,905 connections
+//   garbage are unreachable, and the inventory's allocations (4,000 devices and 7,290 connections
 //   on the bench capture) came on top of them; one collection lowered the peak RSS ~191 → ~180 MB.
 // - the agent daemon, after each snapshot: its heap swung between ~35 MB live and ~85 MB
 //   (`npm run bench:agent`), past the agent's 150 MB budget; one collection per snapshot keeps the
