@@ -118,14 +118,12 @@ export function decodeDnsMessage(
   let pos = DNS_HEADER_LENGTH;
   try {
     for (let i = 0; i < header.qdcount; i++) pos = readQuestion(bytes, pos, protocol, message);
-    const sections: [DnsSection, number][] = [
-      ['answer', header.ancount],
-      ['authority', header.nscount],
-      ['additional', header.arcount],
-    ];
-    for (const [section, count] of sections) {
-      for (let i = 0; i < count; i++) pos = readRecord(bytes, pos, protocol, section, parseRdata, message);
-    }
+    for (let i = 0; i < header.ancount; i++)
+      pos = readRecord(bytes, pos, protocol, 'answer', parseRdata, message);
+    for (let i = 0; i < header.nscount; i++)
+      pos = readRecord(bytes, pos, protocol, 'authority', parseRdata, message);
+    for (let i = 0; i < header.arcount; i++)
+      pos = readRecord(bytes, pos, protocol, 'additional', parseRdata, message);
   } catch (err) {
     // A break in the structure (cut bytes, a reserved label type): the next element cannot be found.
     // Or the problem cap, whose error skip() has already recorded.
@@ -154,6 +152,18 @@ function readQuestion(bytes: Uint8Array, pos: number, protocol: string, message:
   return nameNext + 4;
 }
 
+// Error field names per section, made once: readRecord runs for every record of every DNS/mDNS datagram.
+const NAME_FIELD: Record<DnsSection, string> = {
+  answer: 'answer.name',
+  authority: 'authority.name',
+  additional: 'additional.name',
+};
+const RDATA_FIELD: Record<DnsSection, string> = {
+  answer: 'answer.rdata',
+  authority: 'authority.rdata',
+  additional: 'additional.rdata',
+};
+
 function readRecord(
   bytes: Uint8Array,
   pos: number,
@@ -162,7 +172,7 @@ function readRecord(
   parseRdata: boolean,
   message: DnsMessage,
 ): number {
-  const nameNext = nameEnd(bytes, pos, bytes.length, protocol, `${section}.name`);
+  const nameNext = nameEnd(bytes, pos, bytes.length, protocol, NAME_FIELD[section]);
   need(bytes, nameNext, 10, protocol, section);
   const type = (bytes[nameNext]! << 8) | bytes[nameNext + 1]!;
   const rawClass = (bytes[nameNext + 2]! << 8) | bytes[nameNext + 3]!;
@@ -174,11 +184,11 @@ function readRecord(
     0;
   const rdlength = (bytes[nameNext + 8]! << 8) | bytes[nameNext + 9]!;
   const start = nameNext + 10;
-  need(bytes, start, rdlength, protocol, `${section}.rdata`);
+  need(bytes, start, rdlength, protocol, RDATA_FIELD[section]);
   const end = start + rdlength;
   try {
-    const name = readName(bytes, pos, protocol, `${section}.name`).name;
-    const data = parseRdata ? rdataOf(bytes, start, end, type, protocol, `${section}.rdata`) : RAW;
+    const name = readName(bytes, pos, protocol, NAME_FIELD[section]).name;
+    const data = parseRdata ? rdataOf(bytes, start, end, type, protocol, RDATA_FIELD[section]) : RAW;
     message.records.push({
       section,
       name,

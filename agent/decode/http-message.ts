@@ -2,7 +2,7 @@
 // header fields and body length over one direction's bytes. Views only; caps from MessageLimits.
 import { DecodeError, isDecoderError, TruncatedError } from './errors.js';
 import { frameBody } from './http-framing.js';
-import { ascii, hasAscii, isDigit, type Line, readLine, skipSpaces, trimEnd } from './text-lines.js';
+import { hasAscii, isDigit, type Line, readLine, skipSpaces, trimEnd } from './text-lines.js';
 
 export interface MessageLimits {
   /** Header fields per message; more is a DecodeError (a header flood). */
@@ -152,7 +152,8 @@ function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): TextMe
     if (code + 3 < end && bytes[code + 3] !== 0x20) {
       throw new DecodeError(protocol, code + 3, 'status_line.status', 'not three digits');
     }
-    const status = Number(ascii(bytes, code, code + 3));
+    // Three digits checked above: the code by arithmetic, no text made per response.
+    const status = (bytes[code]! - 0x30) * 100 + (bytes[code + 1]! - 0x30) * 10 + (bytes[code + 2]! - 0x30);
     const reasonStart = Math.min(code + 4, end);
     return newMessage(
       'response',
@@ -181,6 +182,9 @@ function parseStartLine(bytes: Uint8Array, line: Line, dialect: Dialect): TextMe
   return newMessage('request', bytes.subarray(start, sp1), bytes.subarray(sp1 + 1, sp2), version, null, null);
 }
 
+/** Placeholder until parseMessage knows where the body starts (never seen by callers). */
+const NO_BODY = new Uint8Array(0);
+
 function newMessage(
   kind: TextMessage['kind'],
   method: Uint8Array | null,
@@ -189,7 +193,6 @@ function newMessage(
   status: number | null,
   reason: Uint8Array | null,
 ): TextMessage {
-  const none = version.subarray(0, 0);
   return {
     kind,
     method,
@@ -199,7 +202,7 @@ function newMessage(
     reason,
     headers: [],
     framing: 'none',
-    body: none,
+    body: NO_BODY, // parseMessage sets the view at the body's start once the headers are read
     bodyComplete: true,
   };
 }

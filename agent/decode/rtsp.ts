@@ -44,12 +44,21 @@ const SNIFF_BYTES = 2048;
 /** Status line "RTSP/1.0 SP code" or a request line ending in "RTSP/1.0". */
 export function sniffRtsp(bytes: Uint8Array): boolean {
   if (hasAscii(bytes, 0, 'RTSP/1.')) return true;
-  const sp = bytes.subarray(0, 16).indexOf(0x20);
+  // Searched in place: a subarray per call was a view object for every direction this sniff sees
+  // (all those no port-matched decoder claimed).
+  const sp = indexOfByte(bytes, 0x20, 16);
   if (sp < 4 || !RTSP_METHODS.has(ascii(bytes, 0, sp))) return false;
-  const lf = bytes.subarray(0, SNIFF_BYTES).indexOf(0x0a);
+  const lf = indexOfByte(bytes, 0x0a, SNIFF_BYTES);
   if (lf < 0) return hasAscii(bytes, sp + 1, 'rtsp://') || hasAscii(bytes, sp + 1, 'rtsps://');
   const end = bytes[lf - 1] === 0x0d ? lf - 1 : lf;
   return end - 8 > sp && hasAscii(bytes, end - 8, 'RTSP/1.');
+}
+
+/** The first offset of `byte` before min(limit, length), or -1. */
+function indexOfByte(bytes: Uint8Array, byte: number, limit: number): number {
+  const end = Math.min(limit, bytes.length);
+  for (let i = 0; i < end; i++) if (bytes[i] === byte) return i;
+  return -1;
 }
 
 export function createRtspDecoder(limits: MessageLimits = RTSP_LIMITS): AppDecoder<RtspPdu> {

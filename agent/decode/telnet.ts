@@ -31,8 +31,10 @@ export const telnetDecoder: AppDecoder<TelnetPdu> = {
   sniff(bytes, ctx) {
     if (ctx.fromClient === true) return false;
     if (bytes[0] === IAC && (isNegotiation(bytes[1]) || bytes[1] === SB)) return true;
-    const text = bytes[0] === 0x0d || bytes[0] === 0x0a || printableStart(bytes);
-    return TELNET_PORTS.includes(ctx.src.port) && text;
+    // The port first: every direction no other decoder claimed reaches this sniff, and on other
+    // ports the text scan (up to 64 bytes and a view) decided nothing.
+    if (!TELNET_PORTS.includes(ctx.src.port)) return false;
+    return bytes[0] === 0x0d || bytes[0] === 0x0a || printableStart(bytes);
   },
   decode: decodeTelnet,
   observe: observeTelnet,

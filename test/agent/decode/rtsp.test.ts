@@ -47,6 +47,19 @@ describe('rtsp', () => {
     expect(sniffRtsp(text('HTTP/1.1 200 OK\r\n'))).toBe(false);
   });
 
+  it('looks for the method within 16 bytes and the line end within 2048', () => {
+    // The method's space at offset 16 is past the window: not a request line.
+    expect(sniffRtsp(text(`${'X'.repeat(16)} rtsp://h/ RTSP/1.0\r\n`))).toBe(false);
+    // A request line longer than the window: decided by the URI scheme, as for a cut line.
+    const uri = `/${'a'.repeat(2100)}`;
+    expect(sniffRtsp(text(`PLAY rtsp://h${uri} RTSP/1.0\r\n`))).toBe(true);
+    expect(sniffRtsp(text(`PLAY http://h${uri} RTSP/1.0\r\n`))).toBe(false);
+    // The line end at offset 2047 is inside the window, and the line ends in the version.
+    const line = `PLAY /${'b'.repeat(2047 - 'PLAY / RTSP/1.0\r'.length)} RTSP/1.0\r\n`;
+    expect(line.indexOf('\n')).toBe(2047);
+    expect(sniffRtsp(text(line))).toBe(true);
+  });
+
   it('yields the Server header of responses, once, across a DESCRIBE body and interleaved RTP', () => {
     const rtp = Buffer.concat([Buffer.from([0x24, 0x00, 0x00, 0x04]), Buffer.from([0x80, 0x60, 0x00, 0x01])]);
     const bytes = Buffer.concat([
