@@ -2,7 +2,7 @@
 // device goes through the rules, the MAC through the registry, and each identity field is decided
 // from all the claims together, with its confidence, its evidence and the conflicts it beat.
 import type { DeviceClass, Evidence, FieldReason, Identity, ObservationSummary } from '../inventory.js';
-import { macHex } from '../oui/mac.js';
+import { readMac } from '../oui/mac.js';
 import { decide, type Weighted } from './combine.js';
 import type {
   Claim,
@@ -143,12 +143,11 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
   }
 
   function identify(evidence: DeviceEvidence): Identity {
-    const hex = evidence.mac !== null ? macHex(evidence.mac) : null;
-    const mac = hex !== null ? evidence.mac : null;
-    // The first octet's I/G and U/L bits (isGroupMac, isRandomizedMac) read from the one parse.
-    const first = hex !== null ? Number.parseInt(hex.slice(0, 2), 16) : 0;
-    const group = mac !== null && (first & 0x01) !== 0;
-    const randomizedMac = mac !== null && !group && (first & 0x02) !== 0;
+    // One parse gives both flag bits (as isGroupMac and isRandomizedMac read them).
+    const m = evidence.mac !== null ? readMac(evidence.mac) : null;
+    const mac = m !== null ? evidence.mac : null;
+    const group = m?.group ?? false;
+    const randomizedMac = m === null ? false : m.local && !m.group;
     // A locally administered or group address has no registrant, whatever a registry might say.
     const registrant = mac !== null && !randomizedMac && !group ? registry.lookup(mac) : null;
     const all = reads(evidence, registrant);

@@ -3,7 +3,7 @@
 // read and no parsing. Indexing the 5.6 MB JSON costs 60-90 ms and ~11 MB (the bytes and their
 // latin1 text) on every start; this form is 2.0 MB and loads in a few ms.
 import type { MacRegistry, Registrant } from '../identify/contracts.js';
-import { macHex } from './mac.js';
+import { readMac } from './mac.js';
 import { PREFIX_DIGITS, type PrefixDigits } from './oui-index.js';
 
 /** One registry entry; a null registrant (a subdivided IEEE block) still hides its shorter prefixes. */
@@ -124,10 +124,10 @@ export class CompactRegistry implements RegistryListing {
   }
 
   lookup(mac: string): Registrant | null {
-    const hex = macHex(mac);
-    if (hex === null) return null;
-    // I/G or U/L bit set: a group or locally administered address has no registrant.
-    if ((Number.parseInt(hex.slice(0, 2), 16) & 0x03) !== 0) return null;
+    const m = readMac(mac);
+    // A group or locally administered address has no registrant.
+    if (m === null || m.group || m.local) return null;
+    const hex = m.hex;
     for (const [digits, start, end] of this.#ranges) {
       const row = this.#find(start, end, Number.parseInt(hex.slice(0, digits), 16));
       if (row >= 0) return this.#entry(row, BITS[digits]);

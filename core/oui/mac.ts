@@ -16,9 +16,19 @@ export function macHex(mac: string): string | null {
   return null;
 }
 
-function firstOctet(mac: string): number | null {
+/** A MAC read once: its hex digits and the first octet's I/G (group) and U/L (local) bits. */
+export interface MacReading {
+  hex: string;
+  group: boolean;
+  local: boolean;
+}
+
+/** The hex digits and both flag bits of a MAC in one parse; null for anything that is not a MAC. */
+export function readMac(mac: string): MacReading | null {
   const hex = macHex(mac);
-  return hex === null ? null : Number.parseInt(hex.slice(0, 2), 16);
+  if (hex === null) return null;
+  const b = Number.parseInt(hex.slice(0, 2), 16);
+  return { hex, group: (b & 0x01) !== 0, local: (b & 0x02) !== 0 };
 }
 
 /**
@@ -27,14 +37,13 @@ function firstOctet(mac: string): number | null {
  * IEEE registrant. Group addresses are never "randomized": they are not devices at all.
  */
 export function isRandomizedMac(mac: string): boolean {
-  const b = firstOctet(mac);
-  return b !== null && (b & 0x03) === 0x02;
+  const m = readMac(mac);
+  return m === null ? false : m.local && !m.group;
 }
 
 /** Group address (I/G bit set): multicast or broadcast, a destination and never a device. */
 export function isGroupMac(mac: string): boolean {
-  const b = firstOctet(mac);
-  return b !== null && (b & 0x01) !== 0;
+  return readMac(mac)?.group ?? false;
 }
 
 export function isBroadcastMac(mac: string): boolean {

@@ -14,7 +14,7 @@ import {
   type RegistryEntry,
   type RegistryListing,
 } from './compact-registry.js';
-import { isGroupMac, isRandomizedMac, macHex } from './mac.js';
+import { readMac } from './mac.js';
 import { OuiDataError, OuiIndex, PREFIX_DIGITS, type PrefixDigits } from './oui-index.js';
 
 /** The IEEE's own MA-L blocks, subdivided into MA-M and MA-S: never the device's registrant. */
@@ -49,8 +49,10 @@ export class OuiRegistry implements MacRegistry, RegistryListing {
   }
 
   lookup(mac: string): Registrant | null {
-    const hex = macHex(mac);
-    if (hex === null || isGroupMac(hex) || isRandomizedMac(hex)) return null;
+    const m = readMac(mac);
+    // A group or locally administered address has no registrant.
+    if (m === null || m.group || m.local) return null;
+    const hex = m.hex;
     for (const digits of PREFIX_DIGITS) {
       const n = this.#index.find(digits, Number.parseInt(hex.slice(0, digits), 16));
       if (n < 0) continue;
