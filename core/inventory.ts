@@ -167,6 +167,29 @@ export type Identity = Pick<
   | 'reasons'
 >;
 
+/**
+ * An identity with nothing decided: every field null or empty. `randomizedMac` is still a fact of the
+ * address itself: the U/L bit of its first octet (locally administered: randomised or assigned, never
+ * in the IEEE registry).
+ */
+export function emptyIdentity(mac: string | null): Identity {
+  return {
+    vendor: null,
+    vendorCountry: null,
+    vendorParent: null,
+    watchlists: [],
+    registrant: null,
+    registrantCountry: null,
+    randomizedMac: mac !== null && (Number.parseInt(mac.slice(0, 2), 16) & 0x02) !== 0,
+    class: null,
+    model: null,
+    firmware: null,
+    os: null,
+    confidence: null,
+    reasons: [],
+  };
+}
+
 export interface AnalyzeReport {
   devices: DeviceRecord[];
   connections: ConnectionRecord[];

@@ -2,12 +2,11 @@
 // devices with their evidence and identity, connections with their geography and names.
 import type { GeoLookup, RemoteFacts } from '../../core/geo/contracts.js';
 import type { Identifier } from '../../core/identify/contracts.js';
-import type {
-  ConnectionRecord,
-  DeviceClass,
-  DeviceRecord,
-  Identity,
-  ObservationSummary,
+import {
+  type ConnectionRecord,
+  type DeviceRecord,
+  emptyIdentity,
+  type ObservationSummary,
 } from '../../core/inventory.js';
 import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
@@ -320,26 +319,6 @@ function comparatorFor(values: readonly ObservationValue[]): Compare {
   const kind = typeof values[0];
   for (let i = 1; i < values.length; i++) if (typeof values[i] !== kind) return compareValues;
   return kind === 'number' ? compareNumbers : compareTexts;
-}
-
-/** Identity with no evidence decided: every field null (used when no identifier is configured). */
-export function emptyIdentity(mac: string | null): Identity {
-  return {
-    vendor: null,
-    vendorCountry: null,
-    vendorParent: null,
-    watchlists: [],
-    registrant: null,
-    registrantCountry: null,
-    // Locally administered (U/L bit set): a randomised or assigned address, never in the IEEE registry.
-    randomizedMac: mac !== null && (Number.parseInt(mac.slice(0, 2), 16) & 0x02) !== 0,
-    class: null as DeviceClass | null,
-    model: null,
-    firmware: null,
-    os: null,
-    confidence: null,
-    reasons: [],
-  };
 }
 
 /** IPv4 first in numeric order, then IPv6 as text. */

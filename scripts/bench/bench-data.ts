@@ -2,7 +2,7 @@
 // banners, TLS) drawn from a seeded generator, and a small rule-based Identifier standing in for
 // the real engine (a handful of regexes per device, each decision with its evidence).
 import type { DeviceEvidence, Identifier } from '../../core/identify/contracts.js';
-import type { DeviceClass, FieldReason, Identity } from '../../core/inventory.js';
+import { type DeviceClass, emptyIdentity, type FieldReason, type Identity } from '../../core/inventory.js';
 import type { Batch, WireDevice } from '../../core/wire.js';
 
 /** xorshift32, seeded: the same devices on every run. */
@@ -166,22 +166,7 @@ const RULES: Rule[] = [
 /** A stand-in engine: one pass over the evidence, regexes per rule key, reasons with evidence. */
 export class BenchIdentifier implements Identifier {
   identify(evidence: DeviceEvidence): Identity {
-    const first = evidence.mac === null ? 0 : Number.parseInt(evidence.mac.slice(0, 2), 16);
-    const id: Identity = {
-      vendor: null,
-      vendorCountry: null,
-      vendorParent: null,
-      watchlists: [],
-      registrant: null,
-      registrantCountry: null,
-      randomizedMac: (first & 0x02) !== 0,
-      class: null,
-      model: null,
-      firmware: null,
-      os: null,
-      confidence: null,
-      reasons: [],
-    };
+    const id = emptyIdentity(evidence.mac);
     for (const o of evidence.observations) {
       if (typeof o.value !== 'string') continue;
       for (const r of RULES) {

@@ -1,7 +1,7 @@
 // A small deterministic Identifier for server tests: reads a few observation keys with fixed
 // rules, gives each decided field its evidence. The real engine (core/identify) is wired by the CLI.
 import type { DeviceEvidence, Identifier } from '../../core/identify/contracts.js';
-import type { DeviceClass, FieldReason, Identity } from '../../core/inventory.js';
+import { type DeviceClass, emptyIdentity, type FieldReason, type Identity } from '../../core/inventory.js';
 
 interface Rule {
   test: RegExp;
@@ -24,22 +24,7 @@ export class FakeIdentifier implements Identifier {
 
   identify(evidence: DeviceEvidence): Identity {
     this.calls++;
-    const randomized = evidence.mac !== null && (Number.parseInt(evidence.mac.slice(0, 2), 16) & 0x02) !== 0;
-    const identity: Identity = {
-      vendor: null,
-      vendorCountry: null,
-      vendorParent: null,
-      watchlists: [],
-      registrant: null,
-      registrantCountry: null,
-      randomizedMac: randomized,
-      class: null,
-      model: null,
-      firmware: null,
-      os: null,
-      confidence: null,
-      reasons: [],
-    };
+    const identity = emptyIdentity(evidence.mac);
     for (const rule of [...this.extraRules, ...RULES]) {
       const hit = evidence.observations.find((o) => typeof o.value === 'string' && rule.test.test(o.value));
       if (!hit) continue;

@@ -1,7 +1,7 @@
 // Evidence written many rows per statement: every row lands as one statement per row would have
 // written it, across statement boundaries, and repeats of a fact within one statement add up.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ObservationSummary } from '../../../core/inventory.js';
+import { emptyIdentity, type ObservationSummary } from '../../../core/inventory.js';
 import { type Db, openDatabase } from '../../../server/db/database.js';
 import { ROWS_PER_STATEMENT } from '../../../server/repos/evidence-rows.js';
 import { IngestRepo } from '../../../server/repos/ingest-repo.js';
@@ -48,21 +48,7 @@ beforeEach(() => {
     lastSeen: NOW,
     search: '',
   };
-  const identity = {
-    vendor: null,
-    vendorCountry: null,
-    vendorParent: null,
-    watchlists: [],
-    registrant: null,
-    registrantCountry: null,
-    randomizedMac: false,
-    class: null,
-    model: null,
-    firmware: null,
-    os: null,
-    confidence: null,
-    reasons: [],
-  };
+  const identity = emptyIdentity(null);
   devices = [1, 2, 3].map((i) => repo.insertDevice(site.id, op.id, `ip:10.0.0.${i}`, seen, identity, 'v1'));
 });
 afterEach(() => db.close());
