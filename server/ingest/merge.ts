@@ -12,16 +12,9 @@ export const DEVICE_CAPS = { evidence: 2_000, ips: 64, hostnames: 64, vlans: 16,
 const SEARCH_MAX = 4_096;
 const NAMES_PER_CONNECTION = 32;
 
-export interface PendingDevice {
+/** A device as a batch describes it: the seen facts (the search text is made when merged with the stored device, mergeSeen), its evidence. */
+export interface PendingDevice extends Omit<SeenFacts, 'search'> {
   key: string;
-  mac: string | null;
-  ips: string[];
-  hostnames: string[];
-  vlans: number[];
-  services: string[];
-  roles: string[];
-  firstSeen: string;
-  lastSeen: string;
   evidence: ObservationSummary[];
 }
 

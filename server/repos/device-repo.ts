@@ -4,21 +4,11 @@ import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { Db } from '../db/database.js';
 import type { Device, DeviceQuery, DeviceSort, IdentityChange } from '../schemas/inventory.js';
-import { type IdentityColumns, identityFromColumns } from './identity-columns.js';
+import { type DeviceColumns, identityFromColumns } from './identity-columns.js';
 import { decodeCursor, encodeCursor, type Page, type Scope, timeParam, Where } from './scope.js';
 
-interface Row extends IdentityColumns {
-  id: number;
+interface Row extends DeviceColumns {
   site_id: number;
-  key: string;
-  mac: string | null;
-  ips: string;
-  hostnames: string;
-  vlans: string;
-  services: string;
-  roles: string;
-  first_seen: string;
-  last_seen: string;
 }
 
 const COLUMNS = `id, site_id, key, mac, ips, hostnames, vendor, vendor_country, vendor_parent, watchlists, registrant,

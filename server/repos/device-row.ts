@@ -2,7 +2,7 @@
 // only when read) and a key that says whether a newly decided identity differs from the stored one
 // without parsing the stored JSON columns.
 import type { Identity } from '../../core/inventory.js';
-import { type IdentityColumns, identityFromColumns } from './identity-columns.js';
+import { type DeviceColumns, identityFromColumns } from './identity-columns.js';
 
 /** The seen facts of a device, merged across batches. */
 export interface SeenFacts {
@@ -26,17 +26,7 @@ export interface StoredDevice extends SeenFacts {
   identifiedWith: string;
 }
 
-export interface DeviceRow extends IdentityColumns {
-  id: number;
-  key: string;
-  mac: string | null;
-  ips: string;
-  hostnames: string;
-  vlans: string;
-  services: string;
-  roles: string;
-  first_seen: string;
-  last_seen: string;
+export interface DeviceRow extends DeviceColumns {
   search: string;
   reasons: string;
   identified_with: string;

@@ -1,6 +1,7 @@
-// The identity columns of a devices row (migration 002) as the fields of core/inventory.ts Identity:
-// one mapping for ingest (device-row.ts), the analyst listings (device-repo.ts) and the records that
-// policies and summaries read (record-repo.ts).
+// The columns of a devices row (migration 002) as its three readers select them, and its identity
+// columns as the fields of core/inventory.ts Identity: one row shape and one mapping for ingest
+// (device-row.ts), the analyst listings (device-repo.ts) and the records that policies and summaries
+// read (record-repo.ts).
 import type { Identity } from '../../core/inventory.js';
 
 export interface IdentityColumns {
@@ -17,6 +18,21 @@ export interface IdentityColumns {
   firmware: string | null;
   os: string | null;
   confidence: number | null;
+}
+
+/** A devices row as every reader selects it: its own columns and the identity's (not site_id, reasons). */
+export interface DeviceColumns extends IdentityColumns {
+  id: number;
+  key: string;
+  mac: string | null;
+  /** JSON array texts. */
+  ips: string;
+  hostnames: string;
+  vlans: string;
+  services: string;
+  roles: string;
+  first_seen: string;
+  last_seen: string;
 }
 
 /** Every Identity field but the reasons (stored apart, and not every reader wants them). */

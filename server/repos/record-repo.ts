@@ -5,20 +5,10 @@ import type { Statement } from 'better-sqlite3';
 import type { ConnectionRecord, DeviceClass, DeviceRecord, ProviderKind } from '../../core/inventory.js';
 import { OT_CLASSES } from '../../core/policy/vocabulary.js';
 import type { Db } from '../db/database.js';
-import { type IdentityColumns, identityFromColumns } from './identity-columns.js';
+import { type DeviceColumns, identityFromColumns } from './identity-columns.js';
 
-interface DeviceRow extends IdentityColumns {
-  id: number;
+interface DeviceRow extends DeviceColumns {
   site_id: number;
-  key: string;
-  mac: string | null;
-  ips: string;
-  hostnames: string;
-  vlans: string;
-  services: string;
-  roles: string;
-  first_seen: string;
-  last_seen: string;
 }
 
 interface ConnectionRow {
