@@ -3,6 +3,7 @@
 import { DNS_TYPE, MDNS_CLASS_FLAG } from './dns.codes.js';
 import { DecodeError, need, TruncatedError } from './errors.js';
 import { type Problems, skip } from './problems.js';
+import { ascii } from './text-lines.js';
 import { ipv4At, ipv6At, utf8 } from './wire-values.js';
 
 export const DNS_HEADER_LENGTH = 12;
@@ -323,7 +324,7 @@ export function readName(
   let next = -1;
   let octets = 1; // the root label
   let pointers = 0;
-  // Plain labels (ASCII, no '.' or backslash) are copied into `scratch` and made text in one slice; a
+  // Plain labels (ASCII, no '.' or backslash) are copied into `scratch` and made text at once (ascii); a
   // label that needs escaping or UTF-8 switches to building the text label by label (`slow`).
   let n = 0;
   let slow: string | null = null;
@@ -334,7 +335,7 @@ export function readName(
     const len = bytes[pos]!;
     if (len === 0) {
       if (next < 0) next = pos + 1;
-      return { name: slow ?? (n ? latin1Slice.call(scratch, 0, n) : ''), next };
+      return { name: slow ?? ascii(scratch, 0, n), next };
     }
     if ((len & 0xc0) === 0xc0) {
       boundCheck(bytes, pos, 2, bound, protocol, field, jumped);
@@ -363,7 +364,7 @@ export function readName(
       if (n) scratch[n++] = 0x2e;
       for (let i = start; i < end; i++) scratch[n++] = bytes[i]!;
     } else {
-      if (slow === null) slow = n ? latin1Slice.call(scratch, 0, n) : '';
+      if (slow === null) slow = ascii(scratch, 0, n);
       slow += (slow ? '.' : '') + labelText(bytes, start, end);
     }
     pos = end;
@@ -372,7 +373,6 @@ export function readName(
 
 /** Where readName assembles plain names (text of at most MAX_NAME_OCTETS - 1 bytes). */
 const scratch = new Uint8Array(MAX_NAME_OCTETS);
-const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
 
 /** ASCII without '.' and backslash: the label's text is its bytes, no escape, no UTF-8. */
 function isPlainLabel(bytes: Uint8Array, start: number, end: number): boolean {

@@ -96,10 +96,6 @@ export class AppDispatcher {
       }
       if (this.#try(e, bytes, ctx, out)) return e.d.id;
     }
-    if (sp.length === 0 && dp.length === 0) {
-      for (const e of lane.all) if (this.#try(e, bytes, ctx, out)) return e.d.id;
-      return null;
-    }
     for (const e of lane.all) {
       if (sp.includes(e) || dp.includes(e)) continue;
       if (this.#try(e, bytes, ctx, out)) return e.d.id;

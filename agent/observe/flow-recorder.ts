@@ -230,7 +230,7 @@ export class FlowRecorder implements Emitter {
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
-    const server = this.#clientSide(id, ports) ^ 1;
+    const server = this.#clientOf(id, ports[0]!, ports[1]!) ^ 1;
     const first = engine.flows.firstTs(id);
     const last = engine.flows.lastTs(id);
     const a = this.#endpointOf(id, 0);
@@ -293,7 +293,7 @@ export class FlowRecorder implements Emitter {
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
-    const client = this.#clientSide(id, ports);
+    const client = this.#clientOf(id, ports[0]!, ports[1]!);
     const server = client ^ 1;
     const bits = this.#bits[id]!;
     const localClient = (bits & LOCAL[client]!) !== 0;
@@ -352,10 +352,6 @@ export class FlowRecorder implements Emitter {
   // --- helpers ---
 
   /** Which side opened the flow: from the handshake, else a service-looking port, else who spoke first. */
-  #clientSide(id: number, ports: number[]): number {
-    return this.#clientOf(id, ports[0]!, ports[1]!);
-  }
-
   #clientOf(id: number, port0: number, port1: number): number {
     const bits = this.#bits[id]!;
     if (bits & SYN_FROM[0]!) return 0;
