@@ -153,7 +153,8 @@ function readExtensions(c: Cursor, maxExtensions: number, anomalies: string[]): 
   return extensions;
 }
 
-function first(extensions: Extension[], type: number): Extension | undefined {
+/** The first extension of a type: the one a hello's fields are read from (a duplicate is an anomaly). */
+export function firstExtension(extensions: readonly Extension[], type: number): Extension | undefined {
   return extensions.find((x) => x.type === type);
 }
 
@@ -189,23 +190,23 @@ export function parseClientHello(
     ecPointFormats: [],
     signatureAlgorithms: [],
   };
-  const sni = first(extensions, EXT.serverName);
+  const sni = firstExtension(extensions, EXT.serverName);
   if (sni) hello.serverName = readServerName(c.sub(sni.data), anomalies);
-  const alpn = first(extensions, EXT.alpn);
+  const alpn = firstExtension(extensions, EXT.alpn);
   if (alpn) hello.alpn = readAlpn(c.sub(alpn.data), anomalies);
-  const versions = first(extensions, EXT.supportedVersions);
+  const versions = firstExtension(extensions, EXT.supportedVersions);
   if (versions) {
     const v = c.sub(versions.data);
     hello.supportedVersions = u16List(v, v.vector(1, 'supported_versions.length'), 'supported_versions');
   }
-  const groups = first(extensions, EXT.supportedGroups);
+  const groups = firstExtension(extensions, EXT.supportedGroups);
   if (groups) {
     const g = c.sub(groups.data);
     hello.supportedGroups = u16List(g, g.vector(2, 'supported_groups.length'), 'supported_groups');
   }
-  const formats = first(extensions, EXT.ecPointFormats);
+  const formats = firstExtension(extensions, EXT.ecPointFormats);
   if (formats) hello.ecPointFormats = [...c.sub(formats.data).vector(1, 'ec_point_formats.length')];
-  const sigs = first(extensions, EXT.signatureAlgorithms);
+  const sigs = firstExtension(extensions, EXT.signatureAlgorithms);
   if (sigs) {
     const s = c.sub(sigs.data);
     hello.signatureAlgorithms = u16List(
@@ -272,7 +273,7 @@ export function parseServerHello(
   c.u8('server_hello.compression_method');
   const extensions = readExtensions(c, maxExtensions, anomalies);
   let selectedVersion: number | null = null;
-  const versions = first(extensions, EXT.supportedVersions);
+  const versions = firstExtension(extensions, EXT.supportedVersions);
   if (versions) {
     const v = c.sub(versions.data);
     selectedVersion = v.u16('supported_versions.selected');

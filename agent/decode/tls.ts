@@ -6,7 +6,13 @@ import { dnsName } from './host-names.js';
 import { BytesCache } from './text-cache.js';
 import { CONTENT, EXT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './tls.codes.js';
 import { clientFingerprints, ja3s } from './tls-fingerprint.js';
-import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from './tls-hello.js';
+import {
+  type ClientHello,
+  firstExtension,
+  parseClientHello,
+  parseServerHello,
+  type ServerHello,
+} from './tls-hello.js';
 import { type HandshakeMessage, walkRecords } from './tls-records.js';
 import { parseSslv2Hello, type Sslv2ClientHello, sniffSslv2Hello } from './tls-sslv2.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
@@ -162,6 +168,9 @@ function leafCertificate(msg: HandshakeMessage, anomalies: string[]): Certificat
   return certificateNames(b.subarray(6, 6 + certLength), 'tls');
 }
 
+/** Data of an extension the hello lacks (not reached: ALPN and versions are read only when present). */
+const NO_BYTES = new Uint8Array(0);
+
 /** SNI bytes → the observed text and the DNS name it may give its server (null when not one). */
 const sniTexts = new BytesCache((raw) => {
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
@@ -194,9 +203,12 @@ function observeTls(pdu: TlsPdu, ctx: AppContext, out: Emitter): void {
   const h = pdu.clientHello;
   if (h) {
     if (h.serverName) observeSni(h.serverName, ctx, out);
-    if (h.alpn.length) out.observe('src', 'tls.alpn', alpnTexts.get(extensionData(h, EXT.alpn)));
+    if (h.alpn.length)
+      out.observe('src', 'tls.alpn', alpnTexts.get(firstExtension(h.extensions, EXT.alpn)?.data ?? NO_BYTES));
     if (h.supportedVersions) {
-      const versions = versionTexts.get(extensionData(h, EXT.supportedVersions));
+      const versions = versionTexts.get(
+        firstExtension(h.extensions, EXT.supportedVersions)?.data ?? NO_BYTES,
+      );
       if (versions) out.observe('src', 'tls.versions', versions);
     }
     const fp = clientFingerprints(h);
@@ -219,12 +231,6 @@ function observeSni(raw: Uint8Array, ctx: AppContext, out: Emitter): void {
   if (value) out.observe('src', 'tls.sni', value);
   if (!name) out.anomaly('tls.sni_not_dns_name');
   else if (ctx.dst.ip) out.nameAddress(ctx.dst.ip, name, 'sni');
-}
-
-/** The data of the first extension of a type (the one the hello's fields were read from). */
-function extensionData(h: ClientHello, type: number): Uint8Array {
-  for (const e of h.extensions) if (e.type === type) return e.data;
-  return new Uint8Array(0);
 }
 
 /** An ALPN protocol id as text when printable ASCII ("h2", "http/1.1"), else 0x-hex. */
