@@ -39,8 +39,8 @@ export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
 const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 'mdns.txt', 'mdns.service']);
 
 /**
- * Facts the engine records once per flow (TTL, VLAN, SYN layout, services): a small per-endpoint
- * memo of the last value per slot turns the common repeat into a counter bump (no Map lookups).
+ * Facts the engine records once per flow (TTL, VLAN, SYN layout, services): the row last recorded
+ * in each slot of an endpoint turns the common repeat into a counter bump (no Map lookup, no scan).
  */
 export const HOT = { TTL: 0, VLAN: 1, SYN: 2, SYN_ACK: 3, SERVICE: 4 } as const;
 const HOT_SLOTS = 5;
