@@ -43,7 +43,7 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
   const byDevice = new Map<string, Endpoint[]>();
   for (const ep of endpoints) {
     const key = deviceOf[ep.id];
-    if (!key || (ep.last === 0 && ep.facts.size === 0)) continue;
+    if (!key || (ep.last === 0 && ep.firstKey < 0)) continue;
     const list = byDevice.get(key);
     if (list) list.push(ep);
     else byDevice.set(key, [ep]);
@@ -72,7 +72,8 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
       first = Math.min(first, ep.first);
       last = Math.max(last, ep.last);
       seenMarks.push({ ep, last: ep.last });
-      for (const [k, head] of ep.facts) {
+      for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head)) {
+        const k = store.keyOf(head);
         let set = all.get(k);
         if (!set) {
           set = new Set();
@@ -181,13 +182,13 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
 }
 
 function hasNew(rows: FactRows, ep: Endpoint): boolean {
-  for (const head of ep.facts.values())
+  for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head))
     for (let r = head; r >= 0; r = rows.next(r)) if (rows.sent(r) === 0) return true;
   return false;
 }
 
 function hasGrown(rows: FactRows, ep: Endpoint): boolean {
-  for (const head of ep.facts.values())
+  for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head))
     for (let r = head; r >= 0; r = rows.next(r)) if (rows.count(r) > rows.sent(r)) return true;
   return false;
 }

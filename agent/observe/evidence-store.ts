@@ -55,8 +55,12 @@ export class Endpoint {
    * subnet broadcast in a capture without link headers) proves no device exists there.
    */
   sent = false;
-  /** Key → first row of its values in EvidenceStore.rows (a chain in insertion order). */
-  readonly facts = new Map<ObservationKey, number>();
+  /**
+   * The first row of the values of this endpoint's first key in EvidenceStore.rows (-1: no facts);
+   * the keys follow in the order they were first recorded (rows.nextKey), `lastKey` is the last.
+   */
+  firstKey = -1;
+  lastKey = -1;
   constructor(
     /** Index in EvidenceStore.endpoints (renumbered when endpoints are evicted). */
     public id: number,
@@ -80,6 +84,9 @@ export class EvidenceStore {
   /** Every endpoint's facts (read them here: value, count, first, last, source, sent, next). */
   readonly rows = new FactRows();
   readonly #byKey = new Map<string, Endpoint>();
+  /** Observation key → its number in rows.key(), and back. */
+  readonly #keyNumbers = new Map<ObservationKey, number>();
+  readonly #keyNames: ObservationKey[] = [];
   readonly #limits: EvidenceLimits;
   /** Per endpoint id × HOT slot: the row last recorded in the slot (-1: none) and the caller's digest of it. */
   #hotRow = new Int32Array(0);
@@ -110,13 +117,19 @@ export class EvidenceStore {
 
   /** The first row of the values of `key` on `ep` (walk on with rows.next), or -1. */
   head(ep: Endpoint, key: ObservationKey): number {
-    return ep.facts.get(key) ?? -1;
+    const n = this.#keyNumbers.get(key);
+    return n === undefined ? -1 : this.rows.findKey(ep.firstKey, n);
+  }
+
+  /** The key of the values whose chain starts at `head` (a row from ep.firstKey / rows.nextKey). */
+  keyOf(head: number): ObservationKey {
+    return this.#keyNames[this.rows.key(head)]!;
   }
 
   /** The row of one value of `key` on `ep`, or -1. */
   find(ep: Endpoint, key: ObservationKey, value: ObservationValue): number {
-    const head = ep.facts.get(key);
-    return head === undefined ? -1 : this.rows.find(head, value);
+    const head = this.head(ep, key);
+    return head < 0 ? -1 : this.rows.find(head, value);
   }
 
   /** The facts of `key` on `ep` as plain records, in insertion order (tests, diagnostics: not for hot paths). */
@@ -182,11 +195,17 @@ export class EvidenceStore {
     if (typeof value === 'string' && value.length === 0) return -1;
     ep.seen(ts);
     const rows = this.rows;
-    const head = ep.facts.get(key);
-    if (head === undefined) {
+    let n = this.#keyNumbers.get(key);
+    if (n === undefined) {
+      n = this.#keyNames.push(key) - 1;
+      this.#keyNumbers.set(key, n);
+    }
+    const head = rows.findKey(ep.firstKey, n);
+    if (head < 0) {
       if (this.#limits.maxValuesPerKey <= 0) return this.#tooMany(key);
-      const row = rows.start(value, ts, source);
-      ep.facts.set(key, row);
+      const row = rows.start(n, ep.lastKey, value, ts, source);
+      if (ep.firstKey < 0) ep.firstKey = row;
+      ep.lastKey = row;
       return row;
     }
     const row = rows.find(head, value);
@@ -229,8 +248,9 @@ export class EvidenceStore {
       if (!keep(ep)) {
         evicted.push(ep);
         this.#byKey.delete(`${ep.mac ?? ''}|${ep.ip ?? ''}`);
-        for (const head of ep.facts.values()) this.rows.freeChain(head);
-        ep.facts.clear();
+        this.rows.freeKeys(ep.firstKey);
+        ep.firstKey = -1;
+        ep.lastKey = -1;
         continue;
       }
       remap[ep.id] = n;

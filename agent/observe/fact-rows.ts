@@ -1,6 +1,7 @@
 // Facts as rows of store-wide columns (typed arrays growing by doubling, one array of values): a fact
 // is a small integer, not a heap object. The distinct values of one key on one endpoint are a chain
 // of rows in insertion order, found by a short scan or, past LINEAR_MAX values, by a value → row map.
+// The first rows of an endpoint's keys are a chain too (nextKey), so an endpoint needs no Map.
 import type { ObservationSource, ObservationValue } from '../../core/observation.js';
 
 /**
@@ -23,9 +24,11 @@ export class FactRows {
   #source = new Uint8Array(INITIAL_ROWS);
   /** Next row of the chain (-1: the last); on a free row, the next free row. */
   #next = new Int32Array(INITIAL_ROWS);
-  /** On a chain's first row: its last row and its length. */
+  /** On a chain's first row: its last row, its length, its key's number and the next key's first row (-1: none). */
   #tail = new Int32Array(INITIAL_ROWS);
   #length = new Int32Array(INITIAL_ROWS);
+  #key = new Int32Array(INITIAL_ROWS);
+  #nextKey = new Int32Array(INITIAL_ROWS);
   readonly #values: (ObservationValue | undefined)[] = [];
   /** First row → value → row, for chains longer than LINEAR_MAX. */
   readonly #index = new Map<number, Map<ObservationValue, number>>();
@@ -59,6 +62,21 @@ export class FactRows {
   next(row: number): number {
     return this.#next[row]!;
   }
+  /** The key number (the caller's) of the chain that starts at `head`. */
+  key(head: number): number {
+    return this.#key[head]!;
+  }
+  /** The first row of the next key's chain after the one that starts at `head`, or -1. */
+  nextKey(head: number): number {
+    return this.#nextKey[head]!;
+  }
+  /** The chain of `key` in the key chain that starts at `head`: its first row, or -1. */
+  findKey(head: number, key: number): number {
+    const keys = this.#key;
+    const next = this.#nextKey;
+    for (let h = head; h >= 0; h = next[h]!) if (keys[h] === key) return h;
+    return -1;
+  }
   /** Values in the chain that starts at `head`. */
   length(head: number): number {
     return this.#length[head]!;
@@ -86,11 +104,17 @@ export class FactRows {
     return -1;
   }
 
-  /** A new chain of one value seen once at `ts`; returns its first row. */
-  start(value: ObservationValue, ts: number, source: ObservationSource): number {
+  /**
+   * A new chain for key number `key`, of one value seen once at `ts`, linked after the chain that
+   * starts at `after` in a key chain (-1: it starts a key chain of its own); returns its first row.
+   */
+  start(key: number, after: number, value: ObservationValue, ts: number, source: ObservationSource): number {
     const row = this.#take(value, ts, source);
     this.#tail[row] = row;
     this.#length[row] = 1;
+    this.#key[row] = key;
+    this.#nextKey[row] = -1;
+    if (after >= 0) this.#nextKey[after] = row;
     return row;
   }
 
@@ -111,8 +135,16 @@ export class FactRows {
     return row;
   }
 
-  /** Frees every row of the chain starting at `head` for reuse (its values are released). */
-  freeChain(head: number): void {
+  /** Frees every row of every chain of the key chain starting at `head` (values are released). */
+  freeKeys(head: number): void {
+    for (let h = head; h >= 0; ) {
+      const next = this.#nextKey[h]!;
+      this.#freeChain(h);
+      h = next;
+    }
+  }
+
+  #freeChain(head: number): void {
     this.#index.delete(head);
     let row = head;
     while (row >= 0) {
@@ -151,6 +183,8 @@ export class FactRows {
     this.#next = grown(this.#next, new Int32Array(size));
     this.#tail = grown(this.#tail, new Int32Array(size));
     this.#length = grown(this.#length, new Int32Array(size));
+    this.#key = grown(this.#key, new Int32Array(size));
+    this.#nextKey = grown(this.#nextKey, new Int32Array(size));
   }
 }
 

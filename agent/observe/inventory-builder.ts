@@ -94,7 +94,7 @@ export function buildInventory(
   const devices: DeviceRecord[] = [];
   for (const [id, eps] of byDevice) {
     const mac = id.startsWith('mac:') ? id.slice(4) : null;
-    const facts = mergedFacts(rows, eps);
+    const facts = mergedFacts(store, eps);
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     for (const ep of eps) {
@@ -308,12 +308,13 @@ interface MergedFact {
 type KeyFacts = number | Map<ObservationValue, MergedFact>;
 type FactMap = ReadonlyMap<ObservationKey, KeyFacts>;
 
-/** The facts of a device's endpoints as one map; a key seen on one endpoint only is read in place. */
-function mergedFacts(rows: FactRows, eps: readonly Endpoint[]): FactMap {
-  if (eps.length === 1) return eps[0]!.facts;
+/** The facts of a device's endpoints by key; a key seen on one endpoint only is read in place. */
+function mergedFacts(store: EvidenceStore, eps: readonly Endpoint[]): FactMap {
+  const rows = store.rows;
   const out = new Map<ObservationKey, KeyFacts>();
   for (const ep of eps) {
-    for (const [k, head] of ep.facts) {
+    for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head)) {
+      const k = store.keyOf(head);
       const into = out.get(k);
       if (into === undefined) {
         out.set(k, head);
