@@ -305,7 +305,7 @@ export class AgentDaemon {
 
   #evict(): void {
     const before = Date.now() - this.#o.config.engine.evictAfterMs;
-    const n = this.engine.evictEndpoints((ep) => ep.last < before && fullyReported(ep));
+    const n = this.engine.evictEndpoints((ep) => ep.last < before && fullyReported(this.engine.store, ep));
     if (n)
       this.#o.log.info(
         { endpoints: n, kept: this.engine.store.endpoints.length },

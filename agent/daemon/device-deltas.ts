@@ -1,7 +1,7 @@
 // The engine's evidence → the device part of a batch, for a long-running agent. A device is sent
 // when it changed: it is new, it has a fact never reported, or (at most every refresh interval) its
 // counts grew or it was seen again. Counts on the wire are deltas since the last report (core/wire.ts),
-// so a fact's `sent` mark moves only once the batch is safely in the spool (commit()).
+// so a fact's `sent` mark (FactRows.sent) moves only once the batch is safely in the spool (commit()).
 
 import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
@@ -9,7 +9,8 @@ import type { WireConnection, WireDevice } from '../../core/wire.js';
 import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import type { ConnectionAgg } from '../observe/connection-table.js';
 import { assignDevices } from '../observe/device-assignment.js';
-import type { Endpoint, EvidenceStore, Fact } from '../observe/evidence-store.js';
+import type { Endpoint, EvidenceStore } from '../observe/evidence-store.js';
+import type { FactRows } from '../observe/fact-rows.js';
 import { iso, NAME_KEYS } from '../observe/inventory-builder.js';
 
 const ROLE = /^[a-z0-9_.-]{1,32}:(server|client)$/;
@@ -30,27 +31,32 @@ export interface DeviceDeltas {
   deviceOf: (string | undefined)[];
   /** Values left out because the wire cannot carry them (too long, malformed): counted, not sent. */
   readonly unsendable: number;
-  /** Marks everything included as reported. Call only after the spool write succeeded. */
+  /** Marks everything included as reported. Call only after the spool write succeeded, before any eviction (freed rows are reused). */
   commit(): void;
 }
 
 export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: boolean }): DeviceDeltas {
   const endpoints = store.endpoints;
-  const { deviceOf, addresses } = assignDevices(endpoints);
+  const { deviceOf, addresses } = assignDevices(store);
+  const rows = store.rows;
   const changed = new Set<string>();
   const byDevice = new Map<string, Endpoint[]>();
   for (const ep of endpoints) {
     const key = deviceOf[ep.id];
-    if (!key || (ep.last === 0 && ep.facts.size === 0)) continue;
+    if (!key || (ep.last === 0 && ep.firstKey < 0)) continue;
     const list = byDevice.get(key);
     if (list) list.push(ep);
     else byDevice.set(key, [ep]);
     if (changed.has(key)) continue;
-    if (ep.reported === 0 || hasNew(ep) || (opts.refreshDue && (ep.last > ep.reported || hasGrown(ep))))
+    if (
+      ep.reported === 0 ||
+      hasNew(rows, ep) ||
+      (opts.refreshDue && (ep.last > ep.reported || hasGrown(rows, ep)))
+    )
       changed.add(key);
   }
 
-  const marks: { fact: Fact; count: number }[] = [];
+  const marks: { row: number; count: number }[] = [];
   const seenMarks: { ep: Endpoint; last: number }[] = [];
   let unsendable = 0;
   const build = (key: string): WireDevice => {
@@ -59,28 +65,32 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
     let last = 0;
     const deltas = new Map<
       string,
-      { key: ObservationKey; value: ObservationValue; f: Fact; delta: number; parts: Fact[] }
+      { key: ObservationKey; value: ObservationValue; row: number; delta: number; parts: number[] }
     >();
     const all = new Map<ObservationKey, Set<ObservationValue>>();
     for (const ep of eps) {
       first = Math.min(first, ep.first);
       last = Math.max(last, ep.last);
       seenMarks.push({ ep, last: ep.last });
-      for (const [k, vals] of ep.facts) {
+      for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head)) {
+        const k = store.keyOf(head);
         let set = all.get(k);
         if (!set) {
           set = new Set();
           all.set(k, set);
         }
-        for (const [v, f] of vals) {
+        for (let r = head; r >= 0; r = rows.next(r)) {
+          const v = rows.value(r);
           set.add(v);
-          if (f.count <= f.sent) continue;
-          const id = `${k}\u0000${typeof v}\u0000${v}\u0000${f.source}`;
+          const count = rows.count(r);
+          const sent = rows.sent(r);
+          if (count <= sent) continue;
+          const id = `${k}\u0000${typeof v}\u0000${v}\u0000${rows.source(r)}`;
           const d = deltas.get(id);
           if (d) {
-            d.delta += f.count - f.sent;
-            d.parts.push(f);
-          } else deltas.set(id, { key: k, value: v, f, delta: f.count - f.sent, parts: [f] });
+            d.delta += count - sent;
+            d.parts.push(r);
+          } else deltas.set(id, { key: k, value: v, row: r, delta: count - sent, parts: [r] });
         }
       }
     }
@@ -91,20 +101,20 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
       const value = d.value;
       if (typeof value === 'string' ? value.length > WIRE_LIMITS.text : !Number.isFinite(value)) {
         unsendable++;
-        for (const f of d.parts) marks.push({ fact: f, count: f.count });
+        for (const r of d.parts) marks.push({ row: r, count: rows.count(r) });
         continue;
       }
       let f0 = Number.POSITIVE_INFINITY;
       let l0 = 0;
-      for (const f of d.parts) {
-        f0 = Math.min(f0, f.first);
-        l0 = Math.max(l0, f.last);
-        marks.push({ fact: f, count: f.count });
+      for (const r of d.parts) {
+        f0 = Math.min(f0, rows.first(r));
+        l0 = Math.max(l0, rows.last(r));
+        marks.push({ row: r, count: rows.count(r) });
       }
       observations.push({
         key: d.key,
         value,
-        source: d.f.source,
+        source: rows.source(d.row),
         count: d.delta,
         firstSeen: iso(f0),
         lastSeen: iso(l0),
@@ -165,27 +175,28 @@ export function collectDeviceDeltas(store: EvidenceStore, opts: { refreshDue: bo
       return unsendable;
     },
     commit() {
-      for (const m of marks) m.fact.sent = m.count;
+      for (const m of marks) rows.markSent(m.row, m.count);
       for (const s of seenMarks) s.ep.reported = Math.max(s.last, 1);
     },
   };
 }
 
-function hasNew(ep: Endpoint): boolean {
-  for (const vals of ep.facts.values()) for (const f of vals.values()) if (f.sent === 0) return true;
+function hasNew(rows: FactRows, ep: Endpoint): boolean {
+  for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head))
+    for (let r = head; r >= 0; r = rows.next(r)) if (rows.sent(r) === 0) return true;
   return false;
 }
 
-function hasGrown(ep: Endpoint): boolean {
-  for (const vals of ep.facts.values()) for (const f of vals.values()) if (f.count > f.sent) return true;
+function hasGrown(rows: FactRows, ep: Endpoint): boolean {
+  for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head))
+    for (let r = head; r >= 0; r = rows.next(r)) if (rows.count(r) > rows.sent(r)) return true;
   return false;
 }
 
 /** Whether an endpoint may be freed: long unseen and everything about it reported. */
-export function fullyReported(ep: Endpoint): boolean {
+export function fullyReported(store: EvidenceStore, ep: Endpoint): boolean {
   if (ep.reported === 0 || ep.last > ep.reported) return false;
-  for (const vals of ep.facts.values()) for (const f of vals.values()) if (f.count > f.sent) return false;
-  return true;
+  return !hasGrown(store.rows, ep);
 }
 
 /** A drained connection row in wire form (device from the same moment's assignment), or null. */

@@ -1,7 +1,7 @@
 // Which device each endpoint belongs to (DESIGN.md §3 "Device": MAC first; IP only where no MAC
 // is visible). The MAC a packet carries is the last hop's: a router forwarding a routed subnet
 // shows many addresses under one MAC, so those addresses become devices of their own.
-import type { Endpoint } from './evidence-store.js';
+import type { EvidenceStore } from './evidence-store.js';
 
 /** A MAC showing more IPv4 addresses than this that it never claimed by ARP is forwarding, not owning. */
 export const ROUTER_MIN_UNCLAIMED_IPV4 = 3;
@@ -15,14 +15,15 @@ export interface Assignment {
   routers: Set<string>;
 }
 
-export function assignDevices(endpoints: readonly Endpoint[]): Assignment {
+export function assignDevices(store: EvidenceStore): Assignment {
+  const { endpoints, rows } = store;
   // Claims: ARP/NDP/DHCP bindings recorded as mac.ip on the MAC's own endpoint.
   const claimedBy = new Map<string, Set<string>>(); // ip → MACs claiming it
   const claims = new Map<string, Set<string>>(); // mac → ips it claimed
   for (const ep of endpoints) {
     if (!ep.mac) continue;
-    for (const ip of ep.facts.get('mac.ip')?.keys() ?? []) {
-      const text = String(ip);
+    for (let r = store.head(ep, 'mac.ip'); r >= 0; r = rows.next(r)) {
+      const text = String(rows.value(r));
       add(claimedBy, text, ep.mac);
       add(claims, ep.mac, text);
     }

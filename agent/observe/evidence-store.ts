@@ -1,16 +1,20 @@
 // Aggregates observations per endpoint (a MAC, an IP, or the pair seen together) over a whole run:
 // each distinct key/value once, with a count and first/last seen. Bounded: endpoints, values per
 // key and names per address are capped, and what the caps drop is counted. A long-running agent
-// also marks what it has reported (Fact.sent, Endpoint.reported) and evicts long-unseen endpoints.
+// also marks what it has reported (FactRows.sent, Endpoint.reported) and evicts long-unseen endpoints.
+// Facts are rows of FactRows (fact-rows.ts): an endpoint maps each key to the first row of its values.
 import type { ObservationSource, ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
+import { FactRows } from './fact-rows.js';
 
-export interface Fact {
+/** One fact read out of the store (factsOf); the store itself keeps facts as rows. */
+export interface FactView {
+  value: ObservationValue;
   count: number;
   first: number;
   last: number;
   source: ObservationSource;
-  /** How much of `count` the agent has already reported (0 for `analyze`, which reports once). */
+  /** How much of `count` the agent has already reported. */
   sent: number;
 }
 
@@ -35,8 +39,8 @@ export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
 const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 'mdns.txt', 'mdns.service']);
 
 /**
- * Facts the engine records once per flow (TTL, VLAN, SYN layout, services): a small per-endpoint
- * memo of the last value per slot turns the common repeat into a counter bump (no Map lookups).
+ * Facts the engine records once per flow (TTL, VLAN, SYN layout, services): the row last recorded
+ * in each slot of an endpoint turns the common repeat into a counter bump (no Map lookup, no scan).
  */
 export const HOT = { TTL: 0, VLAN: 1, SYN: 2, SYN_ACK: 3, SERVICE: 4 } as const;
 const HOT_SLOTS = 5;
@@ -51,11 +55,12 @@ export class Endpoint {
    * subnet broadcast in a capture without link headers) proves no device exists there.
    */
   sent = false;
-  readonly facts = new Map<ObservationKey, Map<ObservationValue, Fact>>();
-  hotValue: (ObservationValue | undefined)[] | null = null;
-  hotFact: (Fact | undefined)[] | null = null;
-  /** A small-integer digest of the value in each hot slot, for callers that can skip building the text. */
-  hotHash: Int32Array | null = null;
+  /**
+   * The first row of the values of this endpoint's first key in EvidenceStore.rows (-1: no facts);
+   * the keys follow in the order they were first recorded (rows.nextKey), `lastKey` is the last.
+   */
+  firstKey = -1;
+  lastKey = -1;
   constructor(
     /** Index in EvidenceStore.endpoints (renumbered when endpoints are evicted). */
     public id: number,
@@ -76,8 +81,16 @@ export class EvidenceStore {
   readonly dropped: Record<string, number> = {};
   /** Remote address → names seen for it (DNS answers, TLS SNI, HTTP Host), with how. */
   readonly names = new Map<string, Set<string>>();
+  /** Every endpoint's facts (read them here: value, count, first, last, source, sent, next). */
+  readonly rows = new FactRows();
   readonly #byKey = new Map<string, Endpoint>();
+  /** Observation key → its number in rows.key(), and back. */
+  readonly #keyNumbers = new Map<ObservationKey, number>();
+  readonly #keyNames: ObservationKey[] = [];
   readonly #limits: EvidenceLimits;
+  /** Per endpoint id × HOT slot: the row last recorded in the slot (-1: none) and the caller's digest of it. */
+  #hotRow = new Int32Array(0);
+  #hotHash = new Int32Array(0);
 
   constructor(limits: Partial<EvidenceLimits> = {}) {
     this.#limits = { ...DEFAULT_EVIDENCE_LIMITS, ...limits };
@@ -95,7 +108,45 @@ export class EvidenceStore {
     ep = new Endpoint(this.endpoints.length, mac, ip);
     this.endpoints.push(ep);
     this.#byKey.set(key, ep);
+    const end = this.endpoints.length * HOT_SLOTS;
+    if (end > this.#hotRow.length) this.#growHot(end);
+    this.#hotRow.fill(-1, end - HOT_SLOTS, end);
+    this.#hotHash.fill(-1, end - HOT_SLOTS, end);
     return ep;
+  }
+
+  /** The first row of the values of `key` on `ep` (walk on with rows.next), or -1. */
+  head(ep: Endpoint, key: ObservationKey): number {
+    const n = this.#keyNumbers.get(key);
+    return n === undefined ? -1 : this.rows.findKey(ep.firstKey, n);
+  }
+
+  /** The key of the values whose chain starts at `head` (a row from ep.firstKey / rows.nextKey). */
+  keyOf(head: number): ObservationKey {
+    return this.#keyNames[this.rows.key(head)]!;
+  }
+
+  /** The row of one value of `key` on `ep`, or -1. */
+  find(ep: Endpoint, key: ObservationKey, value: ObservationValue): number {
+    const head = this.head(ep, key);
+    return head < 0 ? -1 : this.rows.find(head, value);
+  }
+
+  /** The facts of `key` on `ep` as plain records, in insertion order (tests, diagnostics: not for hot paths). */
+  factsOf(ep: Endpoint, key: ObservationKey): FactView[] {
+    const rows = this.rows;
+    const out: FactView[] = [];
+    for (let r = this.head(ep, key); r >= 0; r = rows.next(r)) {
+      out.push({
+        value: rows.value(r),
+        count: rows.count(r),
+        first: rows.first(r),
+        last: rows.last(r),
+        source: rows.source(r),
+        sent: rows.sent(r),
+      });
+    }
+    return out;
   }
 
   /**
@@ -103,12 +154,10 @@ export class EvidenceStore {
    * again; false when it is not (build the value and call recordHot with the hash).
    */
   bumpHot(ep: Endpoint, slot: number, hash: number, ts: number): boolean {
-    if (ep.hotHash === null || ep.hotHash[slot] !== hash || ep.hotFact === null) return false;
-    const fact = ep.hotFact[slot];
-    if (!fact) return false;
-    fact.count++;
-    if (ts > fact.last) fact.last = ts;
-    if (ts < fact.first) fact.first = ts;
+    const i = ep.id * HOT_SLOTS + slot;
+    const row = this.#hotRow[i]!;
+    if (row < 0 || this.#hotHash[i] !== hash) return false;
+    this.rows.bump(row, ts);
     ep.seen(ts);
     return true;
   }
@@ -122,54 +171,51 @@ export class EvidenceStore {
     ts: number,
     hash = 0,
   ): void {
-    if (ep.hotValue !== null && ep.hotValue[slot] === value) {
-      const fact = ep.hotFact![slot]!;
-      fact.count++;
-      if (ts > fact.last) fact.last = ts;
-      if (ts < fact.first) fact.first = ts;
+    const i = ep.id * HOT_SLOTS + slot;
+    const hot = this.#hotRow[i]!;
+    if (hot >= 0 && this.rows.value(hot) === value) {
+      this.rows.bump(hot, ts);
       ep.seen(ts);
       return;
     }
-    const fact = this.record(ep, key, value, ts);
-    if (!fact) return;
-    ep.hotValue ??= new Array(HOT_SLOTS);
-    ep.hotFact ??= new Array(HOT_SLOTS);
-    ep.hotValue[slot] = value;
-    ep.hotFact[slot] = fact;
-    ep.hotHash ??= new Int32Array(HOT_SLOTS).fill(-1);
-    ep.hotHash[slot] = hash;
+    const row = this.record(ep, key, value, ts);
+    if (row < 0) return;
+    this.#hotRow[i] = row;
+    this.#hotHash[i] = hash;
   }
 
-  /** Adds one sighting of a fact; returns it (undefined when empty or over the per-key cap). */
+  /** Adds one sighting of a fact; returns its row (-1 when empty or over the per-key cap). */
   record(
     ep: Endpoint,
     key: ObservationKey,
     value: ObservationValue,
     ts: number,
     source: ObservationSource = 'passive',
-  ): Fact | undefined {
-    if (typeof value === 'string' && value.length === 0) return undefined;
+  ): number {
+    if (typeof value === 'string' && value.length === 0) return -1;
     ep.seen(ts);
-    let values = ep.facts.get(key);
-    if (!values) {
-      values = new Map();
-      ep.facts.set(key, values);
+    const rows = this.rows;
+    let n = this.#keyNumbers.get(key);
+    if (n === undefined) {
+      n = this.#keyNames.push(key) - 1;
+      this.#keyNumbers.set(key, n);
     }
-    const fact = values.get(value);
-    if (fact) {
-      fact.count++;
-      if (ts < fact.first) fact.first = ts;
-      if (ts > fact.last) fact.last = ts;
-      return fact;
+    const head = rows.findKey(ep.firstKey, n);
+    if (head < 0) {
+      if (this.#limits.maxValuesPerKey <= 0) return this.#tooMany(key);
+      const row = rows.start(n, ep.lastKey, value, ts, source);
+      if (ep.firstKey < 0) ep.firstKey = row;
+      ep.lastKey = row;
+      return row;
+    }
+    const row = rows.find(head, value);
+    if (row >= 0) {
+      rows.bump(row, ts);
+      return row;
     }
     const cap = WIDE_KEYS.has(key) ? this.#limits.maxValuesPerKey * 4 : this.#limits.maxValuesPerKey;
-    if (values.size >= cap) {
-      this.#drop(`values:${key}`);
-      return undefined;
-    }
-    const created: Fact = { count: 1, first: ts, last: ts, source, sent: 0 };
-    values.set(value, created);
-    return created;
+    if (rows.length(head) >= cap) return this.#tooMany(key);
+    return rows.append(head, value, ts, source);
   }
 
   nameAddress(ip: string, rawName: string): void {
@@ -202,14 +248,35 @@ export class EvidenceStore {
       if (!keep(ep)) {
         evicted.push(ep);
         this.#byKey.delete(`${ep.mac ?? ''}|${ep.ip ?? ''}`);
+        this.rows.freeKeys(ep.firstKey);
+        ep.firstKey = -1;
+        ep.lastKey = -1;
         continue;
       }
       remap[ep.id] = n;
+      // Ids only move down, so the hot slots move down in place.
+      this.#hotRow.copyWithin(n * HOT_SLOTS, ep.id * HOT_SLOTS, (ep.id + 1) * HOT_SLOTS);
+      this.#hotHash.copyWithin(n * HOT_SLOTS, ep.id * HOT_SLOTS, (ep.id + 1) * HOT_SLOTS);
       ep.id = n;
       this.endpoints[n++] = ep;
     }
     this.endpoints.length = n;
     return { remap, evicted };
+  }
+
+  #tooMany(key: ObservationKey): number {
+    this.#drop(`values:${key}`);
+    return -1;
+  }
+
+  #growHot(end: number): void {
+    const size = Math.max(end, this.#hotRow.length * 2, 1024 * HOT_SLOTS);
+    const rows = new Int32Array(size);
+    rows.set(this.#hotRow);
+    this.#hotRow = rows;
+    const hashes = new Int32Array(size);
+    hashes.set(this.#hotHash);
+    this.#hotHash = hashes;
   }
 
   #drop(what: string): void {

@@ -8,11 +8,12 @@ import {
   emptyIdentity,
   type ObservationSummary,
 } from '../../core/inventory.js';
-import type { ObservationValue } from '../../core/observation.js';
+import type { ObservationSource, ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { ConnectionTable } from './connection-table.js';
 import { assignDevices } from './device-assignment.js';
-import type { Endpoint, EvidenceStore, Fact } from './evidence-store.js';
+import type { Endpoint, EvidenceStore } from './evidence-store.js';
+import type { FactRows } from './fact-rows.js';
 
 /** Keys whose values are names people use for a device. */
 export const NAME_KEYS: readonly ObservationKey[] = [
@@ -77,7 +78,7 @@ export function buildInventory(
   connections: ConnectionTable | null,
   opts: BuildOptions,
 ): BuiltInventory {
-  const { deviceOf, addresses, routers } = assignDevices(store.endpoints);
+  const { deviceOf, addresses, routers } = assignDevices(store);
   // Endpoints by device: most devices are one or two endpoints ((mac, ip) and (mac, no ip)), whose
   // facts are read where they are; only keys present on several endpoints are merged into copies.
   const byDevice = new Map<string, Endpoint[]>();
@@ -89,24 +90,25 @@ export function buildInventory(
     else byDevice.set(key, [ep]);
   }
 
+  const rows = store.rows;
   const devices: DeviceRecord[] = [];
   for (const [id, eps] of byDevice) {
     const mac = id.startsWith('mac:') ? id.slice(4) : null;
-    const facts = mergedFacts(eps);
+    const facts = mergedFacts(store, eps);
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     for (const ep of eps) {
       if (ep.first < first) first = ep.first;
       if (ep.last > last) last = ep.last;
     }
-    const observations = summaries(facts);
+    const observations = summaries(rows, facts);
     const identity = opts.identifier ? opts.identifier.identify({ mac, observations }) : emptyIdentity(mac);
     // Fields listed, not spread: a spread in the middle of a literal copies through the runtime per device.
     devices.push({
       id,
       mac,
       ips: sortAddresses(addresses.get(id)),
-      hostnames: hostnames(facts),
+      hostnames: hostnames(rows, facts),
       vendor: identity.vendor,
       vendorCountry: identity.vendorCountry,
       vendorParent: identity.vendorParent,
@@ -120,9 +122,9 @@ export function buildInventory(
       os: identity.os,
       confidence: identity.confidence,
       reasons: identity.reasons,
-      vlans: vlans(facts),
-      services: textValues(facts, 'net.service').sort(),
-      roles: textValues(facts, 'ot.role').sort(),
+      vlans: vlans(rows, facts),
+      services: textValues(rows, facts, 'net.service').sort(),
+      roles: textValues(rows, facts, 'ot.role').sort(),
       firstSeen: iso(first),
       lastSeen: iso(last),
       observations,
@@ -136,52 +138,84 @@ export function buildInventory(
 }
 
 /** A device's facts as observation summaries, sorted by key, then value (numbers numerically, text by code unit). */
-function summaries(facts: FactMap): ObservationSummary[] {
+function summaries(rows: FactRows, facts: FactMap): ObservationSummary[] {
   const out: ObservationSummary[] = [];
   for (const key of Array.from(facts.keys()).sort()) {
-    const byValue = facts.get(key)!;
-    // Most keys hold one value: no array of values, and no [value, fact] entry per value.
-    if (byValue.size === 1) {
-      for (const value of byValue.keys()) out.push(summary(key, value, byValue.get(value)!));
+    const of = facts.get(key)!;
+    if (typeof of !== 'number') {
+      const values = Array.from(of.keys());
+      values.sort(comparatorFor(values));
+      for (const value of values) {
+        const f = of.get(value)!;
+        out.push(summary(key, value, f.source, f.count, f.first, f.last));
+      }
       continue;
     }
-    const values = Array.from(byValue.keys());
-    values.sort(comparatorFor(values));
-    for (const value of values) out.push(summary(key, value, byValue.get(value)!));
+    // Most keys hold one value: no array of rows to sort.
+    if (rows.next(of) < 0) {
+      out.push(summary(key, rows.value(of), rows.source(of), rows.count(of), rows.first(of), rows.last(of)));
+      continue;
+    }
+    const values: ObservationValue[] = [];
+    const order: number[] = [];
+    for (let r = of; r >= 0; r = rows.next(r)) {
+      values.push(rows.value(r));
+      order.push(r);
+    }
+    // The rows in the order of their values (the sort is stable, as the sort of the values was).
+    const compare = comparatorFor(values);
+    order.sort((a, b) => compare(rows.value(a), rows.value(b)));
+    for (const r of order)
+      out.push(summary(key, rows.value(r), rows.source(r), rows.count(r), rows.first(r), rows.last(r)));
   }
   return out;
 }
 
-function summary(key: ObservationKey, value: ObservationValue, f: Fact): ObservationSummary {
+function summary(
+  key: ObservationKey,
+  value: ObservationValue,
+  source: ObservationSource,
+  count: number,
+  first: number,
+  last: number,
+): ObservationSummary {
   // A fact seen once (most of them) has one time: one string for both ends.
-  const firstSeen = iso(f.first);
-  const lastSeen = f.last === f.first ? firstSeen : iso(f.last);
-  return { key, value, source: f.source, count: f.count, firstSeen, lastSeen };
+  const firstSeen = iso(first);
+  const lastSeen = last === first ? firstSeen : iso(last);
+  return { key, value, source, count, firstSeen, lastSeen };
 }
 
-function textValues(facts: FactMap, key: ObservationKey): string[] {
-  const values = facts.get(key);
-  return values ? Array.from(values.keys(), String) : [];
+/** The values of one key of a device, in the order they were first seen. */
+function valuesOf(rows: FactRows, of: KeyFacts): ObservationValue[] {
+  if (typeof of !== 'number') return Array.from(of.keys());
+  const out: ObservationValue[] = [];
+  for (let r = of; r >= 0; r = rows.next(r)) out.push(rows.value(r));
+  return out;
+}
+
+function textValues(rows: FactRows, facts: FactMap, key: ObservationKey): string[] {
+  const of = facts.get(key);
+  return of === undefined ? [] : valuesOf(rows, of).map(String);
 }
 
 /** The names people use for the device, sorted; no set is made for the many devices without one. */
-function hostnames(facts: FactMap): string[] {
+function hostnames(rows: FactRows, facts: FactMap): string[] {
   let names: Set<string> | null = null;
   for (const k of NAME_KEYS) {
-    const values = facts.get(k);
-    if (values === undefined) continue;
+    const of = facts.get(k);
+    if (of === undefined) continue;
     names ??= new Set();
-    for (const v of values.keys()) names.add(String(v));
+    for (const v of valuesOf(rows, of)) names.add(String(v));
   }
   return names === null ? [] : Array.from(names).sort();
 }
 
 /** Outer VLAN ids ("100" of a "100.200" stack), distinct, in numeric order. */
-function vlans(facts: FactMap): number[] {
-  const values = facts.get('net.vlan');
-  if (values === undefined) return [];
+function vlans(rows: FactRows, facts: FactMap): number[] {
+  const of = facts.get('net.vlan');
+  if (of === undefined) return [];
   const ids = new Set<number>();
-  for (const v of values.keys()) ids.add(Number(String(v).split('.')[0]));
+  for (const v of valuesOf(rows, of)) ids.add(Number(String(v).split('.')[0]));
   return ids.size === 1 ? Array.from(ids) : Array.from(ids).sort((a, b) => a - b);
 }
 
@@ -263,40 +297,54 @@ function connectionRecords(
   );
 }
 
-type FactMap = Map<ObservationKey, Map<ObservationValue, Fact>>;
+/** A fact merged from several endpoints' rows. */
+interface MergedFact {
+  count: number;
+  first: number;
+  last: number;
+  source: ObservationSource;
+}
+/** One key of a device: the first row of one endpoint's values, or values merged from several. */
+type KeyFacts = number | Map<ObservationValue, MergedFact>;
+type FactMap = ReadonlyMap<ObservationKey, KeyFacts>;
 
-/** The facts of a device's endpoints as one map; a key seen on one endpoint only is shared, not copied. */
-function mergedFacts(eps: readonly Endpoint[]): FactMap {
-  if (eps.length === 1) return eps[0]!.facts;
-  const out: FactMap = new Map();
-  const owner = new Map<ObservationKey, Endpoint>();
+/** The facts of a device's endpoints by key; a key seen on one endpoint only is read in place. */
+function mergedFacts(store: EvidenceStore, eps: readonly Endpoint[]): FactMap {
+  const rows = store.rows;
+  const out = new Map<ObservationKey, KeyFacts>();
   for (const ep of eps) {
-    for (const [k, values] of ep.facts) {
+    for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head)) {
+      const k = store.keyOf(head);
       const into = out.get(k);
-      if (!into) {
-        out.set(k, values);
-        owner.set(k, ep);
+      if (into === undefined) {
+        out.set(k, head);
         continue;
       }
-      // The key is on two endpoints: merge into a copy, never into an endpoint's own map.
-      let merged = into;
-      if (owner.get(k)) {
-        merged = new Map([...into].map(([v, f]) => [v, { ...f }]));
+      // The key is on two endpoints: merge the values in order of first sight.
+      let merged: Map<ObservationValue, MergedFact>;
+      if (typeof into === 'number') {
+        merged = new Map();
+        addRows(rows, merged, into);
         out.set(k, merged);
-        owner.delete(k);
-      }
-      for (const [v, f] of values) {
-        const have = merged.get(v);
-        if (!have) merged.set(v, { ...f });
-        else {
-          have.count += f.count;
-          if (f.first < have.first) have.first = f.first;
-          if (f.last > have.last) have.last = f.last;
-        }
-      }
+      } else merged = into;
+      addRows(rows, merged, head);
     }
   }
   return out;
+}
+
+function addRows(rows: FactRows, into: Map<ObservationValue, MergedFact>, head: number): void {
+  for (let r = head; r >= 0; r = rows.next(r)) {
+    const v = rows.value(r);
+    const have = into.get(v);
+    if (!have)
+      into.set(v, { count: rows.count(r), first: rows.first(r), last: rows.last(r), source: rows.source(r) });
+    else {
+      have.count += rows.count(r);
+      if (rows.first(r) < have.first) have.first = rows.first(r);
+      if (rows.last(r) > have.last) have.last = rows.last(r);
+    }
+  }
 }
 
 function compareValues(a: ObservationValue, b: ObservationValue): number {

@@ -19,7 +19,7 @@ import { ipText, isStationIp, isStationMac, macText } from './address-text.js';
 import { AppDispatcher } from './app-dispatch.js';
 import { ClosedFlows } from './closed-flows.js';
 import { type ConnectionAgg, ConnectionTable } from './connection-table.js';
-import { type Endpoint, type EvidenceLimits, EvidenceStore, type Fact } from './evidence-store.js';
+import { type Endpoint, type EvidenceLimits, EvidenceStore } from './evidence-store.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
 import { StreamBuffers } from './stream-buffers.js';
@@ -62,7 +62,7 @@ export class PassiveEngine {
   readonly #rec: FlowRecorder;
   readonly #closed: ClosedFlows;
   /** Last ARP claim per IPv4 address (MAC as two 24-bit halves), for the repeat fast path. */
-  readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; fact: Fact }>();
+  readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; row: number }>();
   readonly #idle: number;
   #sinceSweep = 0;
   /**
@@ -247,8 +247,7 @@ export class PassiveEngine {
     const lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
     const known = ip === 0 ? undefined : this.#arpSeen.get(ip);
     if (known && known.hi === hi && known.lo === lo) {
-      known.fact.count++;
-      if (ts > known.fact.last) known.fact.last = ts;
+      this.store.rows.bump(known.row, ts);
       known.ep.seen(ts);
       return;
     }
@@ -258,8 +257,8 @@ export class PassiveEngine {
     }
     const text = ipText(buf, macOff + 6, 4);
     const ep = this.#bind(buf, macOff, text, ts);
-    const fact = ep?.facts.get('mac.ip')?.get(text);
-    if (ep && fact && this.#arpSeen.size < 65_536) this.#arpSeen.set(ip, { hi, lo, ep, fact });
+    const row = ep ? this.store.find(ep, 'mac.ip', text) : -1;
+    if (ep && row >= 0 && this.#arpSeen.size < 65_536) this.#arpSeen.set(ip, { hi, lo, ep, row });
   }
 
   /** ICMPv6 neighbour discovery: address claims with the MAC in a link-layer option. */

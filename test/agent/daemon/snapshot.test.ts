@@ -93,7 +93,7 @@ describe('device deltas', () => {
     for (const dev of buildInventory(once.store, null, { identifier: null, geo: null }).devices)
       for (const o of dev.observations) expected.set(`${dev.id}|${o.key}|${o.value}`, o.count);
     expect(got).toEqual(expected);
-    expect(e.store.endpoints.every((ep) => ep.last === 0 || fullyReported(ep))).toBe(true);
+    expect(e.store.endpoints.every((ep) => ep.last === 0 || fullyReported(e.store, ep))).toBe(true);
   });
 });
 
@@ -193,7 +193,7 @@ describe('memory over days', () => {
       snap.run(now);
       for (let b = spool.next(); b; b = spool.next()) spool.ack(b.seq);
       // The daemon's eviction: unseen for a day and fully reported.
-      e.evictEndpoints((ep) => ep.last < t0 - DAY && fullyReported(ep));
+      e.evictEndpoints((ep) => ep.last < t0 - DAY && fullyReported(e.store, ep));
       sizes.push(e.store.endpoints.length);
     }
     // Each day brings ~300 new endpoints; without eviction there would be ~2400 by now. With it, the

@@ -5,7 +5,7 @@ import { PacketRef } from '../../../agent/capture/types.js';
 import type { AppDecoder, Transport } from '../../../agent/decode/types.js';
 import { PassiveEngine } from '../../../agent/observe/passive-engine.js';
 import { privateRanges } from '../../../core/net/cidr.js';
-import { TCP, tcpFrame, udpFrame } from '../../../scripts/lib/frames.js';
+import { arp, ethernet, TCP, tcpFrame, udpFrame } from '../../../scripts/lib/frames.js';
 
 const a = { mac: 'f8:bc:12:00:00:01', ip: '192.168.1.21' };
 const b = { mac: '00:50:56:00:00:09', ip: '8.8.8.8' };
@@ -103,12 +103,35 @@ describe('passive engine', () => {
     );
     for (const mac of [a.mac, c.mac]) {
       const ep = engine.store.endpoints.find((e) => e.mac === mac)!;
-      const facts = [...ep.facts.get('net.vlan')!].map(([v, f]) => [v, f.count, f.first, f.last]);
+      const facts = engine.store.factsOf(ep, 'net.vlan').map((f) => [f.value, f.count, f.first, f.last]);
       expect(facts).toEqual([
         [20, 3, 1000, 1003],
         ['20.30', 1, 1002, 1002],
         [0, 1, 1004, 1004],
       ]);
     }
+  });
+
+  it('counts repeated ARP claims with their earliest and latest time, in any order', () => {
+    const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: [] });
+    const claim = ethernet(
+      { src: a.mac, dst: 'ff:ff:ff:ff:ff:ff', ethertype: 0x0806 },
+      arp(2, a.mac, a.ip, 'ff:ff:ff:ff:ff:ff', a.ip),
+    );
+    const pkt = new PacketRef();
+    pkt.linkType = 1;
+    // The second and third claims take the repeat fast path; the third is earlier than the first.
+    for (const ts of [2000, 3000, 1000]) {
+      pkt.buf = claim;
+      pkt.offset = 0;
+      pkt.caplen = claim.length;
+      pkt.origLen = claim.length;
+      pkt.tsMs = ts;
+      engine.onPacket(pkt);
+    }
+    const ep = engine.store.endpoints.find((e) => e.mac === a.mac && e.ip === null)!;
+    expect(engine.store.factsOf(ep, 'mac.ip')).toEqual([
+      { value: a.ip, count: 3, first: 1000, last: 3000, source: 'passive', sent: 0 },
+    ]);
   });
 });
