@@ -28,6 +28,8 @@ export interface AppOptions {
   /** Version or hash of the signatures the identifier was built from: a change re-identifies. */
   signaturesVersion: string;
   geo?: GeoLookup;
+  /** The database's automatic checkpoint, WAL pages (server/db/database.ts DbOptions). */
+  autocheckpointPages?: number;
   /** A pino logger; false (default) for none. */
   logger?: Logger | false;
   limits?: Partial<Limits>;
@@ -57,7 +59,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     opts.dataDir ?? (typeof opts.db === 'string' && opts.db !== ':memory:' ? dirname(opts.db) : null);
   const signingKey = dataDir === null ? null : loadOrCreateSigningKey(dataDir).key;
   const ownDb = typeof opts.db === 'string';
-  const db = typeof opts.db === 'string' ? openDatabase({ file: opts.db }) : opts.db;
+  const db =
+    typeof opts.db === 'string'
+      ? openDatabase({ file: opts.db, autocheckpointPages: opts.autocheckpointPages })
+      : opts.db;
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: false }),

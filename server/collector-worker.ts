@@ -17,6 +17,8 @@ export interface CollectorInput {
   adminToken?: string;
   deliveryDir?: string;
   rateLimit?: RateLimitOptions;
+  /** The writer's automatic checkpoint, WAL pages (large when the main thread checkpoints). */
+  autocheckpointPages?: number;
   /**
    * URL of a module exporting `loadIdentifier()` (default: the shipped engine, identifier.ts);
    * the benchmark gives its own, since an engine cannot cross threads.
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
       adminToken: input.adminToken,
       deliveryDir: input.deliveryDir,
       rateLimit: input.rateLimit,
+      autocheckpointPages: input.autocheckpointPages,
       // Signals reach only the main thread, which forwards them as 'stop'.
       handleSignals: false,
     });

@@ -6,7 +6,8 @@
 // Options: --devices <n> (default 1000000), --agents <n> (50), --batch <n> (1000),
 // --repeat <n> listing requests per scenario (200), --db <file> (default: a temp file, removed),
 // --collector worker|in-process (worker: on its own thread, as `originmap server` runs it),
-// --young-mb <n> the worker's young generation in MiB (default: the shipped one; 0: V8's default).
+// --young-mb <n> the worker's young generation in MiB (default: the shipped one; 0: V8's default),
+// --checkpoint thread|writer: WAL checkpoints on the main thread (as shipped) or in the writer's commits.
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     db: { type: 'string' },
     collector: { type: 'string', default: 'worker' },
     'young-mb': { type: 'string', default: String(YOUNG_GENERATION_MB) },
+    checkpoint: { type: 'string', default: 'thread' },
   },
 });
 const TOTAL = Number(values.devices);
@@ -41,6 +43,8 @@ if (!CHECKPOINTS.includes(TOTAL)) CHECKPOINTS.push(TOTAL);
 const IN_PROCESS = values.collector === 'in-process';
 if (!IN_PROCESS && values.collector !== 'worker') throw new Error('--collector: worker or in-process');
 const YOUNG_MB = Number(values['young-mb']);
+if (values.checkpoint !== 'thread' && values.checkpoint !== 'writer')
+  throw new Error('--checkpoint: thread or writer');
 // The benchmark floods on purpose: the per-agent limit would otherwise be what it measures.
 const RATE_LIMIT = { burst: 1_000_000, perSecond: 1_000_000 };
 
@@ -73,7 +77,11 @@ async function startBenchCollector(
       rateLimit: RATE_LIMIT,
       identifierModule: new URL('./bench-data.js', import.meta.url).href,
     },
-    { log: createLogger({ level: 'warn', pretty: false }), youngGenerationMb: YOUNG_MB },
+    {
+      log: createLogger({ level: 'warn', pretty: false }),
+      youngGenerationMb: YOUNG_MB,
+      walCheckpointer: values.checkpoint === 'thread',
+    },
   );
 }
 
@@ -167,7 +175,7 @@ async function main(): Promise<void> {
 
     console.log(
       `collector benchmark: ${AGENTS} agents, ${BATCH}-device batches, up to ${TOTAL} devices; db ${file}; ` +
-        `collector ${IN_PROCESS ? 'in-process (V8 default young generation)' : `on a worker thread, young generation ${YOUNG_MB ? `${YOUNG_MB} MiB` : 'V8 default'}`}`,
+        `collector ${IN_PROCESS ? 'in-process (V8 default young generation)' : `on a worker thread, young generation ${YOUNG_MB ? `${YOUNG_MB} MiB` : 'V8 default'}, WAL checkpoints ${values.checkpoint === 'thread' ? 'on the main thread' : 'in the writer'}`}`,
     );
     console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (2 cores)\n`);
     let stored = 0;

@@ -16,6 +16,11 @@ export interface DbOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Page cache in MiB; the devices' unique index must fit for fast upserts at 1 M devices. */
   cacheMiB?: number;
+  /**
+   * WAL pages after which a commit checkpoints (default 1,000, ~4 MiB). Larger when another
+   * connection checkpoints (server/db/wal-checkpointer.ts): then it is only the backstop.
+   */
+  autocheckpointPages?: number;
 }
 
 export function openDatabase(opts: DbOptions): Db {
@@ -29,7 +34,7 @@ export function openDatabase(opts: DbOptions): Db {
     db.pragma(`cache_size = ${-1024 * Math.max(2, Math.floor(opts.cacheMiB ?? 128))}`);
     db.pragma('temp_store = MEMORY');
     // Keep the WAL from growing without bound under a steady ingest (pages, ~4 MiB).
-    db.pragma('wal_autocheckpoint = 1000');
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(opts.autocheckpointPages ?? 1000))}`);
     migrate(db);
     // Fresh statistics for the planner (which listing index fits a filter), bounded in cost.
     db.pragma('optimize = 0x10002');

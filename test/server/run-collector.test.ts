@@ -185,4 +185,34 @@ describe.skipIf(!built)('originmap server on its worker thread', () => {
     expect(logged.join('\n')).toContain('engine exploded');
     expect(logged.join('\n')).toContain('the collector stopped unexpectedly');
   });
+
+  it('checkpoints the WAL on the main thread, and the writer alone closes it cleanly', async () => {
+    const run = (await import(
+      pathToFileURL(join(DIST, 'server', 'run-collector.js')).href
+    )) as typeof import('../../server/run-collector.js');
+    const warned: string[] = [];
+    const log = {
+      fatal: () => {},
+      warn: (o: unknown, msg: string) => void warned.push(`${msg} ${JSON.stringify(o)}`),
+    };
+    const input = (file: string) => ({ db: file, host: '127.0.0.1', port: 0, level: 'error', pretty: false });
+    // The schema's pages are committed to the WAL at start; only a checkpoint puts them in the file
+    // (the writer's own would wait for 1,000 pages, or the 20,000 of its backstop).
+    const withIt = join(dir, 'with.db');
+    const a = await run.startCollector(input(withIt), { log: log as never });
+    const b = await run.startCollector(input(join(dir, 'without.db')), {
+      log: log as never,
+      walCheckpointer: false,
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(statSync(withIt).size).toBeGreaterThan(40 * 4096);
+    expect(statSync(join(dir, 'without.db')).size).toBeLessThan(40 * 4096);
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+    expect(existsSync(`${withIt}-wal`)).toBe(false);
+    const db = openDatabase({ file: withIt });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    expect(warned).toEqual([]);
+  });
 });
