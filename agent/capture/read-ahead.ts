@@ -33,8 +33,8 @@ const WAKE_AFTER = SLOTS / 2;
 // (scripts/bundle-cli.ts) then needs no second entry, and the thread loads nothing but node:fs.
 const READER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { openSync, readSync, closeSync } = require('node:fs');
-const { path, control, data, chunk, slots, port } = workerData;
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
+const { path, identity, control, data, chunk, slots, port } = workerData;
 const c = new Int32Array(control);
 const fail = (i, err) => {
   port.postMessage(String((err && err.code) || (err && err.message) || err));
@@ -44,6 +44,12 @@ const fail = (i, err) => {
 let fd = -1;
 try {
   fd = openSync(path, 'r');
+  if (identity) {
+    // The caller checked this file (its size, that it is a regular file): read no other one.
+    const st = fstatSync(fd, { bigint: true });
+    if (String(st.dev) !== identity.dev || String(st.ino) !== identity.ino)
+      throw new Error('the file was replaced while it was opened');
+  }
   for (let i = 0; ; i = (i + 1) % slots) {
     // The ring is full: sleep until the parser has freed a few slots (it rechecks after flagging,
     // so a slot freed in between is never missed).
@@ -74,6 +80,18 @@ try {
 }
 `;
 
+/** Which file the caller opened (fstat with bigint: true), for the reader to check it opened the same. */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+}
+
+/**
+ * How long the parser waits for a chunk before it gives up (a reader that died without a word, a
+ * file on a hung mount): a 1 MiB read from the page cache takes ~0.2 ms.
+ */
+export const READER_STALL_MS = 60_000;
+
 export class ReadAhead {
   readonly #control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS * 2 + 3)));
   readonly #data: SharedArrayBuffer;
@@ -86,8 +104,11 @@ export class ReadAhead {
   /** Slots freed since the reader went to sleep. */
   #freed = 0;
 
-  constructor(path: string, chunkBytes: number) {
+  readonly #stallMs: number;
+
+  constructor(path: string, chunkBytes: number, opts: { identity?: FileIdentity; stallMs?: number } = {}) {
     this.#chunk = chunkBytes;
+    this.#stallMs = opts.stallMs ?? READER_STALL_MS;
     this.#data = new SharedArrayBuffer(SLOTS * chunkBytes);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
@@ -95,6 +116,9 @@ export class ReadAhead {
       eval: true,
       workerData: {
         path,
+        identity: opts.identity
+          ? { dev: String(opts.identity.dev), ino: String(opts.identity.ino) }
+          : undefined,
         control: this.#control.buffer,
         data: this.#data,
         chunk: chunkBytes,
@@ -112,7 +136,7 @@ export class ReadAhead {
 
   /**
    * The next chunk (a view valid until the next call), or null at the end of the file. Throws an
-   * Error whose message is the reader's error code (ENOENT, EISDIR…).
+   * Error whose message is the reader's error code (ENOENT, EISDIR…) or says what went wrong.
    */
   next(): Uint8Array | null {
     if (this.#done) return null;
@@ -129,7 +153,11 @@ export class ReadAhead {
     if (Atomics.load(c, i * 2) === EMPTY) {
       // The reader is behind: it must not be asleep waiting for more free slots.
       if (Atomics.load(c, SLEEPING) === 1) this.#wake();
-      Atomics.wait(c, i * 2, EMPTY);
+      if (Atomics.wait(c, i * 2, EMPTY, this.#stallMs) === 'timed-out') {
+        this.close();
+        const ms = this.#stallMs;
+        throw new Error(`no data from the reader thread in ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}`);
+      }
     }
     const state = Atomics.load(c, i * 2);
     if (state === FULL) {

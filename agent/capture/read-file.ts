@@ -3,7 +3,7 @@
 // page-cache copies overlap the parsing instead of adding to it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CaptureStream } from './capture-stream.js';
-import { ReadAhead } from './read-ahead.js';
+import { type FileIdentity, ReadAhead } from './read-ahead.js';
 import { CaptureFormatError, type PacketHandler, type ReaderLimits } from './types.js';
 
 /**
@@ -44,17 +44,21 @@ export function readCaptureFile(
   const chunkBytes = opts.chunkBytes ?? READ_CHUNK_BYTES;
   let ahead: ReadAhead | null = null;
   try {
-    const stat = fstatSync(fd);
-    const total = stat.size;
-    let next: () => Uint8Array | null;
+    const stat = fstatSync(fd, { bigint: true });
+    const total = Number(stat.size);
+    let next: (() => Uint8Array | null) | null = null;
     if (stat.isFile() && total >= (opts.readAheadMinBytes ?? READ_AHEAD_MIN_BYTES)) {
-      // The reader thread opens the file itself: this descriptor closes now, whatever the thread does.
-      closeSync(fd);
-      fd = -1;
-      const reader = new ReadAhead(path, chunkBytes);
-      ahead = reader;
-      next = () => reader.next();
-    } else {
+      const reader = startReadAhead(path, chunkBytes, stat);
+      if (reader) {
+        // The reader thread opens the file itself (and checks it is this one): this descriptor
+        // closes now, whatever the thread does.
+        closeSync(fd);
+        fd = -1;
+        ahead = reader;
+        next = () => reader.next();
+      }
+    }
+    if (next === null) {
       const buf = new Uint8Array(chunkBytes);
       const from = fd;
       next = () => {
@@ -83,5 +87,14 @@ export function readCaptureFile(
   } finally {
     ahead?.close();
     if (fd >= 0) closeSync(fd);
+  }
+}
+
+/** A read-ahead thread, or null when one cannot be started (then the file is read synchronously). */
+function startReadAhead(path: string, chunkBytes: number, identity: FileIdentity): ReadAhead | null {
+  try {
+    return new ReadAhead(path, chunkBytes, { identity });
+  } catch {
+    return null;
   }
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,28 @@ describe('read-ahead', () => {
     const ahead = new ReadAhead(join(dir, 'missing.pcap'), 1024);
     expect(() => ahead.next()).toThrow(/^ENOENT$/);
     ahead.close();
+  });
+
+  it('refuses to read a file other than the one the caller checked', () => {
+    const path = join(dir, 'checked.bin');
+    writeFileSync(path, Buffer.alloc(5000, 1));
+    const real = statSync(path, { bigint: true });
+    const same = new ReadAhead(path, 1024, { identity: { dev: real.dev, ino: real.ino } });
+    expect(same.next()?.length).toBe(1024);
+    same.close();
+    const other = new ReadAhead(path, 1024, { identity: { dev: real.dev, ino: real.ino + 1n } });
+    expect(() => other.next()).toThrow('the file was replaced while it was opened');
+    other.close();
+  });
+
+  it('gives up with a clear error when the reader brings nothing', () => {
+    // A FIFO without a writer: the reader's open blocks, as on a hung mount.
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const ahead = new ReadAhead(fifo, 1024, { stallMs: 300 });
+    expect(() => ahead.next()).toThrow('no data from the reader thread in 300 ms');
+    // Let the reader's open return (it then reads the end of the FIFO and exits).
+    closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
   });
 
   it('stops its reader when the parser fails, and the next file reads normally', () => {
