@@ -3,6 +3,7 @@
 
 import type { ObservationSource, ObservationValue } from './observation.js';
 import type { ObservationKey } from './observation-keys.js';
+import { readMac } from './oui/mac.js';
 
 export const DEVICE_CLASSES = [
   'drone',
@@ -180,7 +181,7 @@ export function emptyIdentity(mac: string | null): Identity {
     watchlists: [],
     registrant: null,
     registrantCountry: null,
-    randomizedMac: mac !== null && (Number.parseInt(mac.slice(0, 2), 16) & 0x02) !== 0,
+    randomizedMac: mac !== null && (readMac(mac)?.local ?? false),
     class: null,
     model: null,
     firmware: null,

@@ -1,24 +1,12 @@
 // Builders for inventory records in tests: a complete record with neutral defaults, overridden per case.
-import type { ConnectionRecord, DeviceRecord } from '../../core/inventory.js';
+import { type ConnectionRecord, type DeviceRecord, emptyIdentity } from '../../core/inventory.js';
 
 export function device(over: Partial<DeviceRecord> & { id: string }): DeviceRecord {
   return {
     mac: over.id.startsWith('mac:') ? over.id.slice(4) : null,
     ips: [],
     hostnames: [],
-    vendor: null,
-    vendorCountry: null,
-    vendorParent: null,
-    watchlists: [],
-    registrant: null,
-    registrantCountry: null,
-    randomizedMac: false,
-    class: null,
-    model: null,
-    firmware: null,
-    os: null,
-    confidence: null,
-    reasons: [],
+    ...emptyIdentity(null),
     vlans: [],
     services: [],
     roles: [],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesFromReport, uploadBatch } from '../../../agent/uplink/report-batches.js';
 import { fetchAgentConfig, UploadError } from '../../../agent/uplink/upload.js';
-import type { ConnectionRecord, DeviceRecord } from '../../../core/inventory.js';
+import { type ConnectionRecord, type DeviceRecord, emptyIdentity } from '../../../core/inventory.js';
 import { type RunningServer, startServer } from '../../../server/main.js';
 import { FakeIdentifier } from '../../server/fake-identifier.js';
 import { batch, call, device, makeTenant, type Tenant } from '../../server/helpers.js';
@@ -40,19 +40,9 @@ function record(mac: string, banner: string): DeviceRecord {
     mac,
     ips: ['10.1.0.2'],
     hostnames: ['plc-1'],
+    ...emptyIdentity(null),
     vendor: 'AgentSaysSomething',
     vendorCountry: 'XX',
-    vendorParent: null,
-    watchlists: [],
-    registrant: null,
-    registrantCountry: null,
-    randomizedMac: false,
-    class: null,
-    model: null,
-    firmware: null,
-    os: null,
-    confidence: null,
-    reasons: [],
     vlans: [],
     services: ['tcp/102'],
     roles: ['s7comm:server'],
