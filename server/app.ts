@@ -13,6 +13,7 @@ import type { GeoLookup } from '../core/geo/contracts.js';
 import type { Identifier } from '../core/identify/contracts.js';
 import { checkRoute, installAuth } from './auth/guard.js';
 import { closeDatabase, type Db, databaseBytes, openDatabase } from './db/database.js';
+import { attachSearch, searchLag } from './db/search-store.js';
 import { decodeBody } from './http/body.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { Metrics } from './metrics.js';
@@ -63,6 +64,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     typeof opts.db === 'string'
       ? openDatabase({ file: opts.db, autocheckpointPages: opts.autocheckpointPages })
       : opts.db;
+  // Before the repositories prepare their statements: some read the search index's state.
+  const searchDiscarded = attachSearch(db);
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: false }),
@@ -98,7 +101,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     log: app.log,
   });
   app.decorate('services', services);
+  if (searchDiscarded !== null)
+    app.log.warn(
+      { reason: searchDiscarded },
+      'the search index was discarded; it is rebuilt from the devices',
+    );
   metrics.gauge('originmap_db_bytes', 'Size of the SQLite database file in bytes', () => databaseBytes(db));
+  metrics.gauge(
+    'originmap_search_index_lag',
+    'Devices and search-text changes the text-search index has not taken in yet (searched by scan meanwhile)',
+    () => {
+      const lag = searchLag(db);
+      return lag.devices + lag.changes;
+    },
+  );
 
   app.addHook('onRoute', (route) => {
     checkRoute(route);

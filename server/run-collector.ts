@@ -4,10 +4,12 @@
 // (docs/benchmarks.md, "## collector"). The V8 flag that fixes it is per process and cannot be set
 // from inside; a worker's resourceLimits can, for the collector alone (`originmap analyze` keeps
 // the default). The main thread forwards SIGTERM/SIGINT, reports how the collector ended, and runs
-// the WAL checkpoints, off the writer's critical path (server/db/wal-checkpointer.ts).
+// the WAL checkpoints and the text-search index, off the writer's critical path
+// (server/db/wal-checkpointer.ts, server/db/search-indexer.ts).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { CollectorInput, CollectorMessage, StartFailure } from './collector-worker.js';
+import { SearchIndexer } from './db/search-indexer.js';
 import { BACKSTOP_PAGES, WalCheckpointer } from './db/wal-checkpointer.js';
 import { BootstrapTokenError } from './main.js';
 import { SigningKeyError } from './reports/signing-key.js';
@@ -39,6 +41,11 @@ export interface StartCollectorOptions {
    * for A/B measurements). Measured at 400 k devices: the writer's COMMIT time halved.
    */
   walCheckpointer?: boolean;
+  /**
+   * Keep the text-search index on this thread (default true; false: text searches scan, for A/B
+   * measurements). In-memory stores never have one: no other connection can reach them.
+   */
+  searchIndexer?: boolean;
 }
 
 /** The startup error as the collector's thread had it, so callers can tell the known kinds apart. */
@@ -68,6 +75,23 @@ function startCheckpointer(file: string, log: Logger): WalCheckpointer | null {
   }
 }
 
+function startIndexer(file: string, log: Logger): SearchIndexer | null {
+  let failures = 0;
+  try {
+    return SearchIndexer.open(file, {
+      onDiscarded: (reason) => log.warn({ reason }, 'the search index was discarded; it is rebuilt'),
+    }).start({
+      onError: (err) => {
+        if (failures++ % 100 === 0) log.warn({ err: err.message, failures }, 'search indexing failed');
+      },
+    });
+  } catch (err) {
+    // Text searches stay exact without it (they scan what it does not cover), only slower.
+    log.warn({ err: (err as Error).message }, 'no search indexer: text searches scan');
+    return null;
+  }
+}
+
 /** Starts the collector's thread; resolves once it listens, rejects with its startup error. */
 export function startCollector(input: CollectorInput, opts: StartCollectorOptions): Promise<CollectorThread> {
   const young = opts.youngGenerationMb ?? YOUNG_GENERATION_MB;
@@ -80,6 +104,7 @@ export function startCollector(input: CollectorInput, opts: StartCollectorOption
   let stopped = false;
   let failure: Error | null = null;
   let checkpointer: WalCheckpointer | null = null;
+  let indexer: SearchIndexer | null = null;
   let onStarted: (url: string) => void = () => {};
   let onFailed: (err: Error) => void = () => {};
   const started = new Promise<string>((resolve, reject) => {
@@ -93,6 +118,8 @@ export function startCollector(input: CollectorInput, opts: StartCollectorOption
         // Once the writer has made and migrated the database. Without it the writer's backstop
         // still bounds the WAL: a failure here is logged, never fatal.
         if (offThread) checkpointer = startCheckpointer(input.db, opts.log);
+        if (input.db !== ':memory:' && opts.searchIndexer !== false)
+          indexer = startIndexer(input.db, opts.log);
         onStarted(m.url);
       } else if (m.kind === 'stopped') stopped = true;
       else failure = revive(m.error);
@@ -104,6 +131,7 @@ export function startCollector(input: CollectorInput, opts: StartCollectorOption
     // Every ending passes here (an uncaught error in the thread is followed by 'exit').
     worker.on('exit', (code) => {
       checkpointer?.stop();
+      indexer?.stop();
       if (stopped) return resolve(0);
       if (url !== null) opts.log.fatal({ code }, 'the collector stopped unexpectedly');
       else
@@ -117,6 +145,7 @@ export function startCollector(input: CollectorInput, opts: StartCollectorOption
     stop(signal?: NodeJS.Signals) {
       // The writer closes last, so its close checkpoints the whole WAL and removes it.
       checkpointer?.stop();
+      indexer?.stop();
       worker.postMessage(signal ?? 'stop');
       return ended;
     },

@@ -7,7 +7,8 @@
 // --repeat <n> listing requests per scenario (200), --db <file> (default: a temp file, removed),
 // --collector worker|in-process (worker: on its own thread, as `originmap server` runs it),
 // --young-mb <n> the worker's young generation in MiB (default: the shipped one; 0: V8's default),
-// --checkpoint thread|writer: WAL checkpoints on the main thread (as shipped) or in the writer's commits.
+// --checkpoint thread|writer: WAL checkpoints on the main thread (as shipped) or in the writer's commits,
+// --search thread|off: the text-search index kept on the main thread (as shipped), or none (q= scans).
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     collector: { type: 'string', default: 'worker' },
     'young-mb': { type: 'string', default: String(YOUNG_GENERATION_MB) },
     checkpoint: { type: 'string', default: 'thread' },
+    search: { type: 'string', default: 'thread' },
   },
 });
 const TOTAL = Number(values.devices);
@@ -45,6 +47,7 @@ if (!IN_PROCESS && values.collector !== 'worker') throw new Error('--collector: 
 const YOUNG_MB = Number(values['young-mb']);
 if (values.checkpoint !== 'thread' && values.checkpoint !== 'writer')
   throw new Error('--checkpoint: thread or writer');
+if (values.search !== 'thread' && values.search !== 'off') throw new Error('--search: thread or off');
 // The benchmark floods on purpose: the per-agent limit would otherwise be what it measures.
 const RATE_LIMIT = { burst: 1_000_000, perSecond: 1_000_000 };
 
@@ -81,6 +84,7 @@ async function startBenchCollector(
       log: createLogger({ level: 'warn', pretty: false }),
       youngGenerationMb: YOUNG_MB,
       walCheckpointer: values.checkpoint === 'thread',
+      searchIndexer: values.search === 'thread',
     },
   );
 }
@@ -113,16 +117,26 @@ async function api<T>(url: string, token: string, method: string, path: string, 
   return (await res.json()) as T;
 }
 
-/** Accepted batches and ingest transactions so far, from /metrics (batches per commit = ratio). */
-async function commits(url: string, admin: string): Promise<{ batches: number; transactions: number }> {
+/** A sum over the series of one metric in /metrics whose labels include `labels`. */
+async function metrics(url: string, admin: string): Promise<(name: string, labels?: string) => number> {
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
   const text = await res.text();
-  const sum = (name: string, labels = '') => {
+  return (name: string, labels = '') => {
     let n = 0;
     for (const m of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? (\\d+)$`, 'gm')))
       if ((m[1] ?? '').includes(labels)) n += Number(m[2]);
     return n;
   };
+}
+
+/** Devices and text changes the search index has not taken in (text searches scan those). */
+async function searchLag(url: string, admin: string): Promise<number> {
+  return (await metrics(url, admin))('originmap_search_index_lag');
+}
+
+/** Accepted batches and ingest transactions so far, from /metrics (batches per commit = ratio). */
+async function commits(url: string, admin: string): Promise<{ batches: number; transactions: number }> {
+  const sum = await metrics(url, admin);
   return {
     batches: sum('originmap_ingest_batches_total', 'accepted'),
     transactions: sum('originmap_ingest_transactions_total'),
@@ -235,8 +249,12 @@ async function main(): Promise<void> {
           path: `/v1/devices?limit=100&sort=-lastSeenDay&lastSeenAfter=${hourAgo}`,
         },
         { name: 'q=plc-1234 (text)', path: '/v1/devices?limit=100&q=plc-1234' },
+        { name: 'q=plc-1234, sort=-lastSeenDay', path: '/v1/devices?limit=100&q=plc-1234&sort=-lastSeenDay' },
+        { name: 'q=simatic (text, 1 in 8)', path: '/v1/devices?limit=100&q=simatic' },
+        { name: 'q=simatic, sort=-lastSeenDay', path: '/v1/devices?limit=100&q=simatic&sort=-lastSeenDay' },
         { name: 'one device in full', path: `/v1/devices/${mid}` },
       ];
+      const lag0 = await searchLag(url, admin);
       const lat = await runAgents<Record<string, { ms: number[]; errors: number; items: number }>>({
         mode: 'list',
         url,
@@ -246,7 +264,8 @@ async function main(): Promise<void> {
         budgetMs: 15_000,
       });
       console.log(
-        `\nlistings at ${stored} devices (up to ${REPEAT} requests each, sequential, over HTTP; load ${loadavg()[0]!.toFixed(2)}):`,
+        `\nlistings at ${stored} devices (up to ${REPEAT} requests each, sequential, over HTTP; load ${loadavg()[0]!.toFixed(2)}; ` +
+          `search index ${values.search === 'off' ? 'off' : `behind by ${lag0} devices/changes at the start, ${await searchLag(url, admin)} at the end`}):`,
       );
       console.log(
         '| scenario | p50 ms | p99 ms | rows returned | errors/requests |\n| --- | ---: | ---: | ---: | ---: |',

@@ -61,6 +61,9 @@ export interface IngestResult {
  */
 const LOOKUP_CHUNK = 100;
 
+/** Batches between trims of the search index's change log (a range delete at the log's start). */
+const PRUNE_SEARCH_LOG_EVERY = 64;
+
 /** Evidence rows a batch writes: of devices it inserted (`fresh`) and deltas to stored ones. */
 interface EvidenceRows {
   fresh: EvidenceRow[];
@@ -74,6 +77,7 @@ export class IngestService {
   readonly #signatures: string;
   readonly #geo: GeoLookup | undefined;
   readonly #listener: IngestListener | undefined;
+  #batchesSincePrune = 0;
 
   constructor(
     db: Db,
@@ -211,6 +215,11 @@ export class IngestService {
       observations: batch.observations.length,
       skipped: { unknownKeys: prepared.unknownKeys, capped },
     };
+    // The search index's change log, trimmed now and then to what the index has not taken in yet.
+    if (++this.#batchesSincePrune >= PRUNE_SEARCH_LOG_EVERY) {
+      this.#batchesSincePrune = 0;
+      this.#repo.pruneSearchLog();
+    }
     this.#repo.recordBatch(
       from.agentId,
       batch.batchId,
@@ -256,6 +265,7 @@ export class IngestService {
       id = stored.id;
       if (!sameSeen(seenOf(stored), seen)) {
         this.#repo.updateSeen(id, seen, seen.lastSeen.slice(0, 10) !== stored.lastSeen.slice(0, 10));
+        if (seen.search !== stored.search) this.#repo.logSearchChange(id);
       }
       this.#writeIdentity(stored, identity, 'ingest', now);
     }

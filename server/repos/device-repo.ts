@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { Db } from '../db/database.js';
 import type { Device, DeviceQuery, DeviceSort, IdentityChange } from '../schemas/inventory.js';
+import { DeviceSearch } from './device-search.js';
 import { type DeviceColumns, identityFromColumns } from './identity-columns.js';
 import { decodeCursor, encodeCursor, type Page, type Scope, timeParam, Where } from './scope.js';
 
@@ -28,6 +29,7 @@ export class DeviceRepo {
   readonly #reasons: Statement;
   readonly #history: Statement;
   readonly #cache = new Map<string, Statement>();
+  readonly #search: DeviceSearch;
 
   constructor(db: Db) {
     this.#db = db;
@@ -38,6 +40,7 @@ export class DeviceRepo {
     this.#history = db.prepare(
       'SELECT at, cause, signatures, before, after FROM identity_changes WHERE device_id = ? ORDER BY seq DESC LIMIT 200',
     );
+    this.#search = new DeviceSearch(db, (sql) => this.#prepare(sql));
   }
 
   list(scope: Scope, q: DeviceQuery, limit: number): Page<Device> {
@@ -54,7 +57,8 @@ export class DeviceRepo {
       where.add('EXISTS (SELECT 1 FROM json_each(watchlists) WHERE value = ?)', q.watchlist);
     if (q.randomized !== undefined) where.add('randomized_mac = ?', q.randomized ? 1 : 0);
     // instr, not LIKE: the search text is matched literally, never as a pattern.
-    if (q.q !== undefined) where.add('instr(search, ?) > 0', q.q.toLowerCase());
+    const needle = q.q?.toLowerCase();
+    if (needle !== undefined) where.add('instr(search, ?) > 0', needle);
     if (q.firstSeenAfter !== undefined)
       where.add('first_seen >= ?', timeParam(q.firstSeenAfter, 'firstSeenAfter'));
     // Sorted by day, the day bound lets the day index serve range and order in one walk. Sorted by
@@ -79,8 +83,22 @@ export class DeviceRepo {
     }
     const dir = sort.desc ? 'DESC' : 'ASC';
     const order = sort.column === 'id' ? `id ${dir}` : `${sort.column} ${dir}, id ${dir}`;
-    const sql = `SELECT ${COLUMNS} FROM devices ${where} ORDER BY ${order} LIMIT ?`;
-    const rows = this.#prepare(sql).all(...where.params, limit + 1) as Row[];
+    // A text search goes through the search index where it can, else scans (still exact).
+    const found =
+      needle === undefined
+        ? null
+        : this.#search.rows<Row & { last_seen_day: string }>(needle, {
+            columns: COLUMNS,
+            where,
+            sort: { column: sort.column === 'id' ? 'id' : 'last_seen_day', desc: sort.desc },
+            rows: limit + 1,
+          });
+    const rows =
+      found ??
+      (this.#prepare(`SELECT ${COLUMNS} FROM devices ${where} ORDER BY ${order} LIMIT ?`).all(
+        ...where.params,
+        limit + 1,
+      ) as Row[]);
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(toDevice);
     const last = items.at(-1);

@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { Db } from '../db/database.js';
+import { isSearchAttached, SEARCH_SCHEMA } from '../db/search-store.js';
 import {
   type DeviceRow,
   IDENTITY_COLUMNS,
@@ -71,6 +72,8 @@ export class IngestRepo {
   readonly #findBatch: Statement;
   readonly #insertBatch: Statement;
   readonly #page: Statement;
+  readonly #logSearch: Statement;
+  readonly #pruneSearchLog: Statement | null;
 
   constructor(db: Db) {
     this.#findDevice = db.prepare('SELECT * FROM devices WHERE site_id = ? AND key = ?');
@@ -135,6 +138,11 @@ export class IngestRepo {
       'INSERT INTO batches (agent_id, batch_id, seq, site_id, received_at, ack) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#page = db.prepare('SELECT * FROM devices WHERE id > ? ORDER BY id LIMIT ?');
+    this.#logSearch = db.prepare('INSERT INTO search_log (device_id) VALUES (?)');
+    // What the search index has taken in (server/db/search-indexer.ts) is no longer needed here.
+    this.#pruneSearchLog = isSearchAttached(db)
+      ? db.prepare(`DELETE FROM search_log WHERE seq <= (SELECT log_seq FROM ${SEARCH_SCHEMA}.search_state)`)
+      : null;
   }
 
   findDevice(siteId: number, key: string): StoredDevice | undefined {
@@ -222,6 +230,16 @@ export class IngestRepo {
       seen.search,
       id,
     );
+  }
+
+  /** Tells the search index that a stored device's search text changed (new devices it finds by id). */
+  logSearchChange(id: number): void {
+    this.#logSearch.run(id);
+  }
+
+  /** Drops the search changes the index has taken in; a no-op without an attached index. */
+  pruneSearchLog(): void {
+    this.#pruneSearchLog?.run();
   }
 
   updateIdentity(id: number, identity: Identity, identifiedWith: string): void {

@@ -50,7 +50,12 @@ export class Where {
   }
 
   toString(): string {
-    return this.#parts.length ? `WHERE ${this.#parts.join(' AND ')}` : '';
+    return this.#parts.length ? `WHERE ${this.conditions()}` : '';
+  }
+
+  /** The conditions alone, ANDed ('1' when none), to combine with others. */
+  conditions(): string {
+    return this.#parts.length ? this.#parts.join(' AND ') : '1';
   }
 }
 
