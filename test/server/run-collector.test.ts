@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
 import { openDatabase } from '../../server/db/database.js';
+import { attachSearch } from '../../server/db/search-store.js';
+import { batch, device } from './helpers.js';
 
 // The worker loads compiled JavaScript, so these run the build (npm test builds it first).
 const DIST = join(packageRoot(), 'dist');
@@ -213,6 +215,80 @@ describe.skipIf(!built)('originmap server on its worker thread', () => {
     const db = openDatabase({ file: withIt });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
+    expect(warned).toEqual([]);
+  });
+
+  it('keeps the text-search index on the main thread: an uploaded device is indexed and found', async () => {
+    const run = (await import(
+      pathToFileURL(join(DIST, 'server', 'run-collector.js')).href
+    )) as typeof import('../../server/run-collector.js');
+    const warned: string[] = [];
+    const log = {
+      fatal: () => {},
+      warn: (o: unknown, msg: string) => void warned.push(`${msg} ${JSON.stringify(o)}`),
+    };
+    const admin = token();
+    const file = join(dir, 'search.db');
+    const thread = await run.startCollector(
+      { db: file, host: '127.0.0.1', port: 0, level: 'error', pretty: false, adminToken: admin },
+      { log: log as never },
+    );
+    const api = async <T>(path: string, bearer: string, body?: unknown): Promise<T> => {
+      const res = await fetch(thread.url + path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (res.headers.get('content-type') ?? '').includes('json')
+        ? ((await res.json()) as T)
+        : ((await res.text()) as T);
+    };
+    try {
+      const op = await api<{ id: number }>('/v1/operators', admin, {
+        name: 'Search Power',
+        sector: 'water',
+        country: 'JP',
+      });
+      const site = await api<{ id: number }>(`/v1/operators/${op.id}/sites`, admin, { name: 'plant' });
+      const made = await api<{ agent: { id: number }; enrollment: { token: string } }>(
+        `/v1/sites/${site.id}/agents`,
+        admin,
+        {
+          name: 'agent',
+        },
+      );
+      const agent = await api<{ token: string }>('/v1/enroll', made.enrollment.token, {});
+      const analyst = await api<{ token: string }>('/v1/tokens', admin, {
+        role: 'analyst',
+        operatorId: op.id,
+      });
+      const devices = [0, 1, 2].map((i) =>
+        device(`00:1b:1b:05:00:0${i}`, { 'http.server': i === 1 ? 'Needle-Server/2.0' : 'lighttpd' }),
+      );
+      await api('/v1/ingest', agent.token, batch(made.agent.id, { devices }));
+      // The indexer takes them in within its idle interval (250 ms); /metrics says how far behind it is.
+      const lag = async () =>
+        Number(/^originmap_search_index_lag (\d+)$/m.exec(await api<string>('/metrics', admin))?.[1]);
+      const end = Date.now() + 10_000;
+      while ((await lag()) !== 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(await lag()).toBe(0);
+      const found = await api<{ items: { key: string }[] }>('/v1/devices?q=needle-serv', analyst.token);
+      expect(found.items.map((d) => d.key)).toEqual(['mac:00:1b:1b:05:00:01']);
+    } finally {
+      expect(await thread.stop()).toBe(0);
+    }
+    // The index is in its own file, and holds the three devices.
+    const db = openDatabase({ file });
+    try {
+      expect(attachSearch(db)).toBeNull();
+      expect(db.prepare('SELECT device_id FROM search.search_state').pluck().get()).toBe(3);
+    } finally {
+      db.close();
+    }
     expect(warned).toEqual([]);
   });
 });
