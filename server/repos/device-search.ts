@@ -62,23 +62,37 @@ interface Keyed {
   last_seen_day: string;
 }
 
+/**
+ * Devices (or text changes) the index may lag behind before searches stop using it and scan as
+ * without one: the part it does not cover is searched without an index, and sorting all of a large
+ * part's matches by day costs more than the scan (a first build, an upgrade, a rebuild).
+ */
+export const TAIL_MAX = 10_000;
+
 // Errors of the index's file itself: the listing then scans, as without an index.
 const FILE_ERRORS = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN)/;
 
 export class DeviceSearch {
   readonly #prepare: (sql: string) => Statement;
   readonly #state: Statement | null;
+  readonly #newest: Statement;
+  readonly #tailMax: number;
 
-  constructor(db: Database, prepare: (sql: string) => Statement) {
+  constructor(db: Database, prepare: (sql: string) => Statement, tailMax = TAIL_MAX) {
     this.#prepare = prepare;
+    this.#tailMax = tailMax;
     this.#state = isSearchAttached(db)
       ? db.prepare(`SELECT device_id, log_seq FROM ${SEARCH_SCHEMA}.search_state`)
       : null;
+    this.#newest = db.prepare(
+      'SELECT (SELECT coalesce(max(id), 0) FROM devices) AS id, (SELECT coalesce(max(seq), 0) FROM search_log) AS seq',
+    );
   }
 
   /**
    * The listing's rows found through the index, in the listing's order; null when the index cannot
-   * serve this search (no index, no trigram, too many hits to sort, a damaged index file): scan.
+   * serve this search (no index, no trigram, too far behind, too many hits to sort, a damaged index
+   * file): scan.
    */
   rows<R extends Keyed>(needle: string, l: TextListing): R[] | null {
     const match = trigramQuery(needle);
@@ -95,6 +109,8 @@ export class DeviceSearch {
     // Read first: the index a later statement sees is at least this far.
     const mark = this.#state!.get() as { device_id: number; log_seq: number } | undefined;
     if (!mark) return null;
+    const newest = this.#newest.get() as { id: number; seq: number };
+    if (newest.id - mark.device_id > this.#tailMax || newest.seq - mark.log_seq > this.#tailMax) return null;
     const s = SEARCH_SCHEMA;
     const byDay = l.sort.column === 'last_seen_day';
     if (byDay) {

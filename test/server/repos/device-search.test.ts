@@ -168,6 +168,14 @@ describe('text search with the index', () => {
     await agreeEverywhere();
   });
 
+  it('scans instead while the index is further behind than it may be', () => {
+    const db = t.app.services.db;
+    const where = new Where().add('operator_id = ?', a.operatorId).add('instr(search, ?) > 0', 'old');
+    const listing = { columns: 'id', where, sort: { column: 'id' as const, desc: false }, rows: 1000 };
+    expect(new DeviceSearch(db, (sql) => db.prepare(sql), 209).rows('old', listing)).toBeNull();
+    expect(new DeviceSearch(db, (sql) => db.prepare(sql), 210).rows('old', listing)).toHaveLength(150);
+  });
+
   it('finds the same devices with part of them indexed', async () => {
     expect(indexer.step(80)).toBe(80);
     expect(indexer.lag()).toEqual({ devices: 130, changes: 0 });

@@ -30,38 +30,45 @@ export function expectedFrom(files: string[]): Totals {
   return { devices: r.devices.map((d) => d.id).sort(), connections, evidence };
 }
 
+/** What the collector's database holds, read in one transaction: one snapshot while it runs. */
 export function collectorTotals(db: string): Totals & { batches: number; integrity: string } {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    const devices = (conn.prepare('SELECT key FROM devices ORDER BY key').all() as { key: string }[]).map(
-      (r) => r.key,
-    );
-    const connections: Totals['connections'] = {};
-    for (const r of conn
-      .prepare(
-        'SELECT d.key, c.remote_ip, c.port, c.proto, c.direction, c.packets, c.bytes FROM connections c JOIN devices d ON d.id = c.device_id',
-      )
-      .all() as {
-      key: string;
-      remote_ip: string;
-      port: number;
-      proto: string;
-      direction: string;
-      packets: number;
-      bytes: number;
-    }[])
-      connections[`${r.key}|${r.remote_ip}|${r.port}|${r.proto}|${r.direction}`] = [r.packets, r.bytes];
-    const evidence: Totals['evidence'] = {};
-    for (const r of conn
-      .prepare(
-        'SELECT d.key, e.key AS k, e.value, e.count FROM evidence e JOIN devices d ON d.id = e.device_id',
-      )
-      .all() as { key: string; k: string; value: string | number; count: number }[])
-      evidence[`${r.key}|${r.k}|${r.value}`] = (evidence[`${r.key}|${r.k}|${r.value}`] ?? 0) + r.count;
-    const batches = (conn.prepare('SELECT count(*) AS n FROM batches').get() as { n: number }).n;
-    const integrity = (conn.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check;
-    return { devices, connections, evidence, batches, integrity };
+    // Without it each statement reads its own snapshot, and a batch committed between two of them
+    // showed as evidence counts that did not match the batch count (a flaky fault test).
+    return conn.transaction(() => read(conn))();
   } finally {
     conn.close();
   }
+}
+
+function read(conn: Database.Database): Totals & { batches: number; integrity: string } {
+  const devices = (conn.prepare('SELECT key FROM devices ORDER BY key').all() as { key: string }[]).map(
+    (r) => r.key,
+  );
+  const connections: Totals['connections'] = {};
+  for (const r of conn
+    .prepare(
+      'SELECT d.key, c.remote_ip, c.port, c.proto, c.direction, c.packets, c.bytes FROM connections c JOIN devices d ON d.id = c.device_id',
+    )
+    .all() as {
+    key: string;
+    remote_ip: string;
+    port: number;
+    proto: string;
+    direction: string;
+    packets: number;
+    bytes: number;
+  }[])
+    connections[`${r.key}|${r.remote_ip}|${r.port}|${r.proto}|${r.direction}`] = [r.packets, r.bytes];
+  const evidence: Totals['evidence'] = {};
+  for (const r of conn
+    .prepare(
+      'SELECT d.key, e.key AS k, e.value, e.count FROM evidence e JOIN devices d ON d.id = e.device_id',
+    )
+    .all() as { key: string; k: string; value: string | number; count: number }[])
+    evidence[`${r.key}|${r.k}|${r.value}`] = (evidence[`${r.key}|${r.k}|${r.value}`] ?? 0) + r.count;
+  const batches = (conn.prepare('SELECT count(*) AS n FROM batches').get() as { n: number }).n;
+  const integrity = (conn.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check;
+  return { devices, connections, evidence, batches, integrity };
 }
