@@ -4,19 +4,7 @@
 import type { DeviceEvidence, Identifier } from '../../core/identify/contracts.js';
 import { type DeviceClass, emptyIdentity, type FieldReason, type Identity } from '../../core/inventory.js';
 import type { Batch, WireDevice } from '../../core/wire.js';
-
-/** xorshift32, seeded: the same devices on every run. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
+import { rng } from '../lib/xorshift.js';
 
 const KINDS = [
   { banner: ['ssh.banner', 'SSH-2.0-HUAWEI-1.5'], vendorClass: 'huawei-ar', host: 'rtr' },

@@ -11,7 +11,7 @@
 // --search thread|off: the text-search index kept on the main thread (as shipped), or none (q= scans).
 
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,6 +100,16 @@ function runAgents<T>(job: UploadJob | ListJob, onStart?: () => void): Promise<T
     child.once('error', reject);
     child.send(job);
   });
+}
+
+/** CPU time of this process's main thread, ms (Linux /proc; NaN elsewhere): checkpoints, search index. */
+function mainThreadCpuMs(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function pct(ms: number[], p: number): number {
@@ -197,6 +207,7 @@ async function main(): Promise<void> {
       const perAgent = Math.round((target - stored) / BATCH / AGENTS);
       const commits0 = await commits(url, admin);
       let cpu0 = process.cpuUsage();
+      let main0 = mainThreadCpuMs();
       const up = await runAgents<UploadResult>(
         {
           mode: 'upload',
@@ -209,9 +220,11 @@ async function main(): Promise<void> {
         },
         () => {
           cpu0 = process.cpuUsage();
+          main0 = mainThreadCpuMs();
         },
       );
       const cpu = process.cpuUsage(cpu0);
+      const mainMs = mainThreadCpuMs() - main0;
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const commits1 = await commits(url, admin);
       stored += up.devices;
@@ -222,7 +235,8 @@ async function main(): Promise<void> {
           `errors ${up.errors.length}${up.errors.length ? ` (${up.errors.slice(0, 3).join(' | ')})` : ''}`,
       );
       console.log(
-        `  collector CPU: ${cpuSeconds.toFixed(1)} s = ${Math.round(up.rows / cpuSeconds)} rows per CPU-second; ` +
+        `  collector CPU: ${cpuSeconds.toFixed(1)} s = ${Math.round(up.rows / cpuSeconds)} rows per CPU-second ` +
+          `(main thread: checkpoints${values.search === 'thread' ? ', search index' : ''}: ${Number.isNaN(mainMs) ? 'n/a' : `${(mainMs / 1000).toFixed(1)} s`}); ` +
           `load average now ${loadavg()
             .map((x) => x.toFixed(2))
             .join(' ')}; ${perCommit(commits0, commits1)}`,

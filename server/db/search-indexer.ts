@@ -101,13 +101,16 @@ export class SearchIndexer {
     return searchLag(this.#db);
   }
 
-  /** Steps back to back while behind, then looks again every idle interval. */
+  /**
+   * Steps back to back while a step comes back full (more is waiting), else looks again after the
+   * idle interval, so that steps take in what arrived meanwhile instead of a few texts each.
+   */
   start(opts: SearchIndexerOptions = {}): this {
     const idleMs = opts.idleIntervalMs ?? 250;
     const run = () => {
       let next = idleMs;
       try {
-        if (this.step() > 0) next = 0;
+        if (this.step() >= STEP_DEVICES) next = 0;
       } catch (err) {
         opts.onError?.(err as Error);
       }

@@ -67,6 +67,23 @@ async function healthy(port: number, ran: Ran): Promise<void> {
 }
 
 const token = () => `om_${randomBytes(32).toString('base64url')}`;
+
+/** server/run-collector.js as built: its worker thread loads compiled JavaScript. */
+async function compiledRunCollector(): Promise<typeof import('../../server/run-collector.js')> {
+  return (await import(
+    pathToFileURL(join(DIST, 'server', 'run-collector.js')).href
+  )) as typeof import('../../server/run-collector.js');
+}
+
+/** A logger for startCollector that keeps its warnings (a fatal one is not expected). */
+function warnings(): { log: never; warned: string[] } {
+  const warned: string[] = [];
+  const log = {
+    fatal: () => {},
+    warn: (o: unknown, msg: string) => void warned.push(`${msg} ${JSON.stringify(o)}`),
+  };
+  return { log: log as never, warned };
+}
 let dir = '';
 
 beforeEach(() => {
@@ -189,21 +206,15 @@ describe.skipIf(!built)('originmap server on its worker thread', () => {
   });
 
   it('checkpoints the WAL on the main thread, and the writer alone closes it cleanly', async () => {
-    const run = (await import(
-      pathToFileURL(join(DIST, 'server', 'run-collector.js')).href
-    )) as typeof import('../../server/run-collector.js');
-    const warned: string[] = [];
-    const log = {
-      fatal: () => {},
-      warn: (o: unknown, msg: string) => void warned.push(`${msg} ${JSON.stringify(o)}`),
-    };
+    const run = await compiledRunCollector();
+    const { log, warned } = warnings();
     const input = (file: string) => ({ db: file, host: '127.0.0.1', port: 0, level: 'error', pretty: false });
     // The schema's pages are committed to the WAL at start; only a checkpoint puts them in the file
     // (the writer's own would wait for 1,000 pages, or the 20,000 of its backstop).
     const withIt = join(dir, 'with.db');
-    const a = await run.startCollector(input(withIt), { log: log as never });
+    const a = await run.startCollector(input(withIt), { log });
     const b = await run.startCollector(input(join(dir, 'without.db')), {
-      log: log as never,
+      log,
       walCheckpointer: false,
     });
     await new Promise((r) => setTimeout(r, 700));
@@ -219,19 +230,13 @@ describe.skipIf(!built)('originmap server on its worker thread', () => {
   });
 
   it('keeps the text-search index on the main thread: an uploaded device is indexed and found', async () => {
-    const run = (await import(
-      pathToFileURL(join(DIST, 'server', 'run-collector.js')).href
-    )) as typeof import('../../server/run-collector.js');
-    const warned: string[] = [];
-    const log = {
-      fatal: () => {},
-      warn: (o: unknown, msg: string) => void warned.push(`${msg} ${JSON.stringify(o)}`),
-    };
+    const run = await compiledRunCollector();
+    const { log, warned } = warnings();
     const admin = token();
     const file = join(dir, 'search.db');
     const thread = await run.startCollector(
       { db: file, host: '127.0.0.1', port: 0, level: 'error', pretty: false, adminToken: admin },
-      { log: log as never },
+      { log },
     );
     const api = async <T>(path: string, bearer: string, body?: unknown): Promise<T> => {
       const res = await fetch(thread.url + path, {

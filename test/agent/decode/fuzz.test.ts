@@ -6,23 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { isDecoderError } from '../../../agent/decode/errors.js';
 import { APP_DECODERS } from '../../../agent/decode/registry.js';
 import type { AppContext, AppDecoder } from '../../../agent/decode/types.js';
+import { rng } from '../../../scripts/lib/xorshift.js';
 import { ctx, type FuzzSeed, RecordingEmitter } from './helpers.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
-
-/** xorshift32: small, seedable, the same sequence everywhere. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
 
 function mutate(input: Uint8Array, rand: () => number): Uint8Array {
   const out = Uint8Array.from(input);

@@ -8,21 +8,10 @@ import { PassiveEngine } from '../../../agent/observe/passive-engine.js';
 import { privateRanges } from '../../../core/net/cidr.js';
 import { allFixtureFrames } from '../../../scripts/fixtures/index.js';
 import { relink } from '../../../scripts/lib/link-types.js';
+import { rng } from '../../../scripts/lib/xorshift.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 40);
 const LINK_TYPES = [1, 113, 276, 101, 228, 229, 0];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
 
 describe('packet fuzz', () => {
   it('survives mutated and random frames on every link type', () => {

@@ -14,20 +14,9 @@ import {
   verifyDocument,
 } from '../../../core/report/signing.js';
 import { generateInventory } from '../../../scripts/lib/inventory-gen.js';
+import { rng } from '../../../scripts/lib/xorshift.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
 
 const PIECES = [
   '{',

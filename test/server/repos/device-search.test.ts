@@ -2,6 +2,7 @@
 // holds — nothing, part, all, or stale texts — as a literal substring test of every device's text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireDevice } from '../../../core/wire.js';
+import { rng } from '../../../scripts/lib/xorshift.js';
 import { SearchIndexer } from '../../../server/db/search-indexer.js';
 import { DeviceSearch, MAX_TRIGRAMS, trigramQuery } from '../../../server/repos/device-search.js';
 import { IngestRepo } from '../../../server/repos/ingest-repo.js';
@@ -33,19 +34,6 @@ describe('trigramQuery', () => {
     expect(grams.at(-1)).toBe('"789"');
   });
 });
-
-// A seeded generator: the same fleet every run.
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
 
 // A small alphabet, so that substrings repeat across devices; with characters FTS5 and SQL treat
 // specially, upper case (folded by the collector) and a character outside the BMP.
