@@ -249,11 +249,19 @@ export function union<T>(stored: readonly T[], incoming: readonly T[], cap: numb
   return out.length > cap ? out.slice(out.length - cap) : out;
 }
 
-/** Lower-cased names and text evidence: what ?q= searches. Data only, never a pattern. */
+/**
+ * Lower-cased names and text evidence: what ?q= searches. Data only, never a pattern. The evidence
+ * part is sorted: the same facts give the same text whatever order they came in (a batch's order
+ * when new, the store's when merged), so a re-report that adds nothing changes nothing — the device
+ * row and the search index alike (server/db/search-indexer.ts re-indexes every changed text).
+ */
 export function searchText(hostnames: readonly string[], evidence: readonly ObservationSummary[]): string {
   const parts = new Set<string>();
   for (const h of hostnames) parts.add(h.toLowerCase());
-  for (const e of evidence) if (typeof e.value === 'string') parts.add(e.value.toLowerCase());
+  const values: string[] = [];
+  for (const e of evidence) if (typeof e.value === 'string') values.push(e.value.toLowerCase());
+  values.sort();
+  for (const v of values) parts.add(v);
   let text = '';
   for (const p of parts) {
     if (text.length + p.length + 1 > SEARCH_MAX) break;

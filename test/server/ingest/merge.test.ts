@@ -157,6 +157,13 @@ describe('helpers', () => {
 
   it('search text is lower-cased, de-duplicated and bounded', () => {
     expect(searchText(['Cam-1'], [ev('Hikvision'), ev('hikvision'), ev(5)])).toBe('cam-1\nhikvision\n');
+    // The same facts in another order: the same text (names first, in their order).
+    expect(searchText(['Zed', 'Amy'], [ev('b-banner'), ev('A-banner')])).toBe(
+      'zed\namy\na-banner\nb-banner\n',
+    );
+    expect(searchText(['Zed', 'Amy'], [ev('A-banner'), ev('b-banner')])).toBe(
+      'zed\namy\na-banner\nb-banner\n',
+    );
     expect(
       searchText(
         [],
