@@ -170,6 +170,19 @@ describe('text search with the index', () => {
     await agreeEverywhere();
   });
 
+  it('scans instead when the index file is damaged, and lets any other error through', () => {
+    const db = t.app.services.db;
+    const where = new Where().add('operator_id = ?', a.operatorId).add('instr(search, ?) > 0', 'old');
+    const listing = { columns: 'id', where, sort: { column: 'id' as const, desc: false }, rows: 10 };
+    const failing = (code: string) => (sql: string) => {
+      if (sql.includes('device_text')) throw Object.assign(new Error(`simulated ${code}`), { code });
+      return db.prepare(sql);
+    };
+    expect(new DeviceSearch(db, failing('SQLITE_CORRUPT_VTAB')).rows('old', listing)).toBeNull();
+    expect(new DeviceSearch(db, failing('SQLITE_NOTADB')).rows('old', listing)).toBeNull();
+    expect(() => new DeviceSearch(db, failing('SQLITE_ERROR')).rows('old', listing)).toThrow(/simulated/);
+  });
+
   it('finds the same devices once all are indexed, through the index', async () => {
     expect(indexer.catchUp()).toBe(130);
     expect(indexer.lag()).toEqual({ devices: 0, changes: 0 });
