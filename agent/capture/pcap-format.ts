@@ -1,6 +1,6 @@
 // Classic libpcap files (draft-ietf-opsawg-pcap §4–5): 24-byte file header, then 16-byte record
 // headers. Both byte orders, microsecond (0xa1b2c3d4) and nanosecond (0xa1b23c4d) magics.
-import type { RecordFormat } from './record-stream.js';
+import { IMPLAUSIBLE, PLAUSIBLE, type RecordFormat } from './record-stream.js';
 import { CaptureFormatError, countSkip, type PacketHandler, PacketRef, type ReaderStats } from './types.js';
 
 export const PCAP_HEADER_BYTES = 24;
@@ -59,11 +59,12 @@ export class PcapFormat implements RecordFormat {
     return RECORD_HEADER + this.#u32(buf, off + 8);
   }
 
-  plausibleAt(buf: Uint8Array, off: number, end: number): boolean {
-    if (!this.#plausibleHeader(buf, off)) return false;
+  plausibleAt(buf: Uint8Array, off: number, end: number): number {
+    if (!this.#plausibleHeader(buf, off)) return IMPLAUSIBLE;
     // A second plausible header right after makes a false start inside packet data unlikely.
     const next = off + RECORD_HEADER + this.#u32(buf, off + 8);
-    return next + RECORD_HEADER > end || this.#plausibleHeader(buf, next);
+    if (next + RECORD_HEADER > end) return next + RECORD_HEADER - off;
+    return this.#plausibleHeader(buf, next) ? PLAUSIBLE : IMPLAUSIBLE;
   }
 
   #plausibleHeader(buf: Uint8Array, off: number): boolean {

@@ -1,7 +1,7 @@
 // pcapng (draft-ietf-opsawg-pcapng): sections (SHB) with their own byte order, interfaces (IDB)
 // with their own link type and if_tsresol/if_tsoffset, and packets in EPB, SPB or the obsolete
 // Packet Block. Every other block type is skipped; a bad block is counted and skipped.
-import type { RecordFormat } from './record-stream.js';
+import { IMPLAUSIBLE, PLAUSIBLE, type RecordFormat } from './record-stream.js';
 import { countSkip, type PacketHandler, PacketRef, type ReaderStats } from './types.js';
 
 const SHB = 0x0a0d0d0a;
@@ -61,14 +61,16 @@ export class PcapngFormat implements RecordFormat {
     return total;
   }
 
-  plausibleAt(buf: Uint8Array, off: number, end: number): boolean {
+  plausibleAt(buf: Uint8Array, off: number, end: number): number {
     const type = this.#u32(buf, off, this.#le);
-    if (!KNOWN_BLOCKS.has(type)) return false;
+    if (!KNOWN_BLOCKS.has(type)) return IMPLAUSIBLE;
     const total = this.recordLength(buf, off);
-    if (total < 0) return false;
-    // The trailing copy of the length must agree when it is in reach.
-    if (off + total > end) return true;
-    return this.#u32(buf, off + total - 4, this.#le) === total || type === SHB;
+    if (total < 0) return IMPLAUSIBLE;
+    // A section header is judged by its own magic (recordLength); other blocks by the trailing
+    // copy of their length, once it has arrived.
+    if (type === SHB) return PLAUSIBLE;
+    if (off + total > end) return total;
+    return this.#u32(buf, off + total - 4, this.#le) === total ? PLAUSIBLE : IMPLAUSIBLE;
   }
 
   record(buf: Uint8Array, off: number, len: number): void {

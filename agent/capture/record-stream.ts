@@ -11,19 +11,27 @@ export interface RecordFormat {
   /** Total record length from its header at `off`, or -1 when the header cannot be a record. */
   recordLength(buf: Uint8Array, off: number): number;
   /**
-   * Is there a believable record at `off`? Used only while resynchronising: may look at the rest of
-   * the available bytes (e.g. a pcapng trailer length) to avoid false starts inside packet data.
+   * Is there a believable record at `off`? Used only while resynchronising; looks past the record
+   * (the next record's header, a pcapng trailer length) to avoid false starts inside packet data.
+   * PLAUSIBLE, IMPLAUSIBLE, or the bytes from `off` it needs to tell when `end` comes first: the
+   * framer then waits for them, so that the verdict never depends on where a chunk ended.
    */
-  plausibleAt(buf: Uint8Array, off: number, end: number): boolean;
+  plausibleAt(buf: Uint8Array, off: number, end: number): number;
   /** One whole record, `len` bytes at `off` of `buf`. */
   record(buf: Uint8Array, off: number, len: number): void;
 }
+
+/** plausibleAt verdicts (a positive number: the bytes it needs). */
+export const PLAUSIBLE = 0;
+export const IMPLAUSIBLE = -1;
 
 export class RecordStream {
   #pending: Uint8Array;
   #pendingLen = 0;
   #resyncing = false;
   #resyncScanned = 0;
+  /** While resynchronising: the pending bytes the candidate at their start needs to be judged. */
+  #resyncNeed = 0;
   #abandoned = false;
 
   constructor(
@@ -48,6 +56,11 @@ export class RecordStream {
     let pos = 0;
     if (this.#pendingLen > 0) {
       if (this.#resyncing) {
+        // A candidate waits for the bytes that judge it: gather them first (no copy per chunk).
+        if (this.#pendingLen + chunk.length < this.#resyncNeed) {
+          this.#append(chunk, 0, chunk.length);
+          return;
+        }
         // Rare path: scan across the boundary on a joined copy.
         data = this.#joinPending(chunk);
       } else {
@@ -60,6 +73,12 @@ export class RecordStream {
 
   /** End of stream: a record still incomplete is a truncated capture. */
   end(): void {
+    // A candidate still waiting for the bytes that judge it: there are no more, it stands.
+    if (this.#resyncing && this.#pendingLen > 0 && !this.#abandoned) {
+      const rest = this.#pending.slice(0, this.#pendingLen);
+      this.#pendingLen = 0;
+      this.#parse(rest, 0, true);
+    }
     if (this.#pendingLen > 0) {
       countSkip(
         this.stats,
@@ -95,13 +114,13 @@ export class RecordStream {
     }
   }
 
-  #parse(data: Uint8Array, start: number): void {
+  #parse(data: Uint8Array, start: number, final = false): void {
     const f = this.format;
     const len = data.length;
     let pos = start;
     for (;;) {
       if (this.#resyncing) {
-        pos = this.#scan(data, pos);
+        pos = this.#scan(data, pos, final);
         if (this.#resyncing || this.#abandoned) return;
       }
       if (pos + f.headerBytes > len) break;
@@ -120,16 +139,25 @@ export class RecordStream {
     this.#append(data, pos, len - pos);
   }
 
-  /** Looks for a plausible record from `pos`; returns where parsing continues. */
-  #scan(data: Uint8Array, pos: number): number {
+  /**
+   * Looks for a plausible record from `pos`; returns where parsing continues. At the stream's end
+   * (`final`) a candidate whose judging bytes never came is taken, as a last record would be.
+   */
+  #scan(data: Uint8Array, pos: number, final: boolean): number {
     const f = this.format;
     // Keep enough tail to test a header that straddles the next chunk.
     const last = data.length - f.headerBytes;
+    this.#resyncNeed = 0;
     while (pos <= last) {
-      if (f.plausibleAt(data, pos, data.length)) {
+      const verdict = f.plausibleAt(data, pos, data.length);
+      if (verdict === PLAUSIBLE || (verdict > 0 && final)) {
         this.#resyncing = false;
         countSkip(this.stats, 'resync');
         return pos;
+      }
+      if (verdict > 0) {
+        this.#resyncNeed = verdict;
+        break;
       }
       pos++;
       countSkip(this.stats, 'corrupt_bytes');
