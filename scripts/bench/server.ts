@@ -272,6 +272,7 @@ async function main(): Promise<void> {
       // ingest ended): its catch-up competes for the CPU like the ingest does. How long it took is printed.
       const lag0 = await searchLag(url, admin);
       const caughtUp = performance.now();
+      const catchUpMain0 = mainThreadCpuMs();
       while (
         values.search === 'thread' &&
         (await searchLag(url, admin)) > 0 &&
@@ -279,6 +280,7 @@ async function main(): Promise<void> {
       )
         await new Promise((r) => setTimeout(r, 50));
       const catchUpMs = performance.now() - caughtUp;
+      const catchUpCpu = (mainThreadCpuMs() - catchUpMain0) / 1000;
       const lat = await runAgents<Record<string, { ms: number[]; errors: number; items: number }>>({
         mode: 'list',
         url,
@@ -289,7 +291,7 @@ async function main(): Promise<void> {
       });
       console.log(
         `\nlistings at ${stored} devices (up to ${REPEAT} requests each, sequential, over HTTP; load ${loadavg()[0]!.toFixed(2)}; ` +
-          `search index ${values.search === 'off' ? 'off' : `${lag0} devices/changes behind when the ingest ended, caught up ${(catchUpMs / 1000).toFixed(1)} s later; ${await searchLag(url, admin)} behind after the listings`}):`,
+          `search index ${values.search === 'off' ? 'off' : `${lag0} devices/changes behind when the ingest ended, caught up ${(catchUpMs / 1000).toFixed(1)} s later (main thread CPU ${Number.isNaN(catchUpCpu) ? 'n/a' : `${catchUpCpu.toFixed(1)} s`}); ${await searchLag(url, admin)} behind after the listings`}):`,
       );
       console.log(
         '| scenario | p50 ms | p99 ms | rows returned | errors/requests |\n| --- | ---: | ---: | ---: | ---: |',

@@ -14,6 +14,8 @@ export const STEP_DEVICES = 2_000;
 export interface SearchIndexerOptions {
   /** Between looks at an index that had caught up, ms. */
   idleIntervalMs?: number;
+  /** While the writer commits: at most one step per this many ms. */
+  busyIntervalMs?: number;
   /** Told about a failed step (the next step retries; queries stay complete without the index). */
   onError?: (err: Error) => void;
   /** Told once, when an existing index was thrown away and is being rebuilt. */
@@ -103,14 +105,27 @@ export class SearchIndexer {
 
   /**
    * Steps back to back while a step comes back full (more is waiting), else looks again after the
-   * idle interval, so that steps take in what arrived meanwhile instead of a few texts each.
+   * idle interval, so that steps take in what arrived meanwhile instead of a few texts each. While
+   * the writer commits (another connection changed the inventory since the last look), at most one
+   * step per busy interval: the ingest keeps the CPU, the index trickles and catches up in the
+   * writer's pauses, and searches stay exact meanwhile (server/repos/device-search.ts).
    */
   start(opts: SearchIndexerOptions = {}): this {
     const idleMs = opts.idleIntervalMs ?? 250;
+    const busyMs = opts.busyIntervalMs ?? 1_000;
+    const dataVersion = this.#db.prepare('PRAGMA main.data_version').pluck();
+    let seen = dataVersion.get();
+    let lastStep = 0;
     const run = () => {
       let next = idleMs;
       try {
-        if (this.step() >= STEP_DEVICES) next = 0;
+        const now = dataVersion.get();
+        const writing = now !== seen;
+        seen = now;
+        if (!writing || performance.now() - lastStep >= busyMs) {
+          lastStep = performance.now();
+          if (this.step() >= STEP_DEVICES && !writing) next = 0;
+        }
       } catch (err) {
         opts.onError?.(err as Error);
       }
