@@ -68,14 +68,30 @@ export interface SearchLag {
   changes: number;
 }
 
+/** How far the index got (every device up to `device_id`, every change up to `log_seq`), and the newest of each. */
+export interface SearchPosition {
+  device_id: number;
+  log_seq: number;
+  newest_id: number;
+  newest_seq: number;
+}
+
+/**
+ * One read of the position: index lookups only, whatever the lag. Device ids are each the largest
+ * so far plus one and devices are never deleted; change numbers never repeat (AUTOINCREMENT) and
+ * are trimmed only once indexed: so the differences are the counts, without counting rows.
+ */
+export const SEARCH_POSITION_SQL = `SELECT st.device_id, st.log_seq,
+    (SELECT coalesce(max(id), 0) FROM main.devices) AS newest_id,
+    (SELECT coalesce(max(seq), 0) FROM main.search_log) AS newest_seq
+  FROM ${SEARCH_SCHEMA}.search_state st`;
+
+export function lagAt(p: SearchPosition): SearchLag {
+  return { devices: Math.max(0, p.newest_id - p.device_id), changes: Math.max(0, p.newest_seq - p.log_seq) };
+}
+
 export function searchLag(db: Db): SearchLag {
-  return db
-    .prepare(
-      `SELECT (SELECT count(*) FROM main.devices WHERE id > st.device_id) AS devices,
-              (SELECT count(*) FROM main.search_log WHERE seq > st.log_seq) AS changes
-       FROM ${SEARCH_SCHEMA}.search_state st`,
-    )
-    .get() as SearchLag;
+  return lagAt(db.prepare(SEARCH_POSITION_SQL).get() as SearchPosition);
 }
 
 function attach(db: Db, file: string): void {

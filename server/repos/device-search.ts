@@ -4,7 +4,13 @@
 // does not cover yet — ids past its mark, texts changed since its last step — are searched
 // directly, so a result never depends on how far the indexer got, only its speed does.
 import type { Database, Statement } from 'better-sqlite3';
-import { isSearchAttached, SEARCH_SCHEMA } from '../db/search-store.js';
+import {
+  isSearchAttached,
+  lagAt,
+  SEARCH_POSITION_SQL,
+  SEARCH_SCHEMA,
+  type SearchPosition,
+} from '../db/search-store.js';
 import type { Where } from './scope.js';
 
 /** Trigrams ANDed per query at most: more narrow little further and each costs a doclist read. */
@@ -74,19 +80,13 @@ const FILE_ERRORS = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN)/;
 
 export class DeviceSearch {
   readonly #prepare: (sql: string) => Statement;
-  readonly #state: Statement | null;
-  readonly #newest: Statement;
+  readonly #position: Statement | null;
   readonly #tailMax: number;
 
   constructor(db: Database, prepare: (sql: string) => Statement, tailMax = TAIL_MAX) {
     this.#prepare = prepare;
     this.#tailMax = tailMax;
-    this.#state = isSearchAttached(db)
-      ? db.prepare(`SELECT device_id, log_seq FROM ${SEARCH_SCHEMA}.search_state`)
-      : null;
-    this.#newest = db.prepare(
-      'SELECT (SELECT coalesce(max(id), 0) FROM devices) AS id, (SELECT coalesce(max(seq), 0) FROM search_log) AS seq',
-    );
+    this.#position = isSearchAttached(db) ? db.prepare(SEARCH_POSITION_SQL) : null;
   }
 
   /**
@@ -96,7 +96,7 @@ export class DeviceSearch {
    */
   rows<R extends Keyed>(needle: string, l: TextListing): R[] | null {
     const match = trigramQuery(needle);
-    if (this.#state === null || match === null) return null;
+    if (this.#position === null || match === null) return null;
     try {
       return this.#rows<R>(match, l);
     } catch (err) {
@@ -107,10 +107,10 @@ export class DeviceSearch {
 
   #rows<R extends Keyed>(match: string, l: TextListing): R[] | null {
     // Read first: the index a later statement sees is at least this far.
-    const mark = this.#state!.get() as { device_id: number; log_seq: number } | undefined;
+    const mark = this.#position!.get() as SearchPosition | undefined;
     if (!mark) return null;
-    const newest = this.#newest.get() as { id: number; seq: number };
-    if (newest.id - mark.device_id > this.#tailMax || newest.seq - mark.log_seq > this.#tailMax) return null;
+    const lag = lagAt(mark);
+    if (lag.devices > this.#tailMax || lag.changes > this.#tailMax) return null;
     const s = SEARCH_SCHEMA;
     const byDay = l.sort.column === 'last_seen_day';
     if (byDay) {
