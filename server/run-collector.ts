@@ -60,15 +60,20 @@ function revive(f: StartFailure): Error {
   return err;
 }
 
-function startCheckpointer(file: string, log: Logger): WalCheckpointer | null {
+/**
+ * A warning for a background job's failures, logged once per 100: a failing disk would otherwise
+ * fill the log at the job's pace (every 25 ms for checkpoints).
+ */
+function everyHundredth(log: Logger, msg: string): (err: Error) => void {
   let failures = 0;
+  return (err) => {
+    if (failures++ % 100 === 0) log.warn({ err: err.message, failures }, msg);
+  };
+}
+
+function startCheckpointer(file: string, log: Logger): WalCheckpointer | null {
   try {
-    return new WalCheckpointer(file, {
-      // Logged once per 100 failures: a failing disk would otherwise fill the log every 25 ms.
-      onError: (err) => {
-        if (failures++ % 100 === 0) log.warn({ err: err.message, failures }, 'WAL checkpoint failed');
-      },
-    }).start();
+    return new WalCheckpointer(file, { onError: everyHundredth(log, 'WAL checkpoint failed') }).start();
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'WAL checkpoints stay on the collector thread');
     return null;
@@ -76,15 +81,10 @@ function startCheckpointer(file: string, log: Logger): WalCheckpointer | null {
 }
 
 function startIndexer(file: string, log: Logger): SearchIndexer | null {
-  let failures = 0;
   try {
     return SearchIndexer.open(file, {
       onDiscarded: (reason) => log.warn({ reason }, 'the search index was discarded; it is rebuilt'),
-    }).start({
-      onError: (err) => {
-        if (failures++ % 100 === 0) log.warn({ err: err.message, failures }, 'search indexing failed');
-      },
-    });
+    }).start({ onError: everyHundredth(log, 'search indexing failed') });
   } catch (err) {
     // Text searches stay exact without it (they scan what it does not cover), only slower.
     log.warn({ err: (err as Error).message }, 'no search indexer: text searches scan');
