@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { parseCommandArgs } from '../agent/commands/args.js';
 import { CliError } from '../agent/commands/cli-error.js';
 import { openDatabase } from './db/database.js';
+import { SEARCH_FILE_ERROR } from './db/search-store.js';
 import { createLogger } from './logger.js';
 import { BootstrapTokenError } from './main.js';
 import { KEY_FILE, loadOrCreateSigningKey, PUB_FILE, SigningKeyError } from './reports/signing-key.js';
@@ -94,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_NOTADB') {
       throw new CliError(`cannot open the database ${file}: ${(err as Error).message}`);
     }
+    if (code === SEARCH_FILE_ERROR) throw new CliError((err as Error).message);
     throw err;
   }
 }

@@ -10,6 +10,9 @@ import type { Db } from './database.js';
 /** The schema name the index is attached under, on every connection that uses it. */
 export const SEARCH_SCHEMA = 'search';
 
+/** The code of the error attachSearch throws when the index's file can be neither used nor replaced. */
+export const SEARCH_FILE_ERROR = 'OM_SEARCH_FILE';
+
 /** Bumped when the index's tables or tokenizer change: an index of another format is rebuilt. */
 export const SEARCH_FORMAT = 1;
 
@@ -55,8 +58,17 @@ export function attachSearch(db: Db): string | null {
   }
   if (discarded !== null) {
     if (isSearchAttached(db)) db.exec(`DETACH DATABASE ${SEARCH_SCHEMA}`);
-    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-    attach(db, file);
+    try {
+      if (file !== ':memory:')
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      attach(db, file);
+    } catch (err) {
+      // A directory or an unwritable file in its place: not ours to remove by force.
+      throw Object.assign(
+        new Error(`cannot replace the search index ${file}, ${discarded}: ${(err as Error).message}`),
+        { code: SEARCH_FILE_ERROR },
+      );
+    }
   }
   if (!hasState(db)) create(db);
   return discarded;

@@ -1,14 +1,20 @@
 // The search index's own database file: made beside the inventory, kept across restarts, and thrown
 // away (then rebuilt by the indexer) whenever it cannot be trusted — garbage, another format, another
 // store, or ahead of the inventory as after restoring an older backup. Never fatal.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, type Db, openDatabase } from '../../../server/db/database.js';
 import { SearchIndexer } from '../../../server/db/search-indexer.js';
-import { attachSearch, isSearchAttached, searchFileOf, searchLag } from '../../../server/db/search-store.js';
+import {
+  attachSearch,
+  isSearchAttached,
+  SEARCH_FILE_ERROR,
+  searchFileOf,
+  searchLag,
+} from '../../../server/db/search-store.js';
 import { trigramQuery } from '../../../server/repos/device-search.js';
 
 let dir: string;
@@ -126,6 +132,19 @@ describe('the search index file', () => {
       closeDatabase(again.db);
     });
   }
+
+  it('is never removed by force: a directory in its place is a clear error', () => {
+    const db = inventory(1);
+    mkdirSync(join(`${file}-search`, 'someone-elses'), { recursive: true });
+    expect(() => attachSearch(db)).toThrow(
+      expect.objectContaining({
+        code: SEARCH_FILE_ERROR,
+        message: expect.stringContaining('cannot replace the search index'),
+      }),
+    );
+    expect(existsSync(join(`${file}-search`, 'someone-elses'))).toBe(true);
+    closeDatabase(db);
+  });
 
   it('is opened by the indexer on its own connection, beside the writer', () => {
     const db = inventory(30);
