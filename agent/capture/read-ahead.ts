@@ -34,7 +34,7 @@ const WAKE_AFTER = SLOTS / 2;
 const READER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
-const { path, identity, control, data, chunk, slots, port } = workerData;
+const { path, identity, control, data, chunk, slots, port, startAt } = workerData;
 const c = new Int32Array(control);
 const fail = (i, err) => {
   port.postMessage(String((err && err.code) || (err && err.message) || err));
@@ -50,6 +50,7 @@ try {
     if (String(st.dev) !== identity.dev || String(st.ino) !== identity.ino)
       throw new Error('the file was replaced while it was opened');
   }
+  let position = startAt;
   for (let i = 0; ; i = (i + 1) % slots) {
     // The ring is full: sleep until the parser has freed a few slots (it rechecks after flagging,
     // so a slot freed in between is never missed).
@@ -62,7 +63,8 @@ try {
     if (c[${STOP}] !== 0) break;
     let n;
     try {
-      n = readSync(fd, new Uint8Array(data, i * chunk, chunk), 0, chunk, null);
+      n = readSync(fd, new Uint8Array(data, i * chunk, chunk), 0, chunk, position);
+      position += n;
     } catch (err) {
       fail(i, err);
       break;
@@ -106,7 +108,16 @@ export class ReadAhead {
 
   readonly #stallMs: number;
 
-  constructor(path: string, chunkBytes: number, opts: { identity?: FileIdentity; stallMs?: number } = {}) {
+  constructor(
+    path: string,
+    chunkBytes: number,
+    opts: {
+      identity?: FileIdentity;
+      stallMs?: number;
+      /** File offset of the first chunk (the caller reads what comes before it). */
+      startAt?: number;
+    } = {},
+  ) {
     this.#chunk = chunkBytes;
     this.#stallMs = opts.stallMs ?? READER_STALL_MS;
     this.#data = new SharedArrayBuffer(SLOTS * chunkBytes);
@@ -124,6 +135,7 @@ export class ReadAhead {
         chunk: chunkBytes,
         slots: SLOTS,
         port: port2,
+        startAt: opts.startAt ?? 0,
       },
       transferList: [port2],
       // A reader needs no heap to speak of; without these each thread reserves V8's defaults.

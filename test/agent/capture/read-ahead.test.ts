@@ -22,11 +22,17 @@ function frames(n: number): FrameRecord[] {
   return out;
 }
 
-function packets(path: string, readAheadMinBytes: number, chunkBytes: number): string[] {
+function packets(
+  path: string,
+  readAheadMinBytes: number,
+  chunkBytes: number,
+  readAheadHeadBytes = 0,
+): string[] {
   const seen: string[] = [];
   readCaptureFile(path, (p: PacketRef) => seen.push(`${p.tsMs} ${Buffer.from(p.data).toString('hex')}`), {
     readAheadMinBytes,
     chunkBytes,
+    readAheadHeadBytes,
   });
   return seen;
 }
@@ -49,6 +55,18 @@ describe('read-ahead', () => {
     expect(Buffer.concat(parts).equals(bytes)).toBe(true);
   });
 
+  it('starts reading at the offset it is given', () => {
+    const path = join(dir, 'offset.bin');
+    const bytes = Buffer.alloc(5000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 13) & 0xff;
+    writeFileSync(path, bytes);
+    const ahead = new ReadAhead(path, 1024, { startAt: 1500 });
+    const parts: Buffer[] = [];
+    for (let chunk = ahead.next(); chunk !== null; chunk = ahead.next()) parts.push(Buffer.from(chunk));
+    ahead.close();
+    expect(Buffer.concat(parts).equals(bytes.subarray(1500))).toBe(true);
+  });
+
   it('gives the same packets as synchronous reads, pcap and pcapng, for any chunk size', () => {
     const pcap = join(dir, 'f.pcap');
     writeFileSync(pcap, writePcap(frames(400), { linkType: 1 }));
@@ -57,7 +75,11 @@ describe('read-ahead', () => {
     for (const path of [pcap, pcapng]) {
       const sync = packets(path, Number.POSITIVE_INFINITY, 4096);
       expect(sync.length).toBeGreaterThan(100);
-      for (const chunk of [600, 4096, 65536]) expect(packets(path, 0, chunk)).toEqual(sync);
+      // The head the caller reads itself while the thread starts: none, one ending inside a record
+      // and a chunk, several chunks, and the whole file.
+      for (const chunk of [600, 4096, 65536]) {
+        for (const head of [0, 1001, chunk * 3, 1 << 30]) expect(packets(path, 0, chunk, head)).toEqual(sync);
+      }
     }
   });
 
