@@ -47,7 +47,7 @@ export interface FlowTableOptions {
 export const DEFAULT_MAX_FLOWS = 65_536;
 
 /**
- * A flow moves to the front of the LRU list at most once per this many ms of capture time: bulk
+ * A flow becomes the most recently used at most once per this many ms of capture time: bulk
  * transfers then cost no list surgery per packet, and eviction order is exact to within it.
  */
 export const LRU_GRANULARITY_MS = 1000;
@@ -78,8 +78,7 @@ export class FlowTable {
    * id and records its position (#pos); an entry is live only while its flow's #pos points at it.
    * A move then writes one word of #pos (4 bytes per flow: stays in cache) and the log's tail, where
    * a linked list wrote the flow's, both neighbours' and the head's cold lines (624 k moves on the
-   * bench file). Order is exactly the
-   * list's: live entries in the order of their last move.
+   * bench file). The order is exactly the list's: live entries in the order of their last move.
    */
   readonly #log: Int32Array;
   /** Per flow, the index of its live log entry (EMPTY when the flow is not live). */
