@@ -397,7 +397,9 @@ export class FlowRecorder implements Emitter {
    */
   #ipText(key: Uint32Array, side: number): string {
     if (key[9]! >> 8 !== 4) return keyIpText(key, side);
-    const ip4 = key[side]!;
+    // As a signed 32-bit number: a small integer to V8, where addresses from 128.0.0.0 up read as
+    // unsigned would be heap numbers, allocated and hashed as doubles on every lookup.
+    const ip4 = key[side]! | 0;
     let text = this.#v4Texts.get(ip4);
     if (text === undefined) {
       text = keyIpText(key, side);
@@ -437,11 +439,13 @@ export class FlowRecorder implements Emitter {
     const hasMac = macOff >= 0 && isStationMac(buf, macOff);
     // IPv4 fast path: most flows are between endpoints already known, so look them up by number
     // (address, MAC halves) before building the text key.
-    let ip4 = -1;
+    const v4 = info.ipVersion === 4;
+    // Signed: a small integer to V8 (see #ipText).
+    let ip4 = 0;
     let hi = -1;
     let lo = -1;
-    if (info.ipVersion === 4) {
-      ip4 = u32(buf, ipOff);
+    if (v4) {
+      ip4 = u32(buf, ipOff) | 0;
       if (hasMac) {
         hi = (buf[macOff]! << 16) | (buf[macOff + 1]! << 8) | buf[macOff + 2]!;
         lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
@@ -451,7 +455,7 @@ export class FlowRecorder implements Emitter {
     }
     const mac = hasMac ? macText(buf, macOff) : null;
     const id = this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
-    if (ip4 >= 0 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
+    if (v4 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
       this.#v4Endpoints.set(ip4, { hi, lo, id });
     return id;
   }

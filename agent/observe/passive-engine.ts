@@ -245,7 +245,9 @@ export class PassiveEngine {
   #arpClaim(buf: Uint8Array, macOff: number, ip: number, ts: number): void {
     const hi = (buf[macOff]! << 16) | (buf[macOff + 1]! << 8) | buf[macOff + 2]!;
     const lo = (buf[macOff + 3]! << 16) | (buf[macOff + 4]! << 8) | buf[macOff + 5]!;
-    const known = ip === 0 ? undefined : this.#arpSeen.get(ip);
+    // Keyed signed: a small integer to V8, where 128.0.0.0 and up read unsigned are heap numbers.
+    const key = ip | 0;
+    const known = ip === 0 ? undefined : this.#arpSeen.get(key);
     if (known && known.hi === hi && known.lo === lo) {
       this.store.rows.bump(known.row, ts);
       known.ep.seen(ts);
@@ -258,7 +260,7 @@ export class PassiveEngine {
     const text = ipText(buf, macOff + 6, 4);
     const ep = this.#bind(buf, macOff, text, ts);
     const row = ep ? this.store.find(ep, 'mac.ip', text) : -1;
-    if (ep && row >= 0 && this.#arpSeen.size < 65_536) this.#arpSeen.set(ip, { hi, lo, ep, row });
+    if (ep && row >= 0 && this.#arpSeen.size < 65_536) this.#arpSeen.set(key, { hi, lo, ep, row });
   }
 
   /** ICMPv6 neighbour discovery: address claims with the MAC in a link-layer option. */
