@@ -1,7 +1,9 @@
 // Frames a byte stream into length-prefixed records (pcap records, pcapng blocks) across chunk
 // boundaries. Records inside a chunk are handed out as views (zero copy); only a record cut by a
 // chunk boundary is copied, into one reused buffer. After a corrupt length it scans for the next
-// plausible record rather than giving up on the rest of the capture.
+// plausible record rather than giving up on the rest of the capture. The bytes still to be scanned
+// stay where they are in that buffer (a start offset moves past what was scanned): copying them to
+// its front at every chunk cost a hostile stream fed a byte at a time the whole tail per byte.
 import { countSkip, type ReaderLimits, type ReaderStats } from './types.js';
 
 /** What a capture format tells the framer. */
@@ -26,7 +28,9 @@ export const PLAUSIBLE = 0;
 export const IMPLAUSIBLE = -1;
 
 export class RecordStream {
+  /** Bytes carried to the next chunk: #pendingLen of them from #pendingStart. */
   #pending: Uint8Array;
+  #pendingStart = 0;
   #pendingLen = 0;
   #resyncing = false;
   #resyncScanned = 0;
@@ -61,8 +65,9 @@ export class RecordStream {
           this.#append(chunk, 0, chunk.length);
           return;
         }
-        // Rare path: scan across the boundary on a joined copy.
-        data = this.#joinPending(chunk);
+        // Rare path: scan across the boundary, the chunk gathered after the pending bytes.
+        this.#append(chunk, 0, chunk.length);
+        data = this.#pendingBytes();
       } else {
         pos = this.#completePending(chunk);
         if (pos < 0) return;
@@ -75,8 +80,8 @@ export class RecordStream {
   end(): void {
     // A candidate still waiting for the bytes that judge it: there are no more, it stands.
     if (this.#resyncing && this.#pendingLen > 0 && !this.#abandoned) {
-      const rest = this.#pending.slice(0, this.#pendingLen);
-      this.#pendingLen = 0;
+      const rest = this.#pendingBytes().slice();
+      this.#clearPending();
       this.#parse(rest, 0, true);
     }
     if (this.#pendingLen > 0) {
@@ -86,7 +91,7 @@ export class RecordStream {
         this.#resyncing ? this.#pendingLen : 1,
       );
     }
-    this.#pendingLen = 0;
+    this.#clearPending();
   }
 
   /** Fills the pending record from `chunk`; returns bytes of `chunk` used, or -1 if all were. */
@@ -95,11 +100,12 @@ export class RecordStream {
     let pos = 0;
     for (;;) {
       const known = this.#pendingLen >= f.headerBytes;
-      const need = known ? f.recordLength(this.#pending, 0) : f.headerBytes;
+      const need = known ? f.recordLength(this.#pending, this.#pendingStart) : f.headerBytes;
       if (need < 0 || need > this.limits.maxRecordBytes) {
         // The cut record's header is corrupt: resynchronise over pending + chunk.
         this.#startResync(need);
-        this.#parse(this.#joinPending(chunk.subarray(pos)), 0);
+        this.#append(chunk, pos, chunk.length - pos);
+        this.#parse(this.#pendingBytes(), 0);
         return -1;
       }
       const take = Math.min(need - this.#pendingLen, chunk.length - pos);
@@ -107,8 +113,8 @@ export class RecordStream {
       pos += take;
       if (this.#pendingLen < need) return -1;
       if (known) {
-        f.record(this.#pending, 0, need);
-        this.#pendingLen = 0;
+        f.record(this.#pending, this.#pendingStart, need);
+        this.#clearPending();
         return pos;
       }
     }
@@ -135,8 +141,7 @@ export class RecordStream {
       f.record(data, pos, rl);
       pos += rl;
     }
-    this.#pendingLen = 0;
-    this.#append(data, pos, len - pos);
+    this.#keep(data, pos);
   }
 
   /**
@@ -164,12 +169,11 @@ export class RecordStream {
       if (++this.#resyncScanned > this.limits.maxResyncBytes) {
         this.#abandoned = true;
         countSkip(this.stats, 'unrecoverable_bytes', data.length - pos);
-        this.#pendingLen = 0;
+        this.#clearPending();
         return data.length;
       }
     }
-    this.#pendingLen = 0;
-    this.#append(data, pos, data.length - pos);
+    this.#keep(data, pos);
     return data.length;
   }
 
@@ -179,23 +183,52 @@ export class RecordStream {
     countSkip(this.stats, length > this.limits.maxRecordBytes ? 'oversized_record' : 'bad_record_length');
   }
 
-  #append(src: Uint8Array, off: number, n: number): void {
-    if (n <= 0) return;
-    const need = this.#pendingLen + n;
-    if (need > this.#pending.length) {
-      const grown = new Uint8Array(Math.max(need, this.#pending.length * 2));
-      grown.set(this.#pending.subarray(0, this.#pendingLen));
-      this.#pending = grown;
-    }
-    this.#pending.set(src.subarray(off, off + n), this.#pendingLen);
-    this.#pendingLen = need;
+  /** The pending bytes, as a view (valid until the pending buffer changes). */
+  #pendingBytes(): Uint8Array {
+    return this.#pending.subarray(this.#pendingStart, this.#pendingStart + this.#pendingLen);
   }
 
-  #joinPending(chunk: Uint8Array): Uint8Array {
-    const joined = new Uint8Array(this.#pendingLen + chunk.length);
-    joined.set(this.#pending.subarray(0, this.#pendingLen));
-    joined.set(chunk, this.#pendingLen);
+  #clearPending(): void {
+    this.#pendingStart = 0;
     this.#pendingLen = 0;
-    return joined;
+  }
+
+  /**
+   * Carries `data` from `pos` to the next chunk. When `data` is the pending bytes themselves, the
+   * start moves past what was consumed and nothing is copied.
+   */
+  #keep(data: Uint8Array, pos: number): void {
+    const inPending =
+      data.buffer === this.#pending.buffer &&
+      data.byteOffset === this.#pending.byteOffset + this.#pendingStart &&
+      data.length === this.#pendingLen;
+    if (inPending) {
+      this.#pendingStart += pos;
+      this.#pendingLen -= pos;
+      if (this.#pendingLen === 0) this.#pendingStart = 0;
+      return;
+    }
+    this.#clearPending();
+    this.#append(data, pos, data.length - pos);
+  }
+
+  /** Appends after the pending bytes; room is made by moving them to the front or by doubling. */
+  #append(src: Uint8Array, off: number, n: number): void {
+    if (n <= 0) return;
+    const start = this.#pendingStart;
+    const len = this.#pendingLen;
+    if (start + len + n > this.#pending.length) {
+      if (len + n <= this.#pending.length && start >= len) {
+        // Moving is cheap here: the consumed prefix is at least as long as what moves (amortised).
+        this.#pending.copyWithin(0, start, start + len);
+      } else {
+        const grown = new Uint8Array(Math.max(len + n, this.#pending.length * 2));
+        grown.set(this.#pending.subarray(start, start + len));
+        this.#pending = grown;
+      }
+      this.#pendingStart = 0;
+    }
+    this.#pending.set(src.subarray(off, off + n), this.#pendingStart + len);
+    this.#pendingLen = len + n;
   }
 }
