@@ -64,7 +64,7 @@ function isHex(b: number): boolean {
 }
 
 /** One decimal length, or a list of identical ones ("5, 5", §6.3 item 5); null when invalid. */
-function contentLength(fields: HeaderField[]): number | null {
+function contentLength(fields: readonly HeaderField[]): number | null {
   let length: number | null = null;
   for (const f of fields) {
     for (const part of ascii(f.value).split(',')) {

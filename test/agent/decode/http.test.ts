@@ -111,6 +111,24 @@ describe('http responses', () => {
     expect(out.values('http.title', 'src')).toEqual(['index']);
   });
 
+  it('reads the first of each field whatever its case, and every WWW-Authenticate after a Content-Encoding', () => {
+    const out = observe(
+      'HTTP/1.1 401 Unauthorized\r\nsErVeR: first\r\nServer: second\r\nCONTENT-ENCODING: identity\r\n' +
+        'www-authenticate: Basic realm=one\r\nContent-Type: text/plain\r\nContent-Type: text/html\r\n' +
+        'WWW-Authenticate: Basic realm=two\r\nContent-Length: 20\r\n\r\n<title>nope</title> ',
+      server,
+    );
+    expect(out.values('http.server')).toEqual(['first']);
+    expect(out.values('http.www_authenticate')).toEqual(['one', 'two']);
+    // The first Content-Type decides: text/plain holds no title.
+    expect(out.values('http.title')).toEqual([]);
+    const client = observe(
+      'GET / HTTP/1.1\r\nUSER-AGENT: ua/1\r\nhOST: a.example\r\nUser-Agent: ua/2\r\n\r\n',
+    );
+    expect(client.values('http.user_agent')).toEqual(['ua/1']);
+    expect(client.values('http.host')).toEqual(['a.example']);
+  });
+
   it('reads every realm of several challenges, quoted-pairs and tokens', () => {
     const out = observe(
       'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="a \\"b\\""\r\n' +
