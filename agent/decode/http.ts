@@ -67,9 +67,13 @@ const SNIFF_BYTES = 2048;
 /** Request line "METHOD SP target SP HTTP/x.y" or status line "HTTP/x.y SP code". */
 export function sniffHttp(bytes: Uint8Array): boolean {
   if (hasAscii(bytes, 0, 'HTTP/1.')) return true;
-  const sp = bytes.subarray(0, 12).indexOf(0x20);
-  if (sp < 3 || !HTTP_METHODS.has(ascii(bytes, 0, sp))) return false;
-  const lf = bytes.subarray(0, SNIFF_BYTES).indexOf(0x0a);
+  // The first SP within 12 bytes, and the first LF within SNIFF_BYTES, found in place (no views).
+  const head = Math.min(bytes.length, 12);
+  let sp = 0;
+  while (sp < head && bytes[sp] !== 0x20) sp++;
+  if (sp === head || sp < 3 || !HTTP_METHODS.has(ascii(bytes, 0, sp))) return false;
+  let lf = bytes.indexOf(0x0a, sp);
+  if (lf >= SNIFF_BYTES) lf = -1;
   if (lf < 0) return !hasAscii(bytes, sp + 1, 'rtsp://');
   const end = bytes[lf - 1] === 0x0d ? lf - 1 : lf;
   return end - 8 > sp && hasAscii(bytes, end - 8, 'HTTP/1.');

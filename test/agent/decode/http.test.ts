@@ -64,6 +64,19 @@ describe('http sniff', () => {
     expect(sniffHttp(text('GET / FOO/1.1\r\n'))).toBe(false);
     expect(sniffHttp(text('SSH-2.0-OpenSSH_9.6\r\n'))).toBe(false);
   });
+
+  it('looks for the first line end only within its first 2 KiB', () => {
+    // "GET /" + n bytes + " FTP/1.1\r\n": the LF is at 14 + n. Within 2 KiB the version decides
+    // (FTP/1.1 is not HTTP); past it, only the method is judged.
+    const ftp = (n: number) => text(`GET /${'a'.repeat(n)} FTP/1.1\r\n`);
+    expect(sniffHttp(ftp(2033))).toBe(false); // LF at 2047
+    expect(sniffHttp(ftp(2034))).toBe(true); // LF at 2048
+    expect(sniffHttp(text(`GET /${'a'.repeat(2033)} HTTP/1.1\r\n`))).toBe(true);
+    expect(sniffHttp(text('GET'))).toBe(false);
+    expect(sniffHttp(text('GETX / HTTP/1.1\r\n'))).toBe(false);
+    expect(sniffHttp(text('UNSUBSCRIBE /x HTTP/1.1\r\n'))).toBe(true); // its SP is the 12th byte
+    expect(sniffHttp(text('XUNSUBSCRIBE /x HTTP/1.1\r\n'))).toBe(false); // no SP in the first 12
+  });
 });
 
 describe('http requests', () => {
