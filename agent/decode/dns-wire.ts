@@ -436,6 +436,8 @@ export function plainName(view: Uint8Array): string | null {
 /** Splits a name from readName into its labels, undoing the escapes. */
 export function nameLabels(name: string): string[] {
   if (name === '') return [];
+  // Without an escape the labels are the text between dots (most names: no label holds '.' or '\').
+  if (!name.includes('\\')) return name.split('.');
   const labels: string[] = [];
   let current = '';
   for (let i = 0; i < name.length; i++) {
