@@ -217,6 +217,21 @@ describe('http responses', () => {
     expect(pdu.messages[0]!.framing).toBe('unknown');
     expect(pdu.anomalies).toEqual(['http.bad_content_length']);
   });
+
+  it('reads Content-Length as digits only: leading zeros, a list of equal values, 15 digits at most', () => {
+    const framed = (value: string) => {
+      const pdu = decode(`HTTP/1.1 200 OK\r\nContent-Length: ${value}\r\n\r\nhello`, server);
+      return [pdu.messages[0]!.framing, pdu.messages[0]!.body.length, pdu.anomalies] as const;
+    };
+    expect(framed('005')).toEqual(['length', 5, []]);
+    expect(framed('5, 5')).toEqual(['length', 5, []]);
+    expect(framed('4')).toEqual(['length', 4, []]);
+    expect(framed('999999999999999')).toEqual(['length', 5, []]);
+    expect(framed('1000000000000000')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+    expect(framed('+5')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+    expect(framed('5x')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+    expect(framed('')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+  });
 });
 
 describe('http malformed input', () => {
