@@ -19,12 +19,18 @@ import {
 import { type DhcpOption, fqdnText, optionValue, readOptions, userClassText } from './dhcp-options.js';
 import { DecodeError, need } from './errors.js';
 import { type Problems, reportProblems } from './problems.js';
+import { BytesCache } from './text-cache.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 import { hexOf, ipv4At, isUnicastMac, macAt, wireText } from './wire-values.js';
 
 const SERVER_PORT = 67;
 const CLIENT_PORT = 68;
 const ZERO_ADDRESS = '0.0.0.0';
+
+// A host sends the same hostname, parameter list and vendor class in every request: their texts
+// are made once per distinct bytes (text-cache.ts).
+const optionTexts = new BytesCache(wireText);
+const paramLists = new BytesCache((params) => Array.from(params).join(','));
 
 /** RFC 2131 §2, Figure 1. Addresses as text, chaddr and options as views. */
 export interface DhcpPdu {
@@ -128,15 +134,15 @@ function observeRequest(pdu: DhcpPdu, type: number | null, client: ClientEmit): 
   if (type !== null) client('dhcp.message_type', DHCP_MESSAGE_TYPE[type] ?? String(type));
   if (pdu.ciaddr !== ZERO_ADDRESS) client('mac.ip', pdu.ciaddr);
   const hostname = optionValue(opts, DHCP_OPTION.HOSTNAME);
-  if (hostname) client('dhcp.hostname', wireText(hostname));
+  if (hostname) client('dhcp.hostname', optionTexts.get(hostname));
   const requested = optionValue(opts, DHCP_OPTION.REQUESTED_IP);
   if (requested) client('dhcp.requested_ip', ipv4At(requested, 0));
   const params = optionValue(opts, DHCP_OPTION.PARAM_LIST);
-  if (params?.length) client('dhcp.param_list', Array.from(params).join(','));
+  if (params?.length) client('dhcp.param_list', paramLists.get(params));
   const maxSize = optionValue(opts, DHCP_OPTION.MAX_SIZE);
   if (maxSize) client('dhcp.max_size', (maxSize[0]! << 8) | maxSize[1]!);
   const vendorClass = optionValue(opts, DHCP_OPTION.VENDOR_CLASS);
-  if (vendorClass) client('dhcp.vendor_class', wireText(vendorClass));
+  if (vendorClass) client('dhcp.vendor_class', optionTexts.get(vendorClass));
   const clientId = optionValue(opts, DHCP_OPTION.CLIENT_ID);
   if (clientId?.length) client('dhcp.client_id', hexOf(clientId));
   const userClass = optionValue(opts, DHCP_OPTION.USER_CLASS);
@@ -159,12 +165,17 @@ function clientEmitter(pdu: DhcpPdu, ctx: AppContext, out: Emitter): ClientEmit 
     return null;
   }
   const mac = macAt(pdu.chaddr, 0);
-  const seen = new Set<string>();
+  // What was passed on, by key and the value's text: a message holds a dozen facts at most, so a
+  // scan of two lists beats a joined key string and a Set per call.
+  const keys: ObservationKey[] = [];
+  const texts: string[] = [];
   return (key, value) => {
     const text = typeof value === 'string' ? cleanText(value) : value;
-    const id = `${key}\u0000${text}`;
-    if (text === '' || seen.has(id)) return;
-    seen.add(id);
+    if (text === '') return;
+    const id = typeof text === 'string' ? text : String(text);
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key && texts[i] === id) return;
+    keys.push(key);
+    texts.push(id);
     if (ctx.src.mac === mac) out.observe('src', key, text);
     else out.observeMac(mac, key, text);
   };

@@ -59,18 +59,43 @@ export type DnsRdata =
 
 /** RFC 1035 §4.1.3. */
 export interface DnsRecord {
-  section: DnsSection;
-  name: string;
-  type: number;
-  class: number;
+  readonly section: DnsSection;
+  readonly name: string;
+  readonly type: number;
+  readonly class: number;
   /** The top CLASS bit: mDNS cache-flush (RFC 6762 §10.2). */
-  classFlag: boolean;
-  ttl: number;
+  readonly classFlag: boolean;
+  readonly ttl: number;
   /** View of the RDATA. */
-  rdata: Uint8Array;
+  readonly rdata: Uint8Array;
   /** Offset of the RDATA in the message (NetBIOS reads it itself). */
-  rdataOffset: number;
-  data: DnsRdata;
+  readonly rdataOffset: number;
+  readonly data: DnsRdata;
+}
+
+/** A record whose RDATA view is made only when asked for: the decoders read `data` or the offset. */
+class RecordAt implements DnsRecord {
+  readonly class: number;
+  readonly classFlag: boolean;
+
+  constructor(
+    readonly section: DnsSection,
+    readonly name: string,
+    readonly type: number,
+    rawClass: number,
+    readonly ttl: number,
+    readonly rdataOffset: number,
+    readonly rdataEnd: number,
+    readonly data: DnsRdata,
+    readonly message: Uint8Array,
+  ) {
+    this.class = rawClass & ~MDNS_CLASS_FLAG;
+    this.classFlag = (rawClass & MDNS_CLASS_FLAG) !== 0;
+  }
+
+  get rdata(): Uint8Array {
+    return this.message.subarray(this.rdataOffset, this.rdataEnd);
+  }
 }
 
 export interface DnsMessage {
@@ -190,17 +215,7 @@ function readRecord(
   try {
     const name = readName(bytes, pos, protocol, NAME_FIELD[section]).name;
     const data = parseRdata ? rdataOf(bytes, start, end, type, protocol, RDATA_FIELD[section]) : RAW;
-    message.records.push({
-      section,
-      name,
-      type,
-      class: rawClass & ~MDNS_CLASS_FLAG,
-      classFlag: (rawClass & MDNS_CLASS_FLAG) !== 0,
-      ttl,
-      rdata: bytes.subarray(start, end),
-      rdataOffset: start,
-      data,
-    });
+    message.records.push(new RecordAt(section, name, type, rawClass, ttl, start, end, data, bytes));
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     const stop = skip(message.problems, err);
@@ -421,6 +436,8 @@ export function plainName(view: Uint8Array): string | null {
 /** Splits a name from readName into its labels, undoing the escapes. */
 export function nameLabels(name: string): string[] {
   if (name === '') return [];
+  // Without an escape the labels are the text between dots (most names: no label holds '.' or '\').
+  if (!name.includes('\\')) return name.split('.');
   const labels: string[] = [];
   let current = '';
   for (let i = 0; i < name.length; i++) {

@@ -1,18 +1,31 @@
 // What HTTP header fields and small HTML pages mean for identification: field lookup by name,
 // WWW-Authenticate realms (RFC 9110 §11.6.1), the body's charset and its <title>. No framing here.
-import type { HeaderField, TextMessage } from './http-message.js';
+import type { FieldAt, TextMessage } from './http-message.js';
 import { ascii, hasAsciiCi, indexOfAsciiCi, wireText } from './text-lines.js';
 
-/** The first header field with this (lower-case) name. */
-export function header(message: Pick<TextMessage, 'headers'>, lowerName: string): HeaderField | undefined {
-  return message.headers.find((h) => h.name.length === lowerName.length && hasAsciiCi(h.name, 0, lowerName));
+/** The field's name is `lowerName`, ASCII case-insensitively (read in place, no view made). */
+function named(h: FieldAt, lowerName: string): boolean {
+  return h.nameEnd - h.nameStart === lowerName.length && hasAsciiCi(h.bytes, h.nameStart, lowerName);
 }
 
+/** The first header field with this (lower-case) name. */
+export function header(message: Pick<TextMessage, 'headers'>, lowerName: string): FieldAt | undefined {
+  const fields = message.headers;
+  for (let i = 0; i < fields.length; i++) if (named(fields[i]!, lowerName)) return fields[i];
+  return undefined;
+}
+
+const NO_FIELDS: readonly FieldAt[] = [];
+
 /** Every header field with this (lower-case) name, in order. */
-export function headers(message: Pick<TextMessage, 'headers'>, lowerName: string): HeaderField[] {
-  return message.headers.filter(
-    (h) => h.name.length === lowerName.length && hasAsciiCi(h.name, 0, lowerName),
-  );
+export function headers(message: Pick<TextMessage, 'headers'>, lowerName: string): readonly FieldAt[] {
+  let out: FieldAt[] | null = null;
+  for (const h of message.headers) {
+    if (!named(h, lowerName)) continue;
+    if (out === null) out = [];
+    out.push(h);
+  }
+  return out ?? NO_FIELDS;
 }
 
 /** Titles longer than this are not a page name any more (and cleanText would cut them anyway). */
@@ -43,10 +56,15 @@ export function charsetParam(contentType: string): string | null {
  * The bytes between <title…> and </title> of an HTML body, or null: when the content is not HTML,
  * is content-coded (gzip bytes hold no title), or the title is not complete within the bytes.
  */
-export function findTitle(m: TextMessage): Uint8Array | null {
-  const type = header(m, 'content-type');
-  if (type && !/html/i.test(ascii(type.value))) return null;
-  const coding = header(m, 'content-encoding');
+export function findTitle(
+  m: TextMessage,
+  /** The message's first Content-Type field, if any (the caller has looked its fields up already). */
+  type: FieldAt | undefined,
+  /** Its first Content-Encoding field, if any. */
+  coding: FieldAt | undefined,
+): Uint8Array | null {
+  // "html" anywhere in the value, ASCII case-insensitively (as /html/i on its Latin-1 text), in place.
+  if (type && indexOfAsciiCi(type.bytes, 'html', type.valueStart, type.valueEnd) < 0) return null;
   if (coding && !/^\s*identity\s*$/i.test(ascii(coding.value))) return null;
   const body = m.body;
   let open = indexOfAsciiCi(body, '<title', 0);

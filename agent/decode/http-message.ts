@@ -14,9 +14,32 @@ export interface MessageLimits {
 }
 
 export interface HeaderField {
-  name: Uint8Array;
+  readonly name: Uint8Array;
   /** Value without surrounding SP/HTAB; an obs-folded value spans its continuation lines. */
-  value: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/**
+ * A header field as offsets into the message bytes: a response carries ten or so fields and
+ * observe() reads two or three, so the views are made only for those (two views per field were
+ * most of what parsing the headers allocated).
+ */
+export class FieldAt implements HeaderField {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly nameStart: number,
+    readonly nameEnd: number,
+    public valueStart: number,
+    public valueEnd: number,
+  ) {}
+
+  get name(): Uint8Array {
+    return this.bytes.subarray(this.nameStart, this.nameEnd);
+  }
+
+  get value(): Uint8Array {
+    return this.bytes.subarray(this.valueStart, this.valueEnd);
+  }
 }
 
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close' | 'unknown';
@@ -32,7 +55,7 @@ export interface TextMessage {
   /** Response status code; null for requests. */
   status: number | null;
   reason: Uint8Array | null;
-  headers: HeaderField[];
+  headers: FieldAt[];
   framing: BodyFraming;
   /** Payload bytes present: the content for length/close framing, the first chunk's data when chunked. */
   body: Uint8Array;
@@ -221,8 +244,8 @@ function parseHeaders(
   protocol: string,
   limits: MessageLimits,
   anomalies: string[],
-): { headers: HeaderField[]; next: number } {
-  const headers: HeaderField[] = [];
+): { headers: FieldAt[]; next: number } {
+  const headers: FieldAt[] = [];
   let valueStart = -1;
   let pos = start;
   for (;;) {
@@ -234,7 +257,10 @@ function parseHeaders(
       // §5.2 obs-fold: the value continues; the view then spans the fold, observe() normalises it.
       anomalies.push(`${protocol}.obs_fold`);
       const last = headers[headers.length - 1];
-      if (last) last.value = bytes.subarray(valueStart, trimEnd(bytes, line.start, line.end));
+      if (last) {
+        last.valueStart = valueStart;
+        last.valueEnd = trimEnd(bytes, line.start, line.end);
+      }
       continue;
     }
     const colon = bytes.indexOf(0x3a, line.start);
@@ -261,9 +287,6 @@ function parseHeaders(
       );
     }
     valueStart = skipSpaces(bytes, colon + 1, line.end);
-    headers.push({
-      name: bytes.subarray(line.start, nameEnd),
-      value: bytes.subarray(valueStart, trimEnd(bytes, valueStart, line.end)),
-    });
+    headers.push(new FieldAt(bytes, line.start, nameEnd, valueStart, trimEnd(bytes, valueStart, line.end)));
   }
 }

@@ -3,18 +3,16 @@
 import { cleanText } from '../../core/observation.js';
 import { DecodeError } from './errors.js';
 import { dnsName, hostOfAuthority } from './host-names.js';
+import { authRealms, charsetParam, findTitle, headers, metaCharset, titleText } from './http-fields.js';
 import {
-  authRealms,
-  charsetParam,
-  findTitle,
-  header,
-  headers,
-  metaCharset,
-  titleText,
-} from './http-fields.js';
-import { type Dialect, type MessageLimits, parseStream, type TextMessage } from './http-message.js';
+  type Dialect,
+  type FieldAt,
+  type MessageLimits,
+  parseStream,
+  type TextMessage,
+} from './http-message.js';
 import { BytesCache } from './text-cache.js';
-import { ascii, hasAscii, wireText } from './text-lines.js';
+import { ascii, hasAscii, hasAsciiCi, wireText } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 
 export interface HttpPdu {
@@ -69,9 +67,13 @@ const SNIFF_BYTES = 2048;
 /** Request line "METHOD SP target SP HTTP/x.y" or status line "HTTP/x.y SP code". */
 export function sniffHttp(bytes: Uint8Array): boolean {
   if (hasAscii(bytes, 0, 'HTTP/1.')) return true;
-  const sp = bytes.subarray(0, 12).indexOf(0x20);
-  if (sp < 3 || !HTTP_METHODS.has(ascii(bytes, 0, sp))) return false;
-  const lf = bytes.subarray(0, SNIFF_BYTES).indexOf(0x0a);
+  // The first SP within 12 bytes, and the first LF within SNIFF_BYTES, found in place (no views).
+  const head = Math.min(bytes.length, 12);
+  let sp = 0;
+  while (sp < head && bytes[sp] !== 0x20) sp++;
+  if (sp === head || sp < 3 || !HTTP_METHODS.has(ascii(bytes, 0, sp))) return false;
+  let lf = bytes.indexOf(0x0a, sp);
+  if (lf >= SNIFF_BYTES) lf = -1;
   if (lf < 0) return !hasAscii(bytes, sp + 1, 'rtsp://');
   const end = bytes[lf - 1] === 0x0d ? lf - 1 : lf;
   return end - 8 > sp && hasAscii(bytes, end - 8, 'HTTP/1.');
@@ -117,47 +119,90 @@ const hostTexts = new BytesCache((value) => {
   return { value: fieldText(text), name, bad };
 });
 
+/**
+ * What observeHttp already emitted for the direction it is reading, so each value goes out once:
+ * parallel lists, emptied per call (a Map of Sets and a closure per call showed in profiles; a
+ * direction emits a handful of values, so a scan is cheap). observe() never re-enters itself.
+ */
+const emittedKeys: HttpKey[] = [];
+const emittedValues: string[] = [];
+
+function emitOnce(out: Emitter, key: HttpKey, value: string): void {
+  if (!value) return;
+  for (let i = 0; i < emittedKeys.length; i++) {
+    if (emittedKeys[i] === key && emittedValues[i] === value) return;
+  }
+  emittedKeys.push(key);
+  emittedValues.push(value);
+  out.observe('src', key, value);
+}
+
+function is(f: FieldAt, lowerName: string): boolean {
+  return hasAsciiCi(f.bytes, f.nameStart, lowerName);
+}
+
 function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
   for (const a of pdu.anomalies) out.anomaly(a);
-  // Per key, the values already emitted for this direction.
-  const seen = new Map<HttpKey, Set<string>>();
-  const emit = (key: HttpKey, value: string) => {
-    if (!value) return;
-    let values = seen.get(key);
-    if (!values) {
-      values = new Set();
-      seen.set(key, values);
-    } else if (values.has(value)) return;
-    values.add(value);
-    out.observe('src', key, value);
-  };
+  emittedKeys.length = 0;
+  emittedValues.length = 0;
   for (const m of pdu.messages) {
+    // The first of each field read here, found in one pass (a lookup per name scanned the fields
+    // five times). Locals, not a shared record: storing fresh fields into an old object costs a
+    // write barrier each.
+    let userAgent: FieldAt | undefined;
+    let host: FieldAt | undefined;
+    let server: FieldAt | undefined;
+    let contentType: FieldAt | undefined;
+    let contentEncoding: FieldAt | undefined;
+    let authenticate = false;
+    for (const f of m.headers) {
+      switch (f.nameEnd - f.nameStart) {
+        case 4:
+          if (!host && is(f, 'host')) host = f;
+          break;
+        case 6:
+          if (!server && is(f, 'server')) server = f;
+          break;
+        case 10:
+          if (!userAgent && is(f, 'user-agent')) userAgent = f;
+          break;
+        case 12:
+          if (!contentType && is(f, 'content-type')) contentType = f;
+          break;
+        case 16:
+          if (!contentEncoding && is(f, 'content-encoding')) contentEncoding = f;
+          else if (!authenticate && is(f, 'www-authenticate')) authenticate = true;
+          break;
+      }
+    }
     // The message kind, not the TCP direction, says who is client: a request's sender is.
     if (m.kind === 'request') {
       if (ctx.fromClient === false) out.anomaly('http.request_from_server');
-      const ua = header(m, 'user-agent');
-      if (ua) emit('http.user_agent', valueTexts.get(ua.value));
-      const host = header(m, 'host');
+      if (userAgent) emitOnce(out, 'http.user_agent', valueTexts.get(userAgent.value));
       if (host) {
         const texts = hostTexts.get(host.value);
-        emit('http.host', texts.value);
+        emitOnce(out, 'http.host', texts.value);
         if (namesServer(m, ctx)) {
           if (texts.name) out.nameAddress(ctx.dst.ip!, texts.name, 'http');
           else if (texts.bad) out.anomaly('http.bad_host');
         }
       }
     } else {
-      const server = header(m, 'server');
-      if (server) emit('http.server', valueTexts.get(server.value));
-      for (const h of headers(m, 'www-authenticate')) {
-        for (const realm of authRealms(wireText(h.value))) emit('http.www_authenticate', fieldText(realm));
+      if (server) emitOnce(out, 'http.server', valueTexts.get(server.value));
+      if (authenticate) {
+        // Every WWW-Authenticate field, in order (rare: only these responses scan again).
+        for (const h of headers(m, 'www-authenticate')) {
+          for (const realm of authRealms(wireText(h.value)))
+            emitOnce(out, 'http.www_authenticate', fieldText(realm));
+        }
       }
-      const title = findTitle(m);
+      const title = findTitle(m, contentType, contentEncoding);
       if (title) {
-        const type = header(m, 'content-type');
         const offset = title.byteOffset - m.body.byteOffset;
-        const charset = (type && contentCharsets.get(type.value)) || metaCharset(m.body, offset);
-        emit(
+        const charset =
+          (contentType && contentCharsets.get(contentType.value)) || metaCharset(m.body, offset);
+        emitOnce(
+          out,
           'http.title',
           !charset || charset === 'utf-8' || charset === 'utf8'
             ? utf8Titles.get(title)

@@ -88,6 +88,8 @@ function announce(records: DnsRecord[], senderIp: string | null, out: Emitter): 
 
 /** "<Instance>.<_service>.<_proto>.<domain>" → service "_service._proto" and the instance label (RFC 6763 §4.1, §7.1). */
 export function serviceParts(name: string): { service: string; instance: string | null } | null {
+  // Most names (every host name of an address record) hold no "_tcp"/"_udp" at all: no label can match.
+  if (!hasProtoText(name)) return null;
   const labels = nameLabels(name);
   let i = labels.length - 1;
   while (i >= 1 && !/^_(tcp|udp)$/i.test(labels[i]!)) i--;
@@ -96,6 +98,17 @@ export function serviceParts(name: string): { service: string; instance: string 
   const candidate = i >= 2 ? labels[i - 2]! : null;
   const instance = candidate !== null && candidate.toLowerCase() !== '_sub' ? candidate : null;
   return { service, instance };
+}
+
+/** True when "_tcp" or "_udp" occurs in the text, ASCII case-insensitively (an escape adds only '\\'). */
+function hasProtoText(name: string): boolean {
+  for (let i = name.indexOf('_'); i >= 0 && i + 3 < name.length; i = name.indexOf('_', i + 1)) {
+    const a = name.charCodeAt(i + 1) | 0x20;
+    const b = name.charCodeAt(i + 2) | 0x20;
+    const c = name.charCodeAt(i + 3) | 0x20;
+    if (c === 0x70 && ((a === 0x74 && b === 0x63) || (a === 0x75 && b === 0x64))) return true;
+  }
+  return false;
 }
 
 /** TXT "key=value" strings whose key says who made the device or what it is (mdns.codes.ts). */

@@ -14,6 +14,8 @@ import {
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 
 const P = 'modbus';
+/** The well-known port, one array for every serverSide() call (not a literal per call). */
+const PORTS: readonly number[] = [502];
 /** Frames read from one buffer; a 4 KiB prefix holds at most 4096/8 = 512 of the smallest. */
 export const MODBUS_MAX_FRAMES = 512;
 /** Objects read from one 43/14 response (the id is one byte, so 256 bounds it anyway). */
@@ -48,12 +50,41 @@ class Frame implements ModbusFrame {
   ) {}
 }
 
+/** What observe reads of a run of frames, by index. */
+interface Frames {
+  readonly count: number;
+  unitAt(i: number): number;
+  functionAt(i: number): number;
+  dataAt(i: number): Uint8Array;
+  deviceIdAt(i: number): DeviceIdObject[] | null;
+}
+
+/** Frames of a PDU made elsewhere (not by decode), read through its messages. */
+class MessageFrames implements Frames {
+  constructor(readonly messages: readonly ModbusFrame[]) {}
+  get count(): number {
+    return this.messages.length;
+  }
+  unitAt(i: number): number {
+    return this.messages[i]!.unitId;
+  }
+  functionAt(i: number): number {
+    return this.messages[i]!.functionCode;
+  }
+  dataAt(i: number): Uint8Array {
+    return this.messages[i]!.data;
+  }
+  deviceIdAt(i: number): DeviceIdObject[] | null {
+    return this.messages[i]!.deviceId;
+  }
+}
+
 /**
  * A direction's frames as their offsets in the bytes: a polling direction holds 40–100 frames, and
  * an object per frame was most of what Modbus decoding allocated (an allocation sample: 45 MB, then
  * 24 MB with lighter frames, on the bench capture).
  */
-class FrameRun implements ModbusPdu {
+class FrameRun implements ModbusPdu, Frames {
   /** Offset of each frame's MBAP header. */
   readonly offsets: number[] = [];
   /** Frame index → its 43/14 objects, for the frames that are one. */
@@ -62,6 +93,10 @@ class FrameRun implements ModbusPdu {
   #messages: ModbusFrame[] | null = null;
 
   constructor(readonly bytes: Uint8Array) {}
+
+  get count(): number {
+    return this.offsets.length;
+  }
 
   get messages(): ModbusFrame[] {
     this.#messages ??= this.offsets.map(
@@ -206,7 +241,7 @@ const OBJECT_KEYS = {
 export const modbusDecoder: AppDecoder<ModbusPdu> = {
   id: 'modbus',
   transports: ['tcp'],
-  ports: [502],
+  ports: PORTS,
   sniff(bytes: Uint8Array): boolean {
     if (bytes.length < 8 || bytes[2] !== 0 || bytes[3] !== 0) return false;
     const length = (bytes[4]! << 8) | bytes[5]!;
@@ -217,7 +252,7 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
     return bytes.length < next + 4 || (bytes[next + 2] === 0 && bytes[next + 3] === 0);
   },
   decode(bytes: Uint8Array, ctx: AppContext): ModbusPdu {
-    const server = serverSide(ctx, [502]);
+    const server = serverSide(ctx, PORTS);
     const responses = server === null ? null : server === 'src';
     return readFrames(bytes, responses);
   },
@@ -225,16 +260,12 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
     const out = new OnceEmitter(emitter);
     reportStop(pdu, P, emitter);
     // What decode returned is read in place; a PDU made elsewhere is read through its messages.
-    const run = pdu instanceof FrameRun ? pdu : null;
-    const count = run ? run.offsets.length : pdu.messages.length;
-    const unitAt = (i: number) => (run ? run.unitAt(i) : pdu.messages[i]!.unitId);
-    const functionAt = (i: number) => (run ? run.functionAt(i) : pdu.messages[i]!.functionCode);
-    const deviceIdAt = (i: number) => (run ? run.deviceIdAt(i) : pdu.messages[i]!.deviceId);
-    const dataAt = (i: number) => (run ? run.dataAt(i) : pdu.messages[i]!.data);
+    const run: Frames = pdu instanceof FrameRun ? pdu : new MessageFrames(pdu.messages);
+    const count = run.count;
     // A 43/14 response names its sender the server even when the connection's direction is unknown.
     let anyDeviceId = false;
-    for (let i = 0; i < count && !anyDeviceId; i++) anyDeviceId = deviceIdAt(i) !== null;
-    const server = serverSide(ctx, [502]) ?? (anyDeviceId ? 'src' : null);
+    for (let i = 0; i < count && !anyDeviceId; i++) anyDeviceId = run.deviceIdAt(i) !== null;
+    const server = serverSide(ctx, PORTS) ?? (anyDeviceId ? 'src' : null);
     if (server === null) return;
     if (server === 'dst') {
       out.role('src', P, 'client');
@@ -244,9 +275,9 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
     let unit = -1;
     let fc = -1;
     for (let i = 0; i < count; i++) {
-      const unitId = unitAt(i);
-      const functionCode = functionAt(i);
-      const deviceId = deviceIdAt(i);
+      const unitId = run.unitAt(i);
+      const functionCode = run.functionAt(i);
+      const deviceId = run.deviceIdAt(i);
       // A poll repeats one request: a frame like the one before it, with no text, says nothing new.
       if (unitId === unit && functionCode === fc && deviceId === null && fc !== FC_REPORT_SERVER_ID) continue;
       unit = unitId;
@@ -256,7 +287,7 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
       if (functionCode & 0x80) continue;
       out.observe('src', 'modbus.function', functionCode);
       if (functionCode === FC_REPORT_SERVER_ID) {
-        const text = serverIdText(dataAt(i));
+        const text = serverIdText(run.dataAt(i));
         if (text) out.observe('src', 'modbus.server_id', text);
       }
       for (const object of deviceId ?? []) {

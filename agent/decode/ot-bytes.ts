@@ -105,6 +105,9 @@ export function serverSide(ctx: AppContext, ports: readonly number[]): 'src' | '
   return null;
 }
 
+/** Distinct facts a OnceEmitter checks by scanning lists before it keeps them in Sets. */
+export const ONCE_LIST_MAX = 16;
+
 /** Per protocol id (code literals, so a handful): its "<protocol>:server" and "<protocol>:client". */
 const ROLE_TEXTS = new Map<string, readonly [string, string]>();
 
@@ -114,9 +117,11 @@ const ROLE_TEXTS = new Map<string, readonly [string, string]>();
  */
 export class OnceEmitter {
   readonly #out: Emitter;
-  // Per side, per key, the values already passed on: polling buffers repeat one fact hundreds of
-  // times, so no per-call key string is built (numbers and strings stay distinct in a Set).
-  // Made on first use: most calls pass a handful of facts about one side.
+  // What was passed on: polling buffers repeat one fact hundreds of times, so no per-call key string
+  // is built. Most calls pass a handful of facts: they are kept in one short list of (side, key,
+  // value) triples (no Map and Set per side and key to make); past ONCE_LIST_MAX distinct facts,
+  // per side and key in Sets (numbers and strings stay distinct in both).
+  #facts: (string | number)[] | null = null;
   #src: Map<ObservationKey, Set<ObservationValue>> | null = null;
   #dst: Map<ObservationKey, Set<ObservationValue>> | null = null;
   constructor(out: Emitter) {
@@ -138,6 +143,26 @@ export class OnceEmitter {
     this.#once(about, 'ot.role', role === 'server' ? texts[0] : texts[1]);
   }
   #once(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): void {
+    if (this.#src === null && this.#dst === null) {
+      this.#facts ??= [];
+      const facts = this.#facts;
+      for (let i = 0; i < facts.length; i += 3) {
+        if (facts[i + 1] !== key || facts[i] !== about) continue;
+        // SameValueZero, as a Set compares (NaN equals NaN).
+        const w = facts[i + 2]!;
+        if (w === v || (Number.isNaN(w) && Number.isNaN(v))) return;
+      }
+      if (facts.length < 3 * ONCE_LIST_MAX) {
+        facts.push(about, key, v);
+        this.#out.observe(about, key, v);
+        return;
+      }
+      this.#toSets(facts);
+    }
+    if (this.#add(about, key, v)) this.#out.observe(about, key, v);
+  }
+  /** Adds a fact to its side's Sets; false when it was there. */
+  #add(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): boolean {
     if (about === 'src') this.#src ??= new Map();
     else this.#dst ??= new Map();
     const side = (about === 'src' ? this.#src : this.#dst)!;
@@ -145,9 +170,16 @@ export class OnceEmitter {
     if (!values) {
       values = new Set();
       side.set(key, values);
-    } else if (values.has(v)) return;
+    } else if (values.has(v)) return false;
     values.add(v);
-    this.#out.observe(about, key, v);
+    return true;
+  }
+  /** Moves the listed facts into the Sets, from then on the only record. */
+  #toSets(facts: (string | number)[]): void {
+    for (let i = 0; i < facts.length; i += 3) {
+      this.#add(facts[i] as 'src' | 'dst', facts[i + 1] as ObservationKey, facts[i + 2]!);
+    }
+    this.#facts = null;
   }
   anomaly(name: string): void {
     this.#out.anomaly(name);

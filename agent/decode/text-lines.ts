@@ -61,6 +61,17 @@ export function hasAsciiCi(bytes: Uint8Array, offset: number, lower: string): bo
 export function indexOfAsciiCi(bytes: Uint8Array, lower: string, from: number, limit = bytes.length): number {
   const first = lower.charCodeAt(0);
   const last = Math.min(limit, bytes.length) - lower.length;
+  if (first < 0x61 || first > 0x7a) {
+    // A first character without case ('<' of "<title"): the native search finds the candidates.
+    for (
+      let i = bytes.indexOf(first, Math.max(0, from));
+      i >= 0 && i <= last;
+      i = bytes.indexOf(first, i + 1)
+    ) {
+      if (hasAsciiCi(bytes, i, lower)) return i;
+    }
+    return -1;
+  }
   for (let i = Math.max(0, from); i <= last; i++) {
     const b = bytes[i]!;
     if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) === first && hasAsciiCi(bytes, i, lower)) return i;

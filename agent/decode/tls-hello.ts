@@ -67,15 +67,22 @@ export interface ServerHello {
   helloRetry: boolean;
 }
 
-/** A bounds-checked cursor over one complete message body; overruns are DecodeErrors. */
+/**
+ * A bounds-checked cursor over [pos, end) of one complete message body; overruns are DecodeErrors.
+ * Nested vectors are cursors over the same body (`open`), not views: a hello holds a dozen of them,
+ * and a typed-array view costs an allocation that a position pair does not.
+ */
 class Cursor {
-  pos = 0;
+  pos: number;
   constructor(
     readonly bytes: Uint8Array,
+    start: number,
     readonly end: number,
     /** Added to positions in errors: where the body starts in the handshake stream. */
     readonly base: number,
-  ) {}
+  ) {
+    this.pos = start;
+  }
 
   fail(field: string, detail: string, at = this.pos): never {
     throw new DecodeError('tls', this.base + at, field, detail);
@@ -102,40 +109,48 @@ class Cursor {
     this.pos += n;
   }
 
-  take(n: number, field: string): Uint8Array {
+  /** A vector with a one- or two-byte length prefix, as a cursor over its contents; this one moves past it. */
+  open(lengthBytes: 1 | 2, field: string): Cursor {
+    const n = lengthBytes === 1 ? this.u8(field) : this.u16(field);
+    this.need(n, field);
+    const inner = new Cursor(this.bytes, this.pos, this.pos + n, this.base);
+    this.pos += n;
+    return inner;
+  }
+
+  /** A vector with a one- or two-byte length prefix, as a view. */
+  vector(lengthBytes: 1 | 2, field: string): Uint8Array {
+    const n = lengthBytes === 1 ? this.u8(field) : this.u16(field);
     this.need(n, field);
     const v = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return v;
   }
 
-  /** A vector with a one- or two-byte length prefix. */
-  vector(lengthBytes: 1 | 2, field: string): Uint8Array {
-    const n = lengthBytes === 1 ? this.u8(field) : this.u16(field);
-    return this.take(n, field);
-  }
-
-  sub(view: Uint8Array): Cursor {
-    return new Cursor(view, view.length, this.base + (view.byteOffset - this.bytes.byteOffset));
+  /** A cursor over one extension's data (positions, and so error offsets, stay the body's). */
+  extension(x: ExtensionAt): Cursor {
+    return new Cursor(this.bytes, x.start, x.end, this.base);
   }
 }
 
-function u16List(c: Cursor, view: Uint8Array, field: string): number[] {
-  if (view.length % 2) c.fail(field, `odd length ${view.length}`);
+/** Big-endian 16-bit values of [start, end); `at` reports an odd length (the position after the vector). */
+function u16List(c: Cursor, v: Cursor, field: string): number[] {
+  const length = v.end - v.pos;
+  if (length % 2) c.fail(field, `odd length ${length}`);
+  const b = v.bytes;
   const out: number[] = [];
-  for (let i = 0; i < view.length; i += 2) out.push((view[i]! << 8) | view[i + 1]!);
+  for (let i = v.pos; i < v.end; i += 2) out.push((b[i]! << 8) | b[i + 1]!);
   return out;
 }
 
 /** Extensions block: extension_type (2), extension_data<0..2^16-1> each (RFC 8446 §4.2). */
-function readExtensions(c: Cursor, maxExtensions: number, anomalies: string[]): Extension[] {
-  const extensions: Extension[] = [];
+function readExtensions(c: Cursor, maxExtensions: number, anomalies: string[]): ExtensionAt[] {
+  const extensions: ExtensionAt[] = [];
   if (c.pos === c.end) return extensions; // pre-TLS 1.2 hellos may end before extensions
   const length = c.u16('extensions.length');
   c.need(length, 'extensions.length');
   // The block is read in place: positions (and error offsets) stay those of the message body.
-  const e = new Cursor(c.bytes, c.pos + length, c.base);
-  e.pos = c.pos;
+  const e = new Cursor(c.bytes, c.pos, c.pos + length, c.base);
   c.pos += length;
   if (c.pos !== c.end) anomalies.push('tls.trailing_bytes');
   const hello = nextStamp();
@@ -154,8 +169,9 @@ function readExtensions(c: Cursor, maxExtensions: number, anomalies: string[]): 
 }
 
 /** The first extension of a type: the one a hello's fields are read from (a duplicate is an anomaly). */
-export function firstExtension(extensions: readonly Extension[], type: number): Extension | undefined {
-  return extensions.find((x) => x.type === type);
+export function firstExtension<E extends Extension>(extensions: readonly E[], type: number): E | undefined {
+  for (let i = 0; i < extensions.length; i++) if (extensions[i]!.type === type) return extensions[i];
+  return undefined;
 }
 
 /** RFC 8446 §4.1.2 ClientHello, with the extensions JA3/JA4 and observations read. */
@@ -165,14 +181,14 @@ export function parseClientHello(
   maxExtensions: number,
   anomalies: string[],
 ): ClientHello {
-  const c = new Cursor(body, body.length, base);
+  const c = new Cursor(body, 0, body.length, base);
   const legacyVersion = c.u16('client_hello.version');
   c.skip(32, 'client_hello.random');
   const session = c.u8('client_hello.session_id');
   c.skip(session, 'client_hello.session_id');
   if (session > 32) c.fail('client_hello.session_id', `${session} bytes, at most 32`);
-  const suites = c.vector(2, 'client_hello.cipher_suites');
-  if (suites.length === 0) c.fail('client_hello.cipher_suites', 'empty');
+  const suites = c.open(2, 'client_hello.cipher_suites');
+  if (suites.end === suites.pos) c.fail('client_hello.cipher_suites', 'empty');
   const cipherSuites = u16List(c, suites, 'client_hello.cipher_suites');
   const compression = c.u8('client_hello.compression_methods');
   c.skip(compression, 'client_hello.compression_methods');
@@ -191,52 +207,55 @@ export function parseClientHello(
     signatureAlgorithms: [],
   };
   const sni = firstExtension(extensions, EXT.serverName);
-  if (sni) hello.serverName = readServerName(c.sub(sni.data), anomalies);
+  if (sni) hello.serverName = readServerName(c.extension(sni), anomalies);
   const alpn = firstExtension(extensions, EXT.alpn);
-  if (alpn) hello.alpn = readAlpn(c.sub(alpn.data), anomalies);
+  if (alpn) hello.alpn = readAlpn(c.extension(alpn), anomalies);
   const versions = firstExtension(extensions, EXT.supportedVersions);
   if (versions) {
-    const v = c.sub(versions.data);
-    hello.supportedVersions = u16List(v, v.vector(1, 'supported_versions.length'), 'supported_versions');
+    const v = c.extension(versions);
+    hello.supportedVersions = u16List(v, v.open(1, 'supported_versions.length'), 'supported_versions');
   }
   const groups = firstExtension(extensions, EXT.supportedGroups);
   if (groups) {
-    const g = c.sub(groups.data);
-    hello.supportedGroups = u16List(g, g.vector(2, 'supported_groups.length'), 'supported_groups');
+    const g = c.extension(groups);
+    hello.supportedGroups = u16List(g, g.open(2, 'supported_groups.length'), 'supported_groups');
   }
   const formats = firstExtension(extensions, EXT.ecPointFormats);
-  if (formats) hello.ecPointFormats = [...c.sub(formats.data).vector(1, 'ec_point_formats.length')];
+  if (formats) {
+    const f = c.extension(formats).open(1, 'ec_point_formats.length');
+    const list: number[] = [];
+    for (let i = f.pos; i < f.end; i++) list.push(body[i]!);
+    hello.ecPointFormats = list;
+  }
   const sigs = firstExtension(extensions, EXT.signatureAlgorithms);
   if (sigs) {
-    const s = c.sub(sigs.data);
-    hello.signatureAlgorithms = u16List(
-      s,
-      s.vector(2, 'signature_algorithms.length'),
-      'signature_algorithms',
-    );
+    const s = c.extension(sigs);
+    hello.signatureAlgorithms = u16List(s, s.open(2, 'signature_algorithms.length'), 'signature_algorithms');
   }
   return hello;
 }
 
 /** RFC 6066 §3 ServerNameList: name_type (1), HostName<1..2^16-1>; the first host_name (type 0). */
 function readServerName(c: Cursor, anomalies: string[]): Uint8Array | null {
-  if (c.end === 0) {
+  if (c.end === c.pos) {
     anomalies.push('tls.empty_server_name');
     return null;
   }
-  const list = c.sub(c.vector(2, 'server_name.list'));
+  const list = c.open(2, 'server_name.list');
   let name: Uint8Array | null = null;
   while (list.pos < list.end) {
     const type = list.u8('server_name.type');
-    const value = list.vector(2, 'server_name.host_name');
-    if (type === 0 && name === null) name = value;
+    const n = list.u16('server_name.host_name');
+    list.need(n, 'server_name.host_name');
+    if (type === 0 && name === null) name = list.bytes.subarray(list.pos, list.pos + n);
+    list.pos += n;
   }
   return name;
 }
 
 /** RFC 7301 §3.1 ProtocolNameList: ProtocolName<1..2^8-1> each. */
 function readAlpn(c: Cursor, anomalies: string[]): Uint8Array[] {
-  const list = c.sub(c.vector(2, 'alpn.list'));
+  const list = c.open(2, 'alpn.list');
   const names: Uint8Array[] = [];
   while (list.pos < list.end) {
     const name = list.vector(1, 'alpn.protocol');
@@ -261,7 +280,7 @@ export function parseServerHello(
   maxExtensions: number,
   anomalies: string[],
 ): ServerHello {
-  const c = new Cursor(body, body.length, base);
+  const c = new Cursor(body, 0, body.length, base);
   const legacyVersion = c.u16('server_hello.version');
   c.need(32, 'server_hello.random');
   const helloRetry = isHelloRetry(body, c.pos);
@@ -275,7 +294,7 @@ export function parseServerHello(
   let selectedVersion: number | null = null;
   const versions = firstExtension(extensions, EXT.supportedVersions);
   if (versions) {
-    const v = c.sub(versions.data);
+    const v = c.extension(versions);
     selectedVersion = v.u16('supported_versions.selected');
     if (v.pos !== v.end) v.fail('supported_versions.selected', 'longer than 2 bytes');
   }

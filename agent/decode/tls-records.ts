@@ -24,18 +24,35 @@ export interface RecordWalk {
 
 /**
  * The handshake stream as the concatenation of record fragments, without joining them unless a
- * message actually crosses a record boundary (the one place this decoder copies bytes).
+ * message actually crosses a record boundary (the one place this decoder copies bytes). Fragments
+ * are ranges of the input; the lists are made only from a second fragment on, since a hello
+ * nearly always fits in one record.
  */
 class FragmentedStream {
-  readonly #parts: Uint8Array[] = [];
-  readonly #starts: number[] = [];
+  readonly #bytes: Uint8Array;
+  /** First fragment's offset in the input (the stream's position 0). */
+  #from0 = 0;
+  /** Later fragments: offset in the input, and position in the stream (null while there is one). */
+  #froms: number[] | null = null;
+  #starts: number[] | null = null;
   #length = 0;
 
-  push(part: Uint8Array): void {
-    if (part.length === 0) return;
-    this.#parts.push(part);
-    this.#starts.push(this.#length);
-    this.#length += part.length;
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** Appends input bytes [from, end). */
+  push(from: number, end: number): void {
+    if (end <= from) return;
+    if (this.#length === 0) this.#from0 = from;
+    else if (this.#froms === null) {
+      this.#froms = [this.#from0, from];
+      this.#starts = [0, this.#length];
+    } else {
+      this.#froms.push(from);
+      this.#starts!.push(this.#length);
+    }
+    this.#length += end - from;
   }
 
   get length(): number {
@@ -43,29 +60,47 @@ class FragmentedStream {
   }
 
   #partAt(pos: number): number {
-    let i = this.#starts.length - 1;
-    while (i > 0 && this.#starts[i]! > pos) i--;
+    const starts = this.#starts;
+    if (starts === null) return 0;
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > pos) i--;
     return i;
+  }
+
+  /** Input offset of fragment i's first byte, its stream position and its length. */
+  #from(i: number): number {
+    return this.#froms === null ? this.#from0 : this.#froms[i]!;
+  }
+
+  #start(i: number): number {
+    return this.#starts === null ? 0 : this.#starts[i]!;
+  }
+
+  #partLength(i: number): number {
+    const starts = this.#starts;
+    if (starts === null) return this.#length;
+    return (i + 1 < starts.length ? starts[i + 1]! : this.#length) - starts[i]!;
   }
 
   byteAt(pos: number): number {
     const i = this.#partAt(pos);
-    return this.#parts[i]![pos - this.#starts[i]!]!;
+    return this.#bytes[this.#from(i) + pos - this.#start(i)]!;
   }
 
   /** [start, end) of the stream: a view when inside one record, else a joined copy. */
   slice(start: number, end: number): Uint8Array {
     const i = this.#partAt(start);
-    const part = this.#parts[i]!;
-    const base = this.#starts[i]!;
-    if (end - base <= part.length) return part.subarray(start - base, end - base);
+    const base = this.#start(i);
+    const from = this.#from(i);
+    if (end - base <= this.#partLength(i))
+      return this.#bytes.subarray(from + start - base, from + end - base);
     const out = new Uint8Array(end - start);
     let written = 0;
     for (let j = i; written < out.length; j++) {
-      const p = this.#parts[j]!;
-      const from = j === i ? start - base : 0;
-      const take = Math.min(p.length - from, out.length - written);
-      out.set(p.subarray(from, from + take), written);
+      const at = j === i ? start - this.#start(j) : 0;
+      const take = Math.min(this.#partLength(j) - at, out.length - written);
+      const f = this.#from(j) + at;
+      out.set(this.#bytes.subarray(f, f + take), written);
       written += take;
     }
     return out;
@@ -80,7 +115,7 @@ class FragmentedStream {
  */
 export function walkRecords(bytes: Uint8Array, maxHandshakeLength: number): RecordWalk {
   const anomalies: string[] = [];
-  const stream = new FragmentedStream();
+  const stream = new FragmentedStream(bytes);
   let stoppedBy: number | null = null;
   let pos = 0;
   while (pos < bytes.length) {
@@ -112,7 +147,7 @@ export function walkRecords(bytes: Uint8Array, maxHandshakeLength: number): Reco
     // RFC 8446 §5.1: handshake records must not be empty.
     if (length === 0) anomalies.push('tls.empty_handshake_record');
     const end = pos + 5 + length;
-    stream.push(bytes.subarray(pos + 5, Math.min(end, bytes.length)));
+    stream.push(pos + 5, Math.min(end, bytes.length));
     pos = end;
   }
   return { messages: splitMessages(stream, maxHandshakeLength), stoppedBy, anomalies };

@@ -14,12 +14,27 @@ export function macAt(bytes: Uint8Array, offset: number): string {
   return out;
 }
 
+/**
+ * Dotted texts of recent IPv4 addresses, direct-mapped by a hash of the address: DNS answers and
+ * DHCP offers repeat the same few hundred addresses, and the text (four number conversions and a
+ * concatenation) cost more than the parse around it. A slot holds the address it was made for, so
+ * a hit is exact; a clash only makes the text again.
+ */
+const V4_SLOTS = 4096;
+const v4Keys = new Int32Array(V4_SLOTS);
+const v4Texts: (string | undefined)[] = new Array<string | undefined>(V4_SLOTS).fill(undefined);
+
 /** Four bytes at `offset` as a dotted IPv4 address. */
 export function ipv4At(bytes: Uint8Array, offset: number): string {
-  return formatIpv4(
-    ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>>
-      0,
-  );
+  const v =
+    (bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
+  const slot = (Math.imul(v, 0x9e3779b1) >>> 20) & (V4_SLOTS - 1);
+  const known = v4Texts[slot];
+  if (known !== undefined && v4Keys[slot] === v) return known;
+  const text = formatIpv4(v >>> 0);
+  v4Keys[slot] = v;
+  v4Texts[slot] = text;
+  return text;
 }
 
 /** Sixteen bytes at `offset` as RFC 5952 IPv6 text. */

@@ -185,6 +185,9 @@ describe('dns-wire: names', () => {
     expect(name).toBe('Jo\\. Prin.local');
     expect(next).toBe(28);
     expect(nameLabels(name)).toEqual(['Jo. Prin', 'local']);
+    expect(nameLabels('a..b.')).toEqual(['a', '', 'b', '']);
+    expect(nameLabels('a\\\\.b')).toEqual(['a\\', 'b']);
+    expect(nameLabels('')).toEqual([]);
   });
 
   it('decodes UTF-8 labels (mDNS instance names)', () => {

@@ -64,6 +64,19 @@ describe('http sniff', () => {
     expect(sniffHttp(text('GET / FOO/1.1\r\n'))).toBe(false);
     expect(sniffHttp(text('SSH-2.0-OpenSSH_9.6\r\n'))).toBe(false);
   });
+
+  it('looks for the first line end only within its first 2 KiB', () => {
+    // "GET /" + n bytes + " FTP/1.1\r\n": the LF is at 14 + n. Within 2 KiB the version decides
+    // (FTP/1.1 is not HTTP); past it, only the method is judged.
+    const ftp = (n: number) => text(`GET /${'a'.repeat(n)} FTP/1.1\r\n`);
+    expect(sniffHttp(ftp(2033))).toBe(false); // LF at 2047
+    expect(sniffHttp(ftp(2034))).toBe(true); // LF at 2048
+    expect(sniffHttp(text(`GET /${'a'.repeat(2033)} HTTP/1.1\r\n`))).toBe(true);
+    expect(sniffHttp(text('GET'))).toBe(false);
+    expect(sniffHttp(text('GETX / HTTP/1.1\r\n'))).toBe(false);
+    expect(sniffHttp(text('UNSUBSCRIBE /x HTTP/1.1\r\n'))).toBe(true); // its SP is the 12th byte
+    expect(sniffHttp(text('XUNSUBSCRIBE /x HTTP/1.1\r\n'))).toBe(false); // no SP in the first 12
+  });
 });
 
 describe('http requests', () => {
@@ -109,6 +122,24 @@ describe('http responses', () => {
     expect(out.values('http.server', 'src')).toEqual(['DNVRS-Webs']);
     expect(out.values('http.www_authenticate', 'src')).toEqual(['IP Camera(C2183)']);
     expect(out.values('http.title', 'src')).toEqual(['index']);
+  });
+
+  it('reads the first of each field whatever its case, and every WWW-Authenticate after a Content-Encoding', () => {
+    const out = observe(
+      'HTTP/1.1 401 Unauthorized\r\nsErVeR: first\r\nServer: second\r\nCONTENT-ENCODING: identity\r\n' +
+        'www-authenticate: Basic realm=one\r\nContent-Type: text/plain\r\nContent-Type: text/html\r\n' +
+        'WWW-Authenticate: Basic realm=two\r\nContent-Length: 20\r\n\r\n<title>nope</title> ',
+      server,
+    );
+    expect(out.values('http.server')).toEqual(['first']);
+    expect(out.values('http.www_authenticate')).toEqual(['one', 'two']);
+    // The first Content-Type decides: text/plain holds no title.
+    expect(out.values('http.title')).toEqual([]);
+    const client = observe(
+      'GET / HTTP/1.1\r\nUSER-AGENT: ua/1\r\nhOST: a.example\r\nUser-Agent: ua/2\r\n\r\n',
+    );
+    expect(client.values('http.user_agent')).toEqual(['ua/1']);
+    expect(client.values('http.host')).toEqual(['a.example']);
   });
 
   it('reads every realm of several challenges, quoted-pairs and tokens', () => {
@@ -185,6 +216,21 @@ describe('http responses', () => {
     const pdu = decode('HTTP/1.1 200 OK\r\nServer: a\r\nContent-Length: 5, 6\r\n\r\nhello', server);
     expect(pdu.messages[0]!.framing).toBe('unknown');
     expect(pdu.anomalies).toEqual(['http.bad_content_length']);
+  });
+
+  it('reads Content-Length as digits only: leading zeros, a list of equal values, 15 digits at most', () => {
+    const framed = (value: string) => {
+      const pdu = decode(`HTTP/1.1 200 OK\r\nContent-Length: ${value}\r\n\r\nhello`, server);
+      return [pdu.messages[0]!.framing, pdu.messages[0]!.body.length, pdu.anomalies] as const;
+    };
+    expect(framed('005')).toEqual(['length', 5, []]);
+    expect(framed('5, 5')).toEqual(['length', 5, []]);
+    expect(framed('4')).toEqual(['length', 4, []]);
+    expect(framed('999999999999999')).toEqual(['length', 5, []]);
+    expect(framed('1000000000000000')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+    expect(framed('+5')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+    expect(framed('5x')).toEqual(['unknown', 5, ['http.bad_content_length']]);
+    expect(framed('')).toEqual(['unknown', 5, ['http.bad_content_length']]);
   });
 });
 

@@ -91,6 +91,15 @@ describe('mdns decoder', () => {
     expect(serviceParts('_ipp._tcp.local')).toEqual({ service: '_ipp._tcp', instance: null });
     expect(serviceParts('a\\.b._hap._TCP.local')).toEqual({ service: '_hap._tcp', instance: 'a.b' });
     expect(serviceParts('host.local')).toBeNull();
+    // "_tcp"/"_udp" inside a label, or a label that only starts so, is not a protocol label.
+    expect(serviceParts('x_tcpy._ipp.local')).toBeNull();
+    expect(serviceParts('_ipp._tcpx.local')).toBeNull();
+    expect(serviceParts('my_udp.local')).toBeNull();
+    expect(serviceParts('Cam._rtsp._UdP.local')).toEqual({ service: '_rtsp._udp', instance: 'Cam' });
+    expect(serviceParts('_tcp.local')).toBeNull();
+    expect(serviceParts('a._tcp')).toBeNull();
+    expect(serviceParts('b._x._tcp')).toEqual({ service: '_x._tcp', instance: 'b' });
+    expect(serviceParts('')).toBeNull();
   });
 
   it('reports a malformed record and still reads the others', () => {
