@@ -1,12 +1,14 @@
 // The identification engine (DESIGN.md §3 "Device", docs/identification.md): every observation of a
 // device goes through the rules, the MAC through the registry, and each identity field is decided
 // from all the claims together, with its confidence, its evidence and the conflicts it beat.
-import type { DeviceClass, Evidence, FieldReason, Identity, ObservationSummary } from '../inventory.js';
+import type { DeviceClass, Evidence, FieldReason, Identity } from '../inventory.js';
+import type { ObservationKey } from '../observation-keys.js';
 import { readMac } from '../oui/mac.js';
 import { decide, type Weighted } from './combine.js';
 import type {
   Claim,
   DeviceEvidence,
+  EvidenceFact,
   Identifier,
   MacRegistry,
   Registrant,
@@ -44,11 +46,12 @@ function prefix(key: string): string {
 }
 
 export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): Identifier {
-  const keys = rules.keys();
+  // The only keys that can add a piece of evidence: those a rule reads, and the two that imply a class.
+  const read = new Set<ObservationKey>([...rules.keys(), 'ot.role', 'net.service']);
   // Claims by key, then value: no "key\0value" string is built per observation.
-  const cache = new Map<string, Map<ObservationSummary['value'], Claim[]>>();
+  const cache = new Map<string, Map<EvidenceFact['value'], Claim[]>>();
   let cached = 0;
-  const match = (o: ObservationSummary): Claim[] => {
+  const match = (o: EvidenceFact): Claim[] => {
     let byValue = cache.get(o.key);
     if (!byValue) {
       byValue = new Map();
@@ -94,11 +97,9 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
         });
       }
     }
-    // Only keys a rule reads, and the two that imply a class, can add a piece of evidence.
     let seen: Map<string, Set<string>> | null = null;
     for (const o of evidence.observations) {
-      const serves = o.key === 'ot.role' || o.key === 'net.service';
-      if (!serves && !keys.has(o.key)) continue;
+      if (!read.has(o.key)) continue;
       // A value repeated under one key (from another source) counts once.
       seen ??= new Map();
       let values = seen.get(o.key);
@@ -199,5 +200,5 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
     };
   }
 
-  return { identify };
+  return { identify, keys: read };
 }

@@ -255,4 +255,16 @@ describe('identify: conflicts and honesty', () => {
     };
     expect(engine.identify(evidence)).toEqual(engine.identify(evidence));
   });
+
+  it('says which keys it reads: every rule file key and the two that imply a class, nothing else', () => {
+    const rules = loadRules();
+    expect([...engine.keys!].sort()).toEqual([...rules.keys(), 'ot.role', 'net.service'].sort());
+    // An observation of any other key changes nothing, so callers may leave those out.
+    const read = [obs('ssh.banner', 'SSH-2.0-ROSSSH'), obs('ot.role', 's7comm:server')];
+    const other = [obs('ip.ttl', 64), obs('net.vlan', '10.0'), obs('tcp.syn', '64:1460:mss')];
+    expect(other.every((o) => !engine.keys!.has(o.key))).toBe(true);
+    expect(engine.identify({ mac: '00:1b:1b:00:00:41', observations: [...other, ...read] })).toEqual(
+      engine.identify({ mac: '00:1b:1b:00:00:41', observations: read }),
+    );
+  });
 });
