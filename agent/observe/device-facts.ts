@@ -52,26 +52,34 @@ export function mergedFacts(store: EvidenceStore, eps: readonly Endpoint[]): Fac
   return out;
 }
 
+/** The store's keys in code-unit order, those `keep` refuses left out: an `order` for orderedFacts. */
+export function keyOrder(store: EvidenceStore, keep: ReadonlySet<ObservationKey> | null): ObservationKey[] {
+  const keys = keep === null ? store.keys.slice() : store.keys.filter((k) => keep.has(k));
+  return keys.sort();
+}
+
 /**
  * A device's facts sorted by key, then value (numbers numerically, text by code unit), each made by
- * `make`; with `keys`, only the facts of those keys (the order of the others is the same).
+ * `make`: the keys of `order` (from keyOrder: the keys in their order, made once per inventory, so a
+ * device's keys need no sort), the others left out.
  */
 export function orderedFacts<T>(
   rows: FactRows,
   facts: FactMap,
-  keys: ReadonlySet<ObservationKey> | null,
+  order: readonly ObservationKey[],
   make: FactMaker<T>,
 ): T[] {
   const out: T[] = [];
-  const names: ObservationKey[] = [];
-  for (const key of facts.keys()) if (keys === null || keys.has(key)) names.push(key);
-  if (names.length > 1) names.sort();
-  for (const key of names) {
-    const of = facts.get(key)!;
+  // Indexed loops: this runs before it is optimised, where for-of allocates an iterator result per step.
+  for (let k = 0; k < order.length; k++) {
+    const key = order[k]!;
+    const of = facts.get(key);
+    if (of === undefined) continue;
     if (typeof of !== 'number') {
       const values = Array.from(of.keys());
-      values.sort(comparatorFor(values));
-      for (const value of values) {
+      sortSmall(values, comparatorFor(values));
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i]!;
         const f = of.get(value)!;
         out.push(make(key, value, f.source, f.count, f.first, f.last));
       }
@@ -83,18 +91,38 @@ export function orderedFacts<T>(
       continue;
     }
     const values: ObservationValue[] = [];
-    const order: number[] = [];
+    const byValue: number[] = [];
     for (let r = of; r >= 0; r = rows.next(r)) {
       values.push(rows.value(r));
-      order.push(r);
+      byValue.push(r);
     }
-    // The rows in the order of their values (the sort is stable, as the sort of the values was).
+    // The rows in the order of their values (both sorts are stable, as the sort of the values was).
     const compare = comparatorFor(values);
-    order.sort((a, b) => compare(rows.value(a), rows.value(b)));
-    for (const r of order)
+    sortSmall(byValue, (a, b) => compare(rows.value(a), rows.value(b)));
+    for (let i = 0; i < byValue.length; i++) {
+      const r = byValue[i]!;
       out.push(make(key, rows.value(r), rows.source(r), rows.count(r), rows.first(r), rows.last(r)));
+    }
   }
   return out;
+}
+
+/** Longest list sorted by insertion here: a sort call allocates its state (~2 KB a device in all). */
+const SMALL_SORT = 16;
+
+/** Sorts in place, stable like Array.prototype.sort (so in the same order): by insertion when short. */
+export function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): T[] {
+  if (list.length > SMALL_SORT) return list.sort(compare);
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(list[j]!, x) > 0) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+  return list;
 }
 
 /** The values of one key of a device, in the order they were first seen. */

@@ -11,7 +11,14 @@ import {
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { ConnectionTable } from './connection-table.js';
 import { assignDevices } from './device-assignment.js';
-import { type FactMaker, type FactMap, mergedFacts, orderedFacts, valuesOf } from './device-facts.js';
+import {
+  type FactMaker,
+  type FactMap,
+  keyOrder,
+  mergedFacts,
+  orderedFacts,
+  valuesOf,
+} from './device-facts.js';
 import type { Endpoint, EvidenceStore } from './evidence-store.js';
 import type { FactRows } from './fact-rows.js';
 
@@ -99,7 +106,8 @@ export function buildInventory(
   const rows = store.rows;
   const identifier = opts.identifier;
   const withObservations = opts.observations ?? true;
-  const readKeys = identifier?.keys ?? null;
+  const allKeys = keyOrder(store, null);
+  const readKeys = identifier?.keys ? keyOrder(store, identifier.keys) : allKeys;
   const devices: DeviceRecord[] = [];
   for (const [id, eps] of byDevice) {
     const mac = id.startsWith('mac:') ? id.slice(4) : null;
@@ -111,7 +119,7 @@ export function buildInventory(
       if (ep.last > last) last = ep.last;
     }
     // Without the list, identification gets only the facts it reads, as small objects of three fields.
-    const observations = withObservations ? orderedFacts(rows, facts, null, summary) : [];
+    const observations = withObservations ? orderedFacts(rows, facts, allKeys, summary) : [];
     const identity = identifier
       ? identifier.identify({
           mac,
