@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadVendorCatalog } from '../../../core/catalog/load-vendors.js';
 import { MIN_DECISION_CONFIDENCE } from '../../../core/identify/combine.js';
-import { createIdentifier } from '../../../core/identify/identifier.js';
+import { createIdentifier, MATCH_CACHE_SIZE } from '../../../core/identify/identifier.js';
 import { loadRules } from '../../../core/identify/rules/load-rules.js';
 import { SERVICE_CLASS } from '../../../core/identify/weights.js';
 import type { Identity } from '../../../core/inventory.js';
@@ -266,5 +266,37 @@ describe('identify: conflicts and honesty', () => {
     expect(engine.identify({ mac: '00:1b:1b:00:00:41', observations: [...other, ...read] })).toEqual(
       engine.identify({ mac: '00:1b:1b:00:00:41', observations: read }),
     );
+  });
+
+  it('counts a value repeated under one key once: from another source, or as number and text', () => {
+    const banner = obs('ssh.banner', 'SSH-2.0-ROSSSH');
+    const once = engine.identify({ mac: null, observations: [banner, obs('enip.vendor_id', 1)] });
+    expect(once.vendor).not.toBeNull();
+    const again = engine.identify({
+      mac: null,
+      observations: [
+        banner,
+        obs('enip.vendor_id', 1),
+        obs('ssh.banner', 'SSH-2.0-ROSSSH', 'active'),
+        obs('enip.vendor_id', '1'),
+      ],
+    });
+    expect(again).toEqual(once);
+  });
+
+  it('stays the same function of the evidence once its cache of values has started over', () => {
+    const fresh = () => createIdentifier({ rules: loadRules(), registry: loadMacRegistry(), catalog });
+    const used = fresh();
+    const evidence = {
+      mac: '00:1b:1b:00:00:41',
+      observations: [
+        obs('s7.order_number', '6ES7 516-3AN01-0AB0'),
+        obs('http.server', 'Apache'),
+        obs('http.server', 'Apache', 'active'),
+      ],
+    };
+    for (let i = 0; i <= MATCH_CACHE_SIZE; i++)
+      used.identify({ mac: null, observations: [obs('http.server', `server-${i}`)] });
+    expect(used.identify(evidence)).toEqual(fresh().identify(evidence));
   });
 });
