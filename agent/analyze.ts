@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   /** Where remote addresses are; the packaged offline data when omitted, none with null. */
   geo?: GeoLookup | null;
   decoders?: readonly AppDecoder[];
+  /** Each device's observation list (default true); off, devices carry none (BuildOptions.observations). */
+  observations?: boolean;
   engine?: Partial<Omit<EngineOptions, 'homeNets' | 'decoders'>>;
   limits?: Partial<ReaderLimits>;
   /** Called per chunk: file index, bytes read, file size, packets so far. */
@@ -50,6 +52,7 @@ export function analyzeCaptures(paths: readonly string[], opts: AnalyzeOptions =
     identifier: opts.identifier === undefined ? loadIdentifier() : opts.identifier,
     geo:
       opts.geo === undefined ? createGeoLookup({ providers: loadShippedSignatures().providers }) : opts.geo,
+    observations: opts.observations,
   });
   stats.durationMs = Math.round(performance.now() - started);
   return { devices, connections, findings: [], stats };

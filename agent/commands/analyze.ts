@@ -105,6 +105,8 @@ export async function run(argv: string[]): Promise<number> {
       homeNets,
       geo,
       identifier,
+      // The text table prints no observations; JSON, --unknown and --upload read them.
+      observations: args.values.json === true || args.values.unknown === true || upload !== null,
       engine: {
         maxFlows: intOption(args.values['max-flows'], '--max-flows', 16, 16_777_216),
         streamBytes: intOption(args.values['stream-bytes'], '--stream-bytes', 64, 1_048_576),

@@ -32,28 +32,35 @@ export function assignDevices(store: EvidenceStore): Assignment {
   const seen = new Map<string, Set<string>>();
   for (const ep of endpoints) if (ep.mac && ep.ip) add(seen, ep.mac, ep.ip);
 
+  // forEach, not for-of over entries: this runs once, before it is optimised, where each step of an
+  // entries iterator allocates a pair and a result.
   const routers = new Set<string>();
-  for (const [mac, ips] of seen) {
+  seen.forEach((ips, mac) => {
     let unclaimedV4 = 0;
     let foreignClaim = false;
-    for (const ip of ips) {
+    ips.forEach((ip) => {
       const owners = claimedBy.get(ip);
-      if (owners?.has(mac)) continue;
+      if (owners?.has(mac)) return;
       if (owners && owners.size > 0) foreignClaim = true;
       if (!ip.includes(':')) unclaimedV4++;
-    }
+    });
     if (foreignClaim || unclaimedV4 > ROUTER_MIN_UNCLAIMED_IPV4) routers.add(mac);
-  }
+  });
 
   // Owner of an address: the one MAC that claimed it, or else the one non-router MAC it was seen with.
   const seenWith = new Map<string, Set<string>>();
-  for (const [mac, ips] of seen) if (!routers.has(mac)) for (const ip of ips) add(seenWith, ip, mac);
+  seen.forEach((ips, mac) => {
+    if (!routers.has(mac))
+      ips.forEach((ip) => {
+        add(seenWith, ip, mac);
+      });
+  });
   const ownerOf = (ip: string): string | undefined => {
     const claimed = claimedBy.get(ip);
-    if (claimed?.size === 1) return [...claimed][0];
+    if (claimed?.size === 1) return claimed.values().next().value;
     if (claimed && claimed.size > 1) return undefined; // contested (failover pair, spoofing): keep it by IP
     const withMac = seenWith.get(ip);
-    return withMac?.size === 1 ? [...withMac][0] : undefined;
+    return withMac?.size === 1 ? withMac.values().next().value : undefined;
   };
 
   const deviceOf: (string | undefined)[] = [];
@@ -65,7 +72,8 @@ export function assignDevices(store: EvidenceStore): Assignment {
       deviceOf[ep.id] = undefined;
       continue;
     }
-    if (ep.mac && (!routers.has(ep.mac) || !ep.ip || claims.get(ep.mac)?.has(ep.ip))) key = `mac:${ep.mac}`;
+    const own = ep.mac ? !routers.has(ep.mac) || !ep.ip || claims.get(ep.mac)?.has(ep.ip) === true : false;
+    if (own) key = `mac:${ep.mac}`;
     else if (ep.ip) {
       const owner = ep.mac ? undefined : ownerOf(ep.ip);
       key = owner ? `mac:${owner}` : `ip:${ep.ip}`;
@@ -73,7 +81,9 @@ export function assignDevices(store: EvidenceStore): Assignment {
     deviceOf[ep.id] = key;
     if (!key) continue;
     if (ep.ip) add(addresses, key, ep.ip);
-    if (ep.mac && key === `mac:${ep.mac}`) for (const ip of claims.get(ep.mac) ?? []) add(addresses, key, ip);
+    // The endpoint's own MAC device (key is `mac:${ep.mac}` exactly when own: a MAC endpoint never takes an owner).
+    const claimed = own ? claims.get(ep.mac!) : undefined;
+    if (claimed) for (const ip of claimed) add(addresses, key, ip);
   }
   return { deviceOf, addresses, routers };
 }

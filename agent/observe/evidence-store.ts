@@ -126,6 +126,11 @@ export class EvidenceStore {
     return this.#keyNames[this.rows.key(head)]!;
   }
 
+  /** Every key recorded so far. */
+  get keys(): readonly ObservationKey[] {
+    return this.#keyNames;
+  }
+
   /** The row of one value of `key` on `ep`, or -1. */
   find(ep: Endpoint, key: ObservationKey, value: ObservationValue): number {
     const head = this.head(ep, key);

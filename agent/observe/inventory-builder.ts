@@ -1,17 +1,24 @@
 // Endpoints, facts and connections → the inventory document of `analyze --json` (DESIGN.md §4):
 // devices with their evidence and identity, connections with their geography and names.
 import type { GeoLookup, RemoteFacts } from '../../core/geo/contracts.js';
-import type { Identifier } from '../../core/identify/contracts.js';
+import type { EvidenceFact, Identifier } from '../../core/identify/contracts.js';
 import {
   type ConnectionRecord,
   type DeviceRecord,
   emptyIdentity,
   type ObservationSummary,
 } from '../../core/inventory.js';
-import type { ObservationSource, ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { ConnectionTable } from './connection-table.js';
 import { assignDevices } from './device-assignment.js';
+import {
+  type FactMaker,
+  type FactMap,
+  keyOrder,
+  mergedFacts,
+  orderedFacts,
+  valuesOf,
+} from './device-facts.js';
 import type { Endpoint, EvidenceStore } from './evidence-store.js';
 import type { FactRows } from './fact-rows.js';
 
@@ -32,6 +39,12 @@ export const NAME_KEYS: readonly ObservationKey[] = [
 export interface BuildOptions {
   identifier: Identifier | null;
   geo: GeoLookup | null;
+  /**
+   * Each device's observation list (default true). Without it devices carry `observations: []`:
+   * for output that prints no observations (the text table), which then builds none of the bench
+   * capture's 73 k summaries. Identities are the same either way.
+   */
+  observations?: boolean;
 }
 
 export interface BuiltInventory {
@@ -91,6 +104,10 @@ export function buildInventory(
   }
 
   const rows = store.rows;
+  const identifier = opts.identifier;
+  const withObservations = opts.observations ?? true;
+  const allKeys = keyOrder(store, null);
+  const readKeys = identifier?.keys ? keyOrder(store, identifier.keys) : allKeys;
   const devices: DeviceRecord[] = [];
   for (const [id, eps] of byDevice) {
     const mac = id.startsWith('mac:') ? id.slice(4) : null;
@@ -101,8 +118,14 @@ export function buildInventory(
       if (ep.first < first) first = ep.first;
       if (ep.last > last) last = ep.last;
     }
-    const observations = summaries(rows, facts);
-    const identity = opts.identifier ? opts.identifier.identify({ mac, observations }) : emptyIdentity(mac);
+    // Without the list, identification gets only the facts it reads, as small objects of three fields.
+    const observations = withObservations ? orderedFacts(rows, facts, allKeys, summary) : [];
+    const identity = identifier
+      ? identifier.identify({
+          mac,
+          observations: withObservations ? observations : orderedFacts(rows, facts, readKeys, evidenceFact),
+        })
+      : emptyIdentity(mac);
     // Fields listed, not spread: a spread in the middle of a literal copies through the runtime per device.
     devices.push({
       id,
@@ -137,61 +160,15 @@ export function buildInventory(
   return { devices, connections: connectionList, routers: [...routers].sort() };
 }
 
-/** A device's facts as observation summaries, sorted by key, then value (numbers numerically, text by code unit). */
-function summaries(rows: FactRows, facts: FactMap): ObservationSummary[] {
-  const out: ObservationSummary[] = [];
-  for (const key of Array.from(facts.keys()).sort()) {
-    const of = facts.get(key)!;
-    if (typeof of !== 'number') {
-      const values = Array.from(of.keys());
-      values.sort(comparatorFor(values));
-      for (const value of values) {
-        const f = of.get(value)!;
-        out.push(summary(key, value, f.source, f.count, f.first, f.last));
-      }
-      continue;
-    }
-    // Most keys hold one value: no array of rows to sort.
-    if (rows.next(of) < 0) {
-      out.push(summary(key, rows.value(of), rows.source(of), rows.count(of), rows.first(of), rows.last(of)));
-      continue;
-    }
-    const values: ObservationValue[] = [];
-    const order: number[] = [];
-    for (let r = of; r >= 0; r = rows.next(r)) {
-      values.push(rows.value(r));
-      order.push(r);
-    }
-    // The rows in the order of their values (the sort is stable, as the sort of the values was).
-    const compare = comparatorFor(values);
-    order.sort((a, b) => compare(rows.value(a), rows.value(b)));
-    for (const r of order)
-      out.push(summary(key, rows.value(r), rows.source(r), rows.count(r), rows.first(r), rows.last(r)));
-  }
-  return out;
-}
-
-function summary(
-  key: ObservationKey,
-  value: ObservationValue,
-  source: ObservationSource,
-  count: number,
-  first: number,
-  last: number,
-): ObservationSummary {
-  // A fact seen once (most of them) has one time: one string for both ends.
+/** One entry of a device's observation list; a fact seen once (most of them) has one time string for both ends. */
+const summary: FactMaker<ObservationSummary> = (key, value, source, count, first, last) => {
   const firstSeen = iso(first);
   const lastSeen = last === first ? firstSeen : iso(last);
   return { key, value, source, count, firstSeen, lastSeen };
-}
+};
 
-/** The values of one key of a device, in the order they were first seen. */
-function valuesOf(rows: FactRows, of: KeyFacts): ObservationValue[] {
-  if (typeof of !== 'number') return Array.from(of.keys());
-  const out: ObservationValue[] = [];
-  for (let r = of; r >= 0; r = rows.next(r)) out.push(rows.value(r));
-  return out;
-}
+/** What identification reads of a fact. */
+const evidenceFact: FactMaker<EvidenceFact> = (key, value, source) => ({ key, value, source });
 
 function textValues(rows: FactRows, facts: FactMap, key: ObservationKey): string[] {
   const of = facts.get(key);
@@ -295,78 +272,6 @@ function connectionRecords(
             ? 1
             : (a.remotePort ?? 0) - (b.remotePort ?? 0),
   );
-}
-
-/** A fact merged from several endpoints' rows. */
-interface MergedFact {
-  count: number;
-  first: number;
-  last: number;
-  source: ObservationSource;
-}
-/** One key of a device: the first row of one endpoint's values, or values merged from several. */
-type KeyFacts = number | Map<ObservationValue, MergedFact>;
-type FactMap = ReadonlyMap<ObservationKey, KeyFacts>;
-
-/** The facts of a device's endpoints by key; a key seen on one endpoint only is read in place. */
-function mergedFacts(store: EvidenceStore, eps: readonly Endpoint[]): FactMap {
-  const rows = store.rows;
-  const out = new Map<ObservationKey, KeyFacts>();
-  for (const ep of eps) {
-    for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head)) {
-      const k = store.keyOf(head);
-      const into = out.get(k);
-      if (into === undefined) {
-        out.set(k, head);
-        continue;
-      }
-      // The key is on two endpoints: merge the values in order of first sight.
-      let merged: Map<ObservationValue, MergedFact>;
-      if (typeof into === 'number') {
-        merged = new Map();
-        addRows(rows, merged, into);
-        out.set(k, merged);
-      } else merged = into;
-      addRows(rows, merged, head);
-    }
-  }
-  return out;
-}
-
-function addRows(rows: FactRows, into: Map<ObservationValue, MergedFact>, head: number): void {
-  for (let r = head; r >= 0; r = rows.next(r)) {
-    const v = rows.value(r);
-    const have = into.get(v);
-    if (!have)
-      into.set(v, { count: rows.count(r), first: rows.first(r), last: rows.last(r), source: rows.source(r) });
-    else {
-      have.count += rows.count(r);
-      if (rows.first(r) < have.first) have.first = rows.first(r);
-      if (rows.last(r) > have.last) have.last = rows.last(r);
-    }
-  }
-}
-
-function compareValues(a: ObservationValue, b: ObservationValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-type Compare = (a: ObservationValue, b: ObservationValue) => number;
-const compareNumbers: Compare = (a, b) => (a as number) - (b as number);
-const compareTexts: Compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * compareValues narrowed to what the values are: the same order (it agrees with compareValues on
- * all-number and all-text lists), without a type test and two String() calls per comparison
- * (~21 ms of the bench inventory's 33,520 multi-value facts).
- */
-function comparatorFor(values: readonly ObservationValue[]): Compare {
-  const kind = typeof values[0];
-  for (let i = 1; i < values.length; i++) if (typeof values[i] !== kind) return compareValues;
-  return kind === 'number' ? compareNumbers : compareTexts;
 }
 
 /** IPv4 first in numeric order, then IPv6 as text. */

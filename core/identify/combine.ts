@@ -82,7 +82,30 @@ function candidate(t: Tally, confidence: number): Candidate {
  * Returns null when there is no evidence, or the winner's confidence is below MIN_DECISION_CONFIDENCE.
  */
 export function decide(field: IdentityField, items: readonly Weighted[]): FieldReason | null {
-  // Most fields of most devices have no evidence: no map is made for them (5 calls per device).
+  // Most fields of most devices have no evidence or one piece (5 calls per device): neither makes a
+  // map. One piece is the general case below worked out: one candidate, no rival, its own weight.
+  let only: Weighted | null = null;
+  let pieces = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.field !== field || item.weight <= 0) continue;
+    only = item;
+    if (++pieces > 1) break;
+  }
+  if (only === null) return null;
+  if (pieces === 1) {
+    // noisyOr of one group, as written there: 1 − 1·(1 − w), the same floating-point steps.
+    const s = 1 - 1 * (1 - Math.min(1, Math.max(0, only.weight)));
+    const confidence = Math.max(0, s - 0 * (1 - s));
+    if (confidence < MIN_DECISION_CONFIDENCE) return null;
+    return {
+      field,
+      value: only.value,
+      confidence: round(confidence),
+      evidence: [only.evidence],
+      conflicts: [],
+    };
+  }
   let tallies: Map<string, Tally> | null = null;
   for (const item of items) {
     if (item.field !== field || item.weight <= 0) continue;
@@ -112,9 +135,13 @@ export function decide(field: IdentityField, items: readonly Weighted[]): FieldR
   for (let i = 1; i < ranked.length; i++) rival = Math.max(rival, rivalScore(ranked[i]!.t));
   const confidence = Math.max(0, win.s - rival * (1 - win.s));
   if (confidence < MIN_DECISION_CONFIDENCE) return null;
+  // Fields listed, not spread (a spread in a literal copies through the runtime), in the same order.
+  const won = candidate(win.t, confidence);
   return {
     field,
-    ...candidate(win.t, confidence),
+    value: won.value,
+    confidence: won.confidence,
+    evidence: won.evidence,
     conflicts: ranked.slice(1, 1 + MAX_CONFLICTS).map((r) => candidate(r.t, r.s)),
   };
 }

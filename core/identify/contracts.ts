@@ -68,13 +68,21 @@ export interface MacRegistry {
   lookup(mac: string): Registrant | null;
 }
 
+/** What identification reads of an observation: an ObservationSummary is one, without its counts and times. */
+export type EvidenceFact = Pick<ObservationSummary, 'key' | 'value' | 'source'>;
+
 /** What the engine is given for one device: its MAC (if any) and its aggregated observations. */
 export interface DeviceEvidence {
   mac: string | null;
-  observations: readonly ObservationSummary[];
+  observations: readonly EvidenceFact[];
 }
 
 /** The engine: evidence in, identity (with reasons) out. Pure: the same evidence gives the same identity. */
 export interface Identifier {
   identify(evidence: DeviceEvidence): Identity;
+  /**
+   * The observation keys identify reads, where the engine can say: observations of other keys never
+   * change its result, so a caller may leave them out (and build no objects for them).
+   */
+  readonly keys?: ReadonlySet<ObservationKey>;
 }

@@ -21,5 +21,5 @@ export function loadIdentifier(rulesDir?: string): LoadedIdentifier {
   const shipped = loadShippedSignatures();
   const rules = rulesDir ? loadRules(rulesDir, { catalog: shipped.catalog }) : shipped.rules;
   const engine = createIdentifier({ rules, registry: loadMacRegistry(), catalog: shipped.catalog });
-  return { rules, identify: engine.identify };
+  return { rules, identify: engine.identify, keys: engine.keys };
 }

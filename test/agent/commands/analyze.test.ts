@@ -102,4 +102,12 @@ describe('originmap analyze', () => {
     const home = JSON.parse(originmap('analyze', '--json', '--home-net', '1.0.1.0/24', demo).stdout);
     expect(home.connections.some((c: { remoteIp: string }) => c.remoteIp === '1.0.1.1')).toBe(false);
   });
+
+  it('reads observations for --unknown in the table mode too (the table alone builds none)', () => {
+    const json = originmap('analyze', '--quiet', '--json', '--unknown', demo).stdout;
+    const text = originmap('analyze', '--quiet', '--unknown', demo).stdout;
+    const stubs = (out: string) => out.slice(out.indexOf('# ---- signatures/rules/'));
+    expect(stubs(text)).toMatch(/^# ---- signatures\/rules\/dhcp\.param_list\.yaml/);
+    expect(stubs(text)).toBe(stubs(json));
+  });
 });

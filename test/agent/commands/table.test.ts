@@ -36,6 +36,57 @@ describe('renderTable', () => {
     expect(text.split('\n')).toEqual(['NAME  N', 'a     7']);
   });
 
+  it('matches cleaning, cutting and padding each cell on its own, for random cells with control characters', () => {
+    // The table cleans whole lines; this reference cleans each cell, as the spec of the table reads.
+    const reference = (rows: Row[]): string => {
+      const cell = (c: Column<Row>, r: Row) => {
+        const v = c.value(r).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+        return v.length > c.max ? `${v.slice(0, c.max - 1)}…` : v;
+      };
+      const widths = columns.map((c) => Math.max(c.title.length, ...rows.map((r) => cell(c, r).length)));
+      const line = (cells: string[]) =>
+        cells
+          .map((v, i) =>
+            columns[i]!.align === 'right'
+              ? v.padStart(widths[i]!)
+              : i < cells.length - 1
+                ? v.padEnd(widths[i]!)
+                : v,
+          )
+          .join('  ')
+          .trimEnd();
+      return [
+        line(columns.map((c) => c.title)),
+        ...rows.map((r) => line(columns.map((c) => cell(c, r)))),
+      ].join('\n');
+    };
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = [
+      'a',
+      'B',
+      ' ',
+      '\u0000',
+      '\u001b',
+      '\t',
+      '\n',
+      '\u007f',
+      '\u0085',
+      '\u009f',
+      '\u00a0',
+      'é',
+      '…',
+    ];
+    const text = () => Array.from({ length: rand(14) }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const rows = Array.from({ length: 1 + rand(5) }, () => ({ name: text(), n: rand(1e7), note: text() }));
+      expect(renderTable(rows, columns), JSON.stringify(rows)).toBe(reference(rows));
+    }
+  });
+
   it('renders only the titles for no rows', () => {
     expect(renderTable<Row>([], columns)).toBe('NAME  N  NOTE');
   });

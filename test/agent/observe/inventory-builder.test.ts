@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { PacketRef } from '../../../agent/capture/types.js';
+import { APP_DECODERS } from '../../../agent/decode/registry.js';
 import { ConnectionTable } from '../../../agent/observe/connection-table.js';
 import { EvidenceStore } from '../../../agent/observe/evidence-store.js';
 import { buildInventory, iso } from '../../../agent/observe/inventory-builder.js';
+import { PassiveEngine } from '../../../agent/observe/passive-engine.js';
+import { loadIdentifier } from '../../../core/identify/load-identifier.js';
+import { privateRanges } from '../../../core/net/cidr.js';
+import { allFixtureFrames } from '../../../scripts/fixtures/index.js';
 
 const MAC_A = '00:1b:1b:00:00:01';
 const MAC_B = '00:1b:1b:00:00:02';
@@ -75,6 +81,50 @@ describe('buildInventory', () => {
     expect(x!.names).not.toBe(y!.names);
     x!.names.push('changed');
     expect(y!.names).toEqual(['api.example', 'cloud.example']);
+  });
+});
+
+/** The generated demo traffic through the engine: its evidence store and connection table. */
+function demoEngine(): PassiveEngine {
+  const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: APP_DECODERS });
+  const pkt = new PacketRef();
+  pkt.linkType = 1;
+  for (const f of allFixtureFrames()) {
+    pkt.buf = f.data;
+    pkt.offset = 0;
+    pkt.caplen = f.data.length;
+    pkt.origLen = f.data.length;
+    pkt.tsMs = Number(f.tsNs / 1_000_000n);
+    engine.onPacket(pkt);
+  }
+  engine.finish();
+  return engine;
+}
+
+describe('buildInventory without observation lists', () => {
+  const engine = demoEngine();
+  const identifier = loadIdentifier();
+  const full = buildInventory(engine.store, engine.connections, { identifier, geo: null });
+  const bare = buildInventory(engine.store, engine.connections, {
+    identifier,
+    geo: null,
+    observations: false,
+  });
+
+  it('decides every identity as from the full list: identification reads only its own keys', () => {
+    // The demo's identities rest on observations, not only on MAC registrants.
+    const fromFacts = full.devices.flatMap((d) => d.reasons.flatMap((r) => r.evidence));
+    expect(fromFacts.filter((e) => e.key !== 'oui.registrant').length).toBeGreaterThan(20);
+    expect(full.devices.some((d) => d.observations.some((o) => !identifier.keys?.has(o.key)))).toBe(true);
+    expect(bare.devices.every((d) => d.observations.length === 0)).toBe(true);
+    expect(bare.devices).toEqual(full.devices.map((d) => ({ ...d, observations: [] })));
+    expect(bare.connections).toEqual(full.connections);
+    expect(bare.routers).toEqual(full.routers);
+  });
+
+  it('gives each device its own empty list', () => {
+    const [a, b] = bare.devices;
+    expect(a!.observations).not.toBe(b!.observations);
   });
 });
 

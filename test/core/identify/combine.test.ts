@@ -26,6 +26,28 @@ describe('decide', () => {
     expect(decide('model', [w('Siemens', 0.9, 'ssh')])).toBeNull();
   });
 
+  it('decides one piece as its own weight, capped at 1, with its evidence and no conflicts', () => {
+    const one = w('Moxa', 0.7, 'ssh');
+    expect(
+      decide('vendor', [w('Siemens', 0.9, 'ssh', { field: 'model' }), one, w('Hikvision', 0, 'http')]),
+    ).toEqual({
+      field: 'vendor',
+      value: 'Moxa',
+      confidence: 0.7,
+      evidence: [one.evidence],
+      conflicts: [],
+    });
+    expect(decide('vendor', [w('Moxa', 1.4, 'ssh')])?.confidence).toBe(1);
+    expect(decide('vendor', [w('Moxa', MIN_DECISION_CONFIDENCE, 'ssh')])?.confidence).toBe(
+      MIN_DECISION_CONFIDENCE,
+    );
+    // The same piece twice in one group is two pieces: one candidate, its group counted once.
+    expect(decide('vendor', [one, one])).toMatchObject({
+      confidence: 0.7,
+      evidence: [one.evidence, one.evidence],
+    });
+  });
+
   it('raises confidence when independent groups agree, but counts one group once', () => {
     const two = decide('vendor', [w('Moxa', 0.5, 'ssh'), w('Moxa', 0.5, 'http')])!;
     expect(two.confidence).toBe(0.75);

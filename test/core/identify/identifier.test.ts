@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadVendorCatalog } from '../../../core/catalog/load-vendors.js';
 import { MIN_DECISION_CONFIDENCE } from '../../../core/identify/combine.js';
-import { createIdentifier } from '../../../core/identify/identifier.js';
+import { createIdentifier, MATCH_CACHE_SIZE } from '../../../core/identify/identifier.js';
 import { loadRules } from '../../../core/identify/rules/load-rules.js';
 import { SERVICE_CLASS } from '../../../core/identify/weights.js';
 import type { Identity } from '../../../core/inventory.js';
@@ -254,5 +254,49 @@ describe('identify: conflicts and honesty', () => {
       observations: [obs('s7.order_number', '6ES7 516-3AN01-0AB0')],
     };
     expect(engine.identify(evidence)).toEqual(engine.identify(evidence));
+  });
+
+  it('says which keys it reads: every rule file key and the two that imply a class, nothing else', () => {
+    const rules = loadRules();
+    expect([...engine.keys!].sort()).toEqual([...rules.keys(), 'ot.role', 'net.service'].sort());
+    // An observation of any other key changes nothing, so callers may leave those out.
+    const read = [obs('ssh.banner', 'SSH-2.0-ROSSSH'), obs('ot.role', 's7comm:server')];
+    const other = [obs('ip.ttl', 64), obs('net.vlan', '10.0'), obs('tcp.syn', '64:1460:mss')];
+    expect(other.every((o) => !engine.keys!.has(o.key))).toBe(true);
+    expect(engine.identify({ mac: '00:1b:1b:00:00:41', observations: [...other, ...read] })).toEqual(
+      engine.identify({ mac: '00:1b:1b:00:00:41', observations: read }),
+    );
+  });
+
+  it('counts a value repeated under one key once: from another source, or as number and text', () => {
+    const banner = obs('ssh.banner', 'SSH-2.0-ROSSSH');
+    const once = engine.identify({ mac: null, observations: [banner, obs('enip.vendor_id', 1)] });
+    expect(once.vendor).not.toBeNull();
+    const again = engine.identify({
+      mac: null,
+      observations: [
+        banner,
+        obs('enip.vendor_id', 1),
+        obs('ssh.banner', 'SSH-2.0-ROSSSH', 'active'),
+        obs('enip.vendor_id', '1'),
+      ],
+    });
+    expect(again).toEqual(once);
+  });
+
+  it('stays the same function of the evidence once its cache of values has started over', () => {
+    const fresh = () => createIdentifier({ rules: loadRules(), registry: loadMacRegistry(), catalog });
+    const used = fresh();
+    const evidence = {
+      mac: '00:1b:1b:00:00:41',
+      observations: [
+        obs('s7.order_number', '6ES7 516-3AN01-0AB0'),
+        obs('http.server', 'Apache'),
+        obs('http.server', 'Apache', 'active'),
+      ],
+    };
+    for (let i = 0; i <= MATCH_CACHE_SIZE; i++)
+      used.identify({ mac: null, observations: [obs('http.server', `server-${i}`)] });
+    expect(used.identify(evidence)).toEqual(fresh().identify(evidence));
   });
 });
