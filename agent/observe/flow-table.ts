@@ -1,5 +1,5 @@
 // The flow table: 5-tuples → flow ids (open addressing, linear probing with backward-shift
-// deletion) plus a recency log for idle and capacity eviction. Both directions of a conversation
+// deletion) plus an LRU list for idle and capacity eviction. Both directions of a conversation
 // share one flow: the key is stored in canonical order (lower endpoint first).
 // Per-packet work allocates nothing; a Map with string keys measured 3× slower here. Memory is laid
 // out for the cache: each slot holds the flow id next to its hash (a probe past another flow does not
@@ -30,9 +30,11 @@ const F_TOUCHED = 3;
 /** Packets from side 0 and side 1, then bytes from each side. */
 const F_PACKETS = 4;
 const F_BYTES = 6;
-// Cold: the other three address words of each side (IPv6), slot, hash, first time.
+// Cold: the other three address words of each side (IPv6), LRU links, slot, hash, first time.
 const W_A1 = 0;
 const W_B1 = 3;
+const W_PREV = 6;
+const W_NEXT = 7;
 const W_SLOT = 8;
 const W_HASH = 9;
 const F_FIRST = 6;
@@ -47,7 +49,7 @@ export interface FlowTableOptions {
 export const DEFAULT_MAX_FLOWS = 65_536;
 
 /**
- * A flow becomes the most recently used at most once per this many ms of capture time: bulk
+ * A flow moves to the front of the LRU list at most once per this many ms of capture time: bulk
  * transfers then cost no list surgery per packet, and eviction order is exact to within it.
  */
 export const LRU_GRANULARITY_MS = 1000;
@@ -73,20 +75,8 @@ export class FlowTable {
   readonly #hw: Int32Array;
   readonly #cf: Float64Array;
   readonly #cw: Int32Array;
-  /**
-   * The LRU order as an append-only log of flow ids, oldest first: a move to the front appends the
-   * id and records its position (#pos); an entry is live only while its flow's #pos points at it.
-   * A move then writes one word of #pos (4 bytes per flow: stays in cache) and the log's tail, where
-   * a linked list wrote the flow's, both neighbours' and the head's cold lines (624 k moves on the
-   * bench file). The order is exactly the list's: live entries in the order of their last move.
-   */
-  readonly #log: Int32Array;
-  /** Per flow, the index of its live log entry (EMPTY when the flow is not live). */
-  readonly #pos: Int32Array;
-  /** Entries before it are all stale (advanced by oldest()). */
-  #logHead = 0;
-  /** Entries in use; the last one, when any, is always live (see remove()). */
-  #logLen = 0;
+  #head = EMPTY; // most recently used
+  #tail = EMPTY; // least recently used
   readonly #free: Int32Array;
   #freeTop: number;
   // Scratch key of the current packet (IPv6 only), canonical order.
@@ -118,8 +108,6 @@ export class FlowTable {
     const cold = new ArrayBuffer(max * STRIDE * 8);
     this.#cf = new Float64Array(cold);
     this.#cw = new Int32Array(cold);
-    this.#log = new Int32Array(max * 2);
-    this.#pos = new Int32Array(max).fill(EMPTY);
     this.#free = new Int32Array(max);
     for (let i = 0; i < max; i++) this.#free[i] = max - 1 - i;
     this.#freeTop = max;
@@ -195,9 +183,10 @@ export class FlowTable {
       ) {
         this.created = false;
         const fb = id * STRIDE;
-        if (ts - f[fb + F_TOUCHED]! > LRU_GRANULARITY_MS && this.#pos[id] !== this.#logLen - 1) {
+        if (ts - f[fb + F_TOUCHED]! > LRU_GRANULARITY_MS && this.#head !== id) {
           f[fb + F_TOUCHED] = ts;
-          this.#append(id);
+          this.#unlink(id);
+          this.#pushFront(id);
         }
         f[fb + F_LAST] = ts;
         return id;
@@ -226,7 +215,7 @@ export class FlowTable {
     }
     cw[wb + W_HASH] = h;
     this.#cf[fb + F_FIRST] = ts;
-    this.#append(id);
+    this.#pushFront(id);
     this.size++;
     this.created = true;
     if (this.size * 2 > slots.length && slots.length < this.#maxSlots) this.#grow();
@@ -252,10 +241,7 @@ export class FlowTable {
     const slots = new Int32Array(this.#slots.length * 2).fill(EMPTY);
     const mask = slots.length - 1;
     const cw = this.#cw;
-    const log = this.#log;
-    for (let i = this.#logHead; i < this.#logLen; i++) {
-      const id = log[i]!;
-      if (this.#pos[id] !== i) continue;
+    for (let id = this.#tail; id !== EMPTY; id = cw[id * W_STRIDE + W_PREV]!) {
       let slot = cw[id * W_STRIDE + W_HASH]! & mask;
       while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
       slots[slot] = id;
@@ -297,28 +283,17 @@ export class FlowTable {
 
   /** The least recently used flow, or -1. */
   oldest(): number {
-    const log = this.#log;
-    const pos = this.#pos;
-    let i = this.#logHead;
-    const n = this.#logLen;
-    while (i < n && pos[log[i]!] !== i) i++;
-    this.#logHead = i;
-    return i < n ? log[i]! : EMPTY;
+    return this.#tail;
   }
 
   /** The next more recently used flow after `id`, or -1: oldest() then newer() walks every live flow. */
   newer(id: number): number {
-    const log = this.#log;
-    const pos = this.#pos;
-    const n = this.#logLen;
-    let i = this.#pos[id]! + 1;
-    while (i < n && pos[log[i]!] !== i) i++;
-    return i < n ? log[i]! : EMPTY;
+    return this.#cw[id * W_STRIDE + W_PREV]!;
   }
 
   /** Removes a flow (after the caller has finished with its state). */
   remove(id: number): void {
-    this.#unlinkLog(id);
+    this.#unlink(id);
     // Backward-shift deletion keeps probe chains intact without tombstones.
     const slots = this.#slots;
     const mask = this.#mask;
@@ -373,37 +348,22 @@ export class FlowTable {
     return out;
   }
 
-  /** Makes `id` the most recently used: its log entry is appended, any older one goes stale. */
-  #append(id: number): void {
-    if (this.#logLen === this.#log.length) this.#compact();
-    const n = this.#logLen++;
-    this.#log[n] = id;
-    this.#pos[id] = n;
+  #pushFront(id: number): void {
+    const cw = this.#cw;
+    cw[id * W_STRIDE + W_PREV] = EMPTY;
+    cw[id * W_STRIDE + W_NEXT] = this.#head;
+    if (this.#head !== EMPTY) cw[this.#head * W_STRIDE + W_PREV] = id;
+    this.#head = id;
+    if (this.#tail === EMPTY) this.#tail = id;
   }
 
-  /** Marks the flow's entry stale; trailing stale entries are dropped so the last entry stays live. */
-  #unlinkLog(id: number): void {
-    const pos = this.#pos;
-    const log = this.#log;
-    pos[id] = EMPTY;
-    let n = this.#logLen;
-    while (n > this.#logHead && pos[log[n - 1]!] !== n - 1) n--;
-    this.#logLen = n;
-    if (n === this.#logHead) this.#logLen = this.#logHead = 0;
-  }
-
-  /** Moves the live entries to the start of the log, in order (at most maxFlows of 2 × maxFlows). */
-  #compact(): void {
-    const pos = this.#pos;
-    const log = this.#log;
-    let j = 0;
-    for (let i = this.#logHead; i < this.#logLen; i++) {
-      const id = log[i]!;
-      if (pos[id] !== i) continue;
-      log[j] = id;
-      pos[id] = j++;
-    }
-    this.#logHead = 0;
-    this.#logLen = j;
+  #unlink(id: number): void {
+    const cw = this.#cw;
+    const p = cw[id * W_STRIDE + W_PREV]!;
+    const n = cw[id * W_STRIDE + W_NEXT]!;
+    if (p !== EMPTY) cw[p * W_STRIDE + W_NEXT] = n;
+    else this.#head = n;
+    if (n !== EMPTY) cw[n * W_STRIDE + W_PREV] = p;
+    else this.#tail = p;
   }
 }
