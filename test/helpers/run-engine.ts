@@ -18,7 +18,8 @@ export interface EngineRun {
   names: Map<string, Set<string>>;
 }
 
-export function runFrames(frames: readonly FrameRecord[], linkType = 1): EngineRun {
+/** The frames through a passive engine with every decoder, finished: its store, connections and counts. */
+export function engineOver(frames: Iterable<FrameRecord>, linkType = 1): PassiveEngine {
   const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: APP_DECODERS });
   const pkt = new PacketRef();
   pkt.linkType = linkType;
@@ -31,6 +32,11 @@ export function runFrames(frames: readonly FrameRecord[], linkType = 1): EngineR
     engine.onPacket(pkt);
   }
   engine.finish();
+  return engine;
+}
+
+export function runFrames(frames: readonly FrameRecord[], linkType = 1): EngineRun {
+  const engine = engineOver(frames, linkType);
   const { devices } = buildInventory(engine.store, engine.connections, { identifier: null, geo: null });
   const decoded: Record<string, number> = {};
   const problems: Record<string, number> = { ...engine.skipped };

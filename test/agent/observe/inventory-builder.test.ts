@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PacketRef } from '../../../agent/capture/types.js';
-import { APP_DECODERS } from '../../../agent/decode/registry.js';
 import { ConnectionTable } from '../../../agent/observe/connection-table.js';
 import { EvidenceStore } from '../../../agent/observe/evidence-store.js';
 import { buildInventory, iso } from '../../../agent/observe/inventory-builder.js';
-import { PassiveEngine } from '../../../agent/observe/passive-engine.js';
 import { loadIdentifier } from '../../../core/identify/load-identifier.js';
-import { privateRanges } from '../../../core/net/cidr.js';
 import { allFixtureFrames } from '../../../scripts/fixtures/index.js';
+import { engineOver } from '../../helpers/run-engine.js';
 
 const MAC_A = '00:1b:1b:00:00:01';
 const MAC_B = '00:1b:1b:00:00:02';
@@ -84,25 +81,9 @@ describe('buildInventory', () => {
   });
 });
 
-/** The generated demo traffic through the engine: its evidence store and connection table. */
-function demoEngine(): PassiveEngine {
-  const engine = new PassiveEngine({ homeNets: privateRanges(), decoders: APP_DECODERS });
-  const pkt = new PacketRef();
-  pkt.linkType = 1;
-  for (const f of allFixtureFrames()) {
-    pkt.buf = f.data;
-    pkt.offset = 0;
-    pkt.caplen = f.data.length;
-    pkt.origLen = f.data.length;
-    pkt.tsMs = Number(f.tsNs / 1_000_000n);
-    engine.onPacket(pkt);
-  }
-  engine.finish();
-  return engine;
-}
-
 describe('buildInventory without observation lists', () => {
-  const engine = demoEngine();
+  // The generated demo traffic through the engine: its evidence store and connection table.
+  const engine = engineOver(allFixtureFrames());
   const identifier = loadIdentifier();
   const full = buildInventory(engine.store, engine.connections, { identifier, geo: null });
   const bare = buildInventory(engine.store, engine.connections, {
