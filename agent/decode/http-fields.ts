@@ -4,14 +4,14 @@ import type { FieldAt, TextMessage } from './http-message.js';
 import { ascii, hasAsciiCi, indexOfAsciiCi, wireText } from './text-lines.js';
 
 /** The field's name is `lowerName`, ASCII case-insensitively (read in place, no view made). */
-function named(h: FieldAt, lowerName: string): boolean {
+export function isField(h: FieldAt, lowerName: string): boolean {
   return h.nameEnd - h.nameStart === lowerName.length && hasAsciiCi(h.bytes, h.nameStart, lowerName);
 }
 
 /** The first header field with this (lower-case) name. */
 export function header(message: Pick<TextMessage, 'headers'>, lowerName: string): FieldAt | undefined {
   const fields = message.headers;
-  for (let i = 0; i < fields.length; i++) if (named(fields[i]!, lowerName)) return fields[i];
+  for (let i = 0; i < fields.length; i++) if (isField(fields[i]!, lowerName)) return fields[i];
   return undefined;
 }
 
@@ -21,7 +21,7 @@ const NO_FIELDS: readonly FieldAt[] = [];
 export function headers(message: Pick<TextMessage, 'headers'>, lowerName: string): readonly FieldAt[] {
   let out: FieldAt[] | null = null;
   for (const h of message.headers) {
-    if (!named(h, lowerName)) continue;
+    if (!isField(h, lowerName)) continue;
     if (out === null) out = [];
     out.push(h);
   }

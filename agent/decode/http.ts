@@ -3,7 +3,15 @@
 import { cleanText } from '../../core/observation.js';
 import { DecodeError } from './errors.js';
 import { dnsName, hostOfAuthority } from './host-names.js';
-import { authRealms, charsetParam, findTitle, headers, metaCharset, titleText } from './http-fields.js';
+import {
+  authRealms,
+  charsetParam,
+  findTitle,
+  headers,
+  isField,
+  metaCharset,
+  titleText,
+} from './http-fields.js';
 import {
   type Dialect,
   type FieldAt,
@@ -11,8 +19,9 @@ import {
   parseStream,
   type TextMessage,
 } from './http-message.js';
+import { OnceEmitter } from './ot-bytes.js';
 import { BytesCache } from './text-cache.js';
-import { ascii, hasAscii, hasAsciiCi, wireText } from './text-lines.js';
+import { ascii, hasAscii, wireText } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 
 export interface HttpPdu {
@@ -97,8 +106,6 @@ export function createHttpDecoder(limits: MessageLimits = HTTP_LIMITS): AppDecod
 
 export const httpDecoder: AppDecoder<HttpPdu> = createHttpDecoder();
 
-type HttpKey = 'http.host' | 'http.user_agent' | 'http.server' | 'http.www_authenticate' | 'http.title';
-
 /** Observed text: runs of white space as one space, then cleaned like all wire text. */
 function fieldText(raw: string): string {
   return cleanText(raw.replace(/\s+/g, ' '));
@@ -119,32 +126,10 @@ const hostTexts = new BytesCache((value) => {
   return { value: fieldText(text), name, bad };
 });
 
-/**
- * What observeHttp already emitted for the direction it is reading, so each value goes out once:
- * parallel lists, emptied per call (a Map of Sets and a closure per call showed in profiles; a
- * direction emits a handful of values, so a scan is cheap). observe() never re-enters itself.
- */
-const emittedKeys: HttpKey[] = [];
-const emittedValues: string[] = [];
-
-function emitOnce(out: Emitter, key: HttpKey, value: string): void {
-  if (!value) return;
-  for (let i = 0; i < emittedKeys.length; i++) {
-    if (emittedKeys[i] === key && emittedValues[i] === value) return;
-  }
-  emittedKeys.push(key);
-  emittedValues.push(value);
-  out.observe('src', key, value);
-}
-
-function is(f: FieldAt, lowerName: string): boolean {
-  return hasAsciiCi(f.bytes, f.nameStart, lowerName);
-}
-
 function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
   for (const a of pdu.anomalies) out.anomaly(a);
-  emittedKeys.length = 0;
-  emittedValues.length = 0;
+  // Each value once per direction (a keep-alive connection repeats its User-Agent and Server).
+  const once = new OnceEmitter(out);
   for (const m of pdu.messages) {
     // The first of each field read here, found in one pass (a lookup per name scanned the fields
     // five times). Locals, not a shared record: storing fresh fields into an old object costs a
@@ -158,42 +143,42 @@ function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
     for (const f of m.headers) {
       switch (f.nameEnd - f.nameStart) {
         case 4:
-          if (!host && is(f, 'host')) host = f;
+          if (!host && isField(f, 'host')) host = f;
           break;
         case 6:
-          if (!server && is(f, 'server')) server = f;
+          if (!server && isField(f, 'server')) server = f;
           break;
         case 10:
-          if (!userAgent && is(f, 'user-agent')) userAgent = f;
+          if (!userAgent && isField(f, 'user-agent')) userAgent = f;
           break;
         case 12:
-          if (!contentType && is(f, 'content-type')) contentType = f;
+          if (!contentType && isField(f, 'content-type')) contentType = f;
           break;
         case 16:
-          if (!contentEncoding && is(f, 'content-encoding')) contentEncoding = f;
-          else if (!authenticate && is(f, 'www-authenticate')) authenticate = true;
+          if (!contentEncoding && isField(f, 'content-encoding')) contentEncoding = f;
+          else if (!authenticate && isField(f, 'www-authenticate')) authenticate = true;
           break;
       }
     }
     // The message kind, not the TCP direction, says who is client: a request's sender is.
     if (m.kind === 'request') {
       if (ctx.fromClient === false) out.anomaly('http.request_from_server');
-      if (userAgent) emitOnce(out, 'http.user_agent', valueTexts.get(userAgent.value));
+      if (userAgent) once.observe('src', 'http.user_agent', valueTexts.get(userAgent.value));
       if (host) {
         const texts = hostTexts.get(host.value);
-        emitOnce(out, 'http.host', texts.value);
+        once.observe('src', 'http.host', texts.value);
         if (namesServer(m, ctx)) {
           if (texts.name) out.nameAddress(ctx.dst.ip!, texts.name, 'http');
           else if (texts.bad) out.anomaly('http.bad_host');
         }
       }
     } else {
-      if (server) emitOnce(out, 'http.server', valueTexts.get(server.value));
+      if (server) once.observe('src', 'http.server', valueTexts.get(server.value));
       if (authenticate) {
         // Every WWW-Authenticate field, in order (rare: only these responses scan again).
         for (const h of headers(m, 'www-authenticate')) {
           for (const realm of authRealms(wireText(h.value)))
-            emitOnce(out, 'http.www_authenticate', fieldText(realm));
+            once.observe('src', 'http.www_authenticate', fieldText(realm));
         }
       }
       const title = findTitle(m, contentType, contentEncoding);
@@ -201,8 +186,8 @@ function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
         const offset = title.byteOffset - m.body.byteOffset;
         const charset =
           (contentType && contentCharsets.get(contentType.value)) || metaCharset(m.body, offset);
-        emitOnce(
-          out,
+        once.observe(
+          'src',
           'http.title',
           !charset || charset === 'utf-8' || charset === 'utf8'
             ? utf8Titles.get(title)
