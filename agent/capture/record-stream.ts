@@ -60,13 +60,10 @@ export class RecordStream {
     let pos = 0;
     if (this.#pendingLen > 0) {
       if (this.#resyncing) {
-        // A candidate waits for the bytes that judge it: gather them first (no copy per chunk).
-        if (this.#pendingLen + chunk.length < this.#resyncNeed) {
-          this.#append(chunk, 0, chunk.length);
-          return;
-        }
-        // Rare path: scan across the boundary, the chunk gathered after the pending bytes.
+        // The chunk joins the pending bytes; a candidate still short of the bytes that judge it
+        // waits for more without a scan.
         this.#append(chunk, 0, chunk.length);
+        if (this.#pendingLen < this.#resyncNeed) return;
         data = this.#pendingBytes();
       } else {
         pos = this.#completePending(chunk);
