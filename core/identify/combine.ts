@@ -45,11 +45,21 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+/** One group's chance of being wrong, 1 − w, its weight held to 0..1. */
+function missOf(w: number): number {
+  return 1 - Math.min(1, Math.max(0, w));
+}
+
 /** Noisy-OR over independent groups: 1 − Π(1 − w_g). Two 0.5 sources give 0.75, never above 1. */
 function noisyOr(byGroup: ReadonlyMap<string, number>): number {
   let miss = 1;
-  for (const w of byGroup.values()) miss *= 1 - Math.min(1, Math.max(0, w));
+  for (const w of byGroup.values()) miss *= missOf(w);
   return 1 - miss;
+}
+
+/** The winner's confidence: its score less what the best rival takes where it is unsure. */
+function confidenceOf(score: number, rival: number): number {
+  return Math.max(0, score - rival * (1 - score));
 }
 
 function score(t: Tally): number {
@@ -66,7 +76,7 @@ function rivalScore(t: Tally): number {
   return noisyOr(byGroup);
 }
 
-function candidate(t: Tally, confidence: number): Candidate {
+function candidate(t: Pick<Tally, 'value' | 'items'>, confidence: number): Candidate {
   // The tally's list is this decision's own: sorted in place (stable, as the copy was).
   const sorted = t.items.length > 1 ? t.items.sort((a, b) => b.weight - a.weight) : t.items;
   const evidence: Evidence[] = [];
@@ -94,17 +104,11 @@ export function decide(field: IdentityField, items: readonly Weighted[]): FieldR
   }
   if (only === null) return null;
   if (pieces === 1) {
-    // noisyOr of one group, as written there: 1 − 1·(1 − w), the same floating-point steps.
-    const s = 1 - 1 * (1 - Math.min(1, Math.max(0, only.weight)));
-    const confidence = Math.max(0, s - 0 * (1 - s));
+    // The noisy-OR of one group (1 − 1·(1 − w) is 1 − (1 − w) exactly), no rival.
+    const confidence = confidenceOf(1 - missOf(only.weight), 0);
     if (confidence < MIN_DECISION_CONFIDENCE) return null;
-    return {
-      field,
-      value: only.value,
-      confidence: round(confidence),
-      evidence: [only.evidence],
-      conflicts: [],
-    };
+    const won = candidate({ value: only.value, items: [only] }, confidence);
+    return { field, value: won.value, confidence: won.confidence, evidence: won.evidence, conflicts: [] };
   }
   let tallies: Map<string, Tally> | null = null;
   for (const item of items) {
@@ -133,7 +137,7 @@ export function decide(field: IdentityField, items: readonly Weighted[]): FieldR
   const win = ranked[0]!;
   let rival = 0;
   for (let i = 1; i < ranked.length; i++) rival = Math.max(rival, rivalScore(ranked[i]!.t));
-  const confidence = Math.max(0, win.s - rival * (1 - win.s));
+  const confidence = confidenceOf(win.s, rival);
   if (confidence < MIN_DECISION_CONFIDENCE) return null;
   // Fields listed, not spread (a spread in a literal copies through the runtime), in the same order.
   const won = candidate(win.t, confidence);
