@@ -13,10 +13,8 @@ interface Tool {
   name: string;
   /** argv, with FILE replaced by the capture path. */
   argv: string[];
-  /** Runs of a tool that is not in the rounds (afterRounds); the others run once per round. */
-  runs: number;
-  /** Run after the rounds instead of in them (tshark: one run takes ~45 s). */
-  afterRounds?: boolean;
+  /** Runs after the rounds instead of one per round (tshark: one run takes ~45 s). */
+  afterRounds?: number;
   /** What the tool does with the packets, for the reader of the table. */
   does: string;
   /** Packets it reports (null: count from our own reader). */
@@ -41,19 +39,16 @@ const TOOLS: Tool[] = [
   {
     name: 'originmap analyze',
     argv: [node, dist('agent/cli.js'), 'analyze', '--quiet', 'FILE'],
-    runs: RUNS,
     does: 'L2–L7 decode, flows, devices, identification, inventory',
   },
   {
     name: 'p0f -r',
     argv: ['p0f', '-r', 'FILE'],
-    runs: RUNS,
     does: 'TCP SYN/SYN+ACK fingerprints only (skips 802.1Q frames)',
   },
   {
     name: 'tcpdump -w /dev/null',
     argv: ['tcpdump', '-r', 'FILE', '-w', '/dev/null'],
-    runs: RUNS,
     does: 'read and write records, no decoding',
   },
   {
@@ -79,21 +74,18 @@ const TOOLS: Tool[] = [
       '-e',
       'http.server',
     ],
-    runs: Number(process.env.BENCH_TSHARK_RUNS ?? 1),
-    afterRounds: true,
+    afterRounds: Number(process.env.BENCH_TSHARK_RUNS ?? 1),
     does: 'full dissection, a few fields printed',
   },
   {
     name: 'originmap reader (count)',
     argv: [node, dist('scripts/bench/count-packets.js'), 'originmap', 'FILE'],
-    runs: RUNS,
     does: 'framing only',
     countFromStdout: true,
   },
   {
     name: 'pcap-parser (count)',
     argv: [node, dist('scripts/bench/count-packets.js'), 'pcap-parser', 'FILE'],
-    runs: RUNS,
     does: 'framing only',
     countFromStdout: true,
   },
@@ -140,10 +132,11 @@ function main(): void {
     results.get(tool)!.push(runOnce(tool));
   };
   for (let round = 0; round < RUNS; round++) {
-    for (const tool of TOOLS) if (!tool.afterRounds) run(tool, `round ${round + 1}/${RUNS}`);
+    for (const tool of TOOLS) if (tool.afterRounds === undefined) run(tool, `round ${round + 1}/${RUNS}`);
   }
   for (const tool of TOOLS) {
-    for (let i = 0; tool.afterRounds && i < tool.runs; i++) run(tool, `run ${i + 1}/${tool.runs}`);
+    const runs = tool.afterRounds ?? 0;
+    for (let i = 0; i < runs; i++) run(tool, `run ${i + 1}/${runs}`);
   }
   const rows: string[] = [];
   let ours = Number.NaN;
