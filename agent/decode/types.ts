@@ -18,7 +18,10 @@ export interface Endpoint {
 
 /** Valid during the decoder call it is passed to: the engine reuses it (keep a copy, never the object). */
 export interface AppContext {
-  /** Capture time of the first byte, ms since epoch. */
+  /**
+   * Capture time of the first byte, ms since epoch: a datagram's or frame's own; for a TCP direction,
+   * that of the segment that brought its first buffered bytes (not when the prefix is decoded).
+   */
   ts: number;
   transport: Transport;
   /** Sender of these bytes. */

@@ -187,15 +187,22 @@ export class FlowRecorder implements Emitter {
     this.engine.dispatcher.run(bytes, ctx, this);
   }
 
-  decodeStream(id: number, dir: number, ts: number): void {
+  /**
+   * Decodes a direction's buffered bytes (its buffer is full, it ended, or its flow did). What the
+   * decoders find carries the capture time of the direction's first buffered segment, not of this
+   * moment, which may be minutes later (a flow finished by the idle timeout).
+   */
+  decodeStream(id: number, dir: number): void {
     const fd = id * 2 + dir;
-    const bytes = this.engine.streams.bytes(fd);
+    const streams = this.engine.streams;
+    const bytes = streams.bytes(fd);
     if (bytes) {
+      const ts = streams.since(fd);
       const ctx = this.#context(id, dir, 'tcp', ts, null);
       this.#emitTo(id, dir, ts);
       this.engine.dispatcher.run(bytes, ctx, this);
     }
-    this.engine.streams.release(fd);
+    streams.release(fd);
   }
 
   /** Non-IP frames (LLDP, CDP, PROFINET DCP…): decoded per frame; they are rare by nature. */
@@ -225,8 +232,8 @@ export class FlowRecorder implements Emitter {
 
   finish(id: number): void {
     const engine = this.engine;
-    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0, engine.flows.lastTs(id));
-    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1, engine.flows.lastTs(id));
+    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0);
+    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1);
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];

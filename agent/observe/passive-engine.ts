@@ -74,10 +74,11 @@ export class PassiveEngine {
 
   constructor(readonly opts: EngineOptions) {
     this.flows = new FlowTable({ maxFlows: opts.maxFlows }, this.#num.subarray(3, 4));
-    this.streams = new StreamBuffers(this.flows.maxFlows, {
-      bytesPerDirection: opts.streamBytes,
-      maxBuffers: opts.streamBuffers,
-    });
+    this.streams = new StreamBuffers(
+      this.flows.maxFlows,
+      { bytesPerDirection: opts.streamBytes, maxBuffers: opts.streamBuffers },
+      this.#num.subarray(3, 4),
+    );
     this.store = new EvidenceStore(opts.evidence);
     this.dispatcher = new AppDispatcher(opts.decoders);
     this.#idle = opts.idleTimeoutMs ?? 300_000;
@@ -216,13 +217,13 @@ export class PassiveEngine {
     const streams = this.streams;
     if (info.payloadLen > 0 && this.#tcpApps && streams.state[fd] !== 3) {
       if (streams.add(fd, info.seq, info.buf, info.payloadOff, info.payloadLen))
-        this.#rec.decodeStream(id, dir, this.#num[3]!);
+        this.#rec.decodeStream(id, dir);
     }
     if (flags & (TCP_FLAGS.FIN | TCP_FLAGS.RST)) {
       const ts = this.#num[3]!;
-      if (streams.pending(fd)) this.#rec.decodeStream(id, dir, ts);
+      if (streams.pending(fd)) this.#rec.decodeStream(id, dir);
       const other = fd ^ 1;
-      if (flags & TCP_FLAGS.RST && streams.pending(other)) this.#rec.decodeStream(id, dir ^ 1, ts);
+      if (flags & TCP_FLAGS.RST && streams.pending(other)) this.#rec.decodeStream(id, dir ^ 1);
       this.#closed.tcpFlags(id, dir, (flags & TCP_FLAGS.FIN) !== 0, (flags & TCP_FLAGS.RST) !== 0, ts);
     }
   }

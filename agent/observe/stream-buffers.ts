@@ -38,6 +38,8 @@ export class StreamBuffers {
   readonly state: Uint8Array;
   readonly #base: Uint32Array;
   readonly #contig: Uint32Array;
+  /** Per direction: capture time (ms) of the segment whose bytes it buffered first. */
+  readonly #since: Float64Array;
   /** Per direction: -1 none, else (index << 1) | 1 for a small buffer, index << 1 for a full one. */
   readonly #bufferOf: Int32Array;
   /** Out-of-order ranges [start, end) per direction, only for the rare directions that need them. */
@@ -55,7 +57,15 @@ export class StreamBuffers {
   #inUse = 0;
   exhausted = 0;
 
-  constructor(maxFlows: number, opts: Partial<StreamBufferOptions> = {}) {
+  /**
+   * `clock[0]` is the current packet's capture time (ms), read when a direction first buffers bytes
+   * (passed this way, not as an argument: a double argument is boxed into a heap number per call).
+   */
+  constructor(
+    maxFlows: number,
+    opts: Partial<StreamBufferOptions> = {},
+    readonly clock: Float64Array = new Float64Array(1),
+  ) {
     this.bytesPerDirection = opts.bytesPerDirection ?? DEFAULT_STREAM_BYTES;
     this.maxBuffers = opts.maxBuffers ?? DEFAULT_STREAM_BUFFERS;
     if (this.bytesPerDirection < 64 || this.bytesPerDirection > 1 << 20) {
@@ -65,6 +75,7 @@ export class StreamBuffers {
     this.state = new Uint8Array(maxFlows * 2);
     this.#base = new Uint32Array(maxFlows * 2);
     this.#contig = new Uint32Array(maxFlows * 2);
+    this.#since = new Float64Array(maxFlows * 2);
     this.#bufferOf = new Int32Array(maxFlows * 2).fill(-1);
   }
 
@@ -108,6 +119,7 @@ export class StreamBuffers {
       this.#inUse++;
       b = rel + len <= this.#small ? (this.#allocateSmall() << 1) | 1 : this.#allocate() << 1;
       this.#bufferOf[fd] = b;
+      this.#since[fd] = this.clock[0]!;
       this.state[fd] = BUFFERING;
     }
     // First write wins where a segment overlaps bytes we already have (retransmissions carry the same
@@ -160,6 +172,14 @@ export class StreamBuffers {
     }
     const at = (i % SLAB) * this.bytesPerDirection;
     return this.#slabs[(i / SLAB) | 0]!.subarray(at, at + this.#contig[fd]!);
+  }
+
+  /**
+   * Capture time (ms) of the segment that brought a direction's first buffered bytes: when its
+   * application data began, which is when what the decoders find in them was on the wire.
+   */
+  since(fd: number): number {
+    return this.#since[fd]!;
   }
 
   /** Whether a direction holds bytes not yet decoded. */
