@@ -133,7 +133,7 @@ class Cursor {
   }
 }
 
-/** Big-endian 16-bit values of [start, end); `at` reports an odd length (the position after the vector). */
+/** Big-endian 16-bit values of the vector `v` (from its position to its end); `c` reports an odd length. */
 function u16List(c: Cursor, v: Cursor, field: string): number[] {
   const length = v.end - v.pos;
   if (length % 2) c.fail(field, `odd length ${length}`);

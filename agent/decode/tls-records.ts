@@ -67,15 +67,17 @@ class FragmentedStream {
     return i;
   }
 
-  /** Input offset of fragment i's first byte, its stream position and its length. */
+  /** Input offset of fragment i's first byte. */
   #from(i: number): number {
     return this.#froms === null ? this.#from0 : this.#froms[i]!;
   }
 
+  /** Stream position of fragment i's first byte. */
   #start(i: number): number {
     return this.#starts === null ? 0 : this.#starts[i]!;
   }
 
+  /** Bytes in fragment i. */
   #partLength(i: number): number {
     const starts = this.#starts;
     if (starts === null) return this.#length;
