@@ -13,3 +13,9 @@ export function rng(seed: number): () => number {
     return s / 0x1_0000_0000;
   };
 }
+
+/** Whole numbers in [0, n) from `seed`: the same sequence as rng(seed), scaled. */
+export function intRng(seed: number): (n: number) => number {
+  const next = rng(seed);
+  return (n) => Math.floor(next() * n);
+}

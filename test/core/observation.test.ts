@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText, MAX_OBSERVATION_TEXT } from '../../core/observation.js';
+import { intRng } from '../../scripts/lib/xorshift.js';
 
 /** The definition: controls but tab and DEL become spaces, then trim, then the cap. */
 function reference(text: string): string {
@@ -30,15 +31,11 @@ describe('cleanText', () => {
       '~',
       '!',
     ];
-    let seed = 3;
-    const next = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 8;
-    };
+    const below = intRng(3);
     for (let round = 0; round < 3000; round++) {
-      const length = round % 50 === 0 ? MAX_OBSERVATION_TEXT - 2 + (next() % 5) : next() % 12;
+      const length = round % 50 === 0 ? MAX_OBSERVATION_TEXT - 2 + below(5) : below(12);
       let text = '';
-      for (let i = 0; i < length; i++) text += alphabet[next() % alphabet.length];
+      for (let i = 0; i < length; i++) text += alphabet[below(alphabet.length)];
       expect(cleanText(text), JSON.stringify(text)).toBe(reference(text));
     }
   });

@@ -1,6 +1,7 @@
 // Plain-text tables: column widths, cutting, alignment, control characters, trailing space.
 import { describe, expect, it } from 'vitest';
 import { type Column, humanBytes, renderTable } from '../../../agent/commands/table.js';
+import { intRng } from '../../../scripts/lib/xorshift.js';
 
 interface Row {
   name: string;
@@ -60,11 +61,7 @@ describe('renderTable', () => {
         ...rows.map((r) => line(columns.map((c) => cell(c, r)))),
       ].join('\n');
     };
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rand = intRng(7);
     const alphabet = [
       'a',
       'B',

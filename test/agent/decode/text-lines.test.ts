@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ascii, indexOfAsciiCi } from '../../../agent/decode/text-lines.js';
+import { intRng } from '../../../scripts/lib/xorshift.js';
 
 describe('text lines: ascii', () => {
   it('gives one char per byte, the byte value as its code, short and long alike', () => {
@@ -23,16 +24,12 @@ describe('text lines: indexOfAsciiCi', () => {
   it('agrees with the definition for needles with and without a cased first character', () => {
     // Deterministic pseudo-random haystacks over a small alphabet, so matches and near misses abound.
     const alphabet = Buffer.from('<</tTiIlLeE >hH');
-    let seed = 7;
-    const next = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 8;
-    };
+    const below = intRng(7);
     for (let round = 0; round < 400; round++) {
-      const bytes = Uint8Array.from({ length: next() % 40 }, () => alphabet[next() % alphabet.length]!);
+      const bytes = Uint8Array.from({ length: below(40) }, () => alphabet[below(alphabet.length)]!);
       for (const needle of ['<title', '</title', 'title', 'html', '<']) {
-        const from = (next() % 45) - 3;
-        const limit = next() % 45;
+        const from = below(45) - 3;
+        const limit = below(45);
         expect(indexOfAsciiCi(bytes, needle, from, limit), `${ascii(bytes)} ${needle} ${from} ${limit}`).toBe(
           reference(bytes, needle, from, limit),
         );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PacketInfo } from '../../../agent/decode/packet-info.js';
 import { FlowTable } from '../../../agent/observe/flow-table.js';
+import { intRng } from '../../../scripts/lib/xorshift.js';
 
 /** A packet between two IPv4 (or IPv6) endpoints, as the decoders would leave it. */
 function packet(src: number, dst: number, sp: number, dp: number, proto = 6, v6 = false): PacketInfo {
@@ -48,11 +49,7 @@ describe('flow table', () => {
   it('matches a model Map under random inserts, lookups and LRU removals', () => {
     const t = new FlowTable({ maxFlows: 64 });
     const model = new Map<string, number>();
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed % n;
-    };
+    const rand = intRng(7);
     for (let step = 0; step < 20_000; step++) {
       const s = rand(12);
       const d = rand(12);

@@ -1,6 +1,7 @@
 // The pure ingest steps: batch checks beyond the schema, evidence folding with its cap, unions.
 import { describe, expect, it } from 'vitest';
 import type { ObservationSummary } from '../../../core/inventory.js';
+import { intRng } from '../../../scripts/lib/xorshift.js';
 import { ApiError } from '../../../server/errors.js';
 import {
   canonicalIp,
@@ -122,11 +123,7 @@ describe('foldEvidence against a reference', () => {
   }
 
   it('gives the same merge by scan (few facts) and by ids (many), and leaves its inputs alone', () => {
-    let seed = 42;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rand = intRng(42);
     const fact = (): ObservationSummary =>
       Object.freeze({
         key: rand(2) ? 'dhcp.hostname' : 'ip.ttl',
