@@ -245,10 +245,8 @@ function readServerName(c: Cursor, anomalies: string[]): Uint8Array | null {
   let name: Uint8Array | null = null;
   while (list.pos < list.end) {
     const type = list.u8('server_name.type');
-    const n = list.u16('server_name.host_name');
-    list.need(n, 'server_name.host_name');
-    if (type === 0 && name === null) name = list.bytes.subarray(list.pos, list.pos + n);
-    list.pos += n;
+    const value = list.vector(2, 'server_name.host_name');
+    if (type === 0 && name === null) name = value;
   }
   return name;
 }

@@ -73,11 +73,13 @@ export class PassiveEngine {
   readonly #udpApps: boolean;
 
   constructor(readonly opts: EngineOptions) {
-    this.flows = new FlowTable({ maxFlows: opts.maxFlows }, this.#num.subarray(3, 4));
+    // The current packet's time, read by both (a view of #num[3], not an argument: see #flow).
+    const clock = this.#num.subarray(3, 4);
+    this.flows = new FlowTable({ maxFlows: opts.maxFlows }, clock);
     this.streams = new StreamBuffers(
       this.flows.maxFlows,
       { bytesPerDirection: opts.streamBytes, maxBuffers: opts.streamBuffers },
-      this.#num.subarray(3, 4),
+      clock,
     );
     this.store = new EvidenceStore(opts.evidence);
     this.dispatcher = new AppDispatcher(opts.decoders);
