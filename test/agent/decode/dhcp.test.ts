@@ -70,6 +70,26 @@ describe('dhcp decoder', () => {
     ]);
   });
 
+  it('passes each fact on once in a reply listing many addresses, repeats included', () => {
+    // 40 distinct DNS servers, each listed twice: past the short list, repeats are still caught.
+    const dns: number[] = [];
+    for (let round = 0; round < 2; round++) for (let i = 1; i <= 40; i++) dns.push(10, 9, 0, i);
+    // Two option-6 instances of 160 bytes: one option holds at most 255 (RFC 3396 joins them).
+    const half = dns.length / 2;
+    const ack = Uint8Array.from([
+      ...DHCP_ACK.subarray(0, 240),
+      ...[0x35, 1, 5],
+      ...[6, half, ...dns.slice(0, half)],
+      ...[6, half, ...dns.slice(half)],
+      0xff,
+    ]);
+    const out = run(ack, fromServer);
+    const servers = out.values('dhcp.dns_server', 'mac:f0:1f:af:12:34:56');
+    expect(servers).toHaveLength(40);
+    expect(new Set(servers).size).toBe(40);
+    expect(servers[39]).toBe('10.9.0.40');
+  });
+
   it('does not bind an OFFERed address, and trusts a relayed reply only from the server id', () => {
     const offer = Uint8Array.from(DHCP_ACK);
     offer[242] = 2; // message type OFFER
