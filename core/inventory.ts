@@ -97,7 +97,9 @@ export interface DeviceRecord {
   observations: ObservationSummary[];
 }
 
-export type ProviderKind = 'cloud' | 'hosting' | 'cdn' | 'datacenter' | 'isp';
+/** What kind of provider a remote's AS belongs to (signatures/providers.yaml `kind`). */
+export const PROVIDER_KINDS = ['cloud', 'hosting', 'cdn', 'datacenter', 'isp'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 export interface ConnectionRecord {
   /** DeviceRecord.id of the local side. */

@@ -2,6 +2,7 @@
 // array and string, shared by the collector's ingest route, the agent's uplink and `analyze --upload`.
 // JSON, gzip on the wire. Identity is never sent: the collector decides it from the evidence.
 import { type Static, type TSchema, Type } from 'typebox';
+import { PROVIDER_KINDS } from './inventory.js';
 import { WIRE_LIMITS } from './wire-limits.js';
 
 export { toWireConnection, toWireDevice } from './wire-convert.js';
@@ -80,15 +81,7 @@ export const WireConnection = Type.Object(
     asn: Nullable(Type.Integer({ minimum: 0, maximum: 4294967295 })),
     asOrg: Nullable(Type.String({ maxLength: 256 })),
     provider: Nullable(Type.String({ maxLength: 128 })),
-    providerKind: Nullable(
-      Type.Union([
-        Type.Literal('cloud'),
-        Type.Literal('hosting'),
-        Type.Literal('cdn'),
-        Type.Literal('datacenter'),
-        Type.Literal('isp'),
-      ]),
-    ),
+    providerKind: Nullable(Type.Enum(PROVIDER_KINDS)),
     names: Type.Array(Name, { maxItems: WIRE_LIMITS.namesPerConnection }),
     packets: Count,
     bytes: Count,

@@ -4,26 +4,9 @@
 import { join } from 'node:path';
 import { AliasIndex, aliasProblem } from '../catalog/registrant-alias.js';
 import { YamlSource } from '../catalog/yaml-source.js';
-import type { ProviderKind } from '../inventory.js';
+import { PROVIDER_KINDS, type ProviderKind } from '../inventory.js';
 import { signaturesDir } from '../paths.js';
 import { isCountryCode } from '../vocabulary/countries.js';
-
-export const PROVIDER_KINDS = [
-  'cloud',
-  'hosting',
-  'cdn',
-  'datacenter',
-  'isp',
-] as const satisfies readonly ProviderKind[];
-// Fails to compile if ProviderKind (core/inventory.ts) gains a kind this list lacks.
-const _allKinds: Record<ProviderKind, true> = {
-  cloud: true,
-  hosting: true,
-  cdn: true,
-  datacenter: true,
-  isp: true,
-};
-void _allKinds;
 
 /** Most providers and ASNs per provider one file may hold. */
 export const MAX_PROVIDERS = 2000;

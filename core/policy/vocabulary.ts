@@ -1,6 +1,6 @@
 // What a rule may name: the facts of a device or a connection, their types, the operators each
 // type takes and the closed vocabularies (classes, countries, provider kinds, sectors, watch lists).
-import { DEVICE_CLASSES } from '../inventory.js';
+import { DEVICE_CLASSES, PROVIDER_KINDS } from '../inventory.js';
 import type { Operator, SubjectKind } from './types.js';
 
 export type FieldType =
@@ -22,7 +22,6 @@ export interface FieldSpec {
   description: string;
 }
 
-export const PROVIDER_KINDS = ['cloud', 'hosting', 'cdn', 'datacenter', 'isp'] as const;
 export const PROTOS = ['tcp', 'udp', 'icmp', 'other'] as const;
 export const DIRECTIONS = ['outbound', 'inbound'] as const;
 

@@ -2,7 +2,7 @@
 // JSON-parsed, then checked field by field against the public contract before anything uses it.
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { type ConnectionRecord, DEVICE_CLASSES, type DeviceRecord } from '../inventory.js';
+import { type ConnectionRecord, DEVICE_CLASSES, type DeviceRecord, PROVIDER_KINDS } from '../inventory.js';
 
 const Str = Type.String({ maxLength: 4096 });
 const MaybeStr = Type.Union([Str, Type.Null()]);
@@ -25,7 +25,7 @@ const Device = Type.Object({
   registrant: MaybeStr,
   registrantCountry: Country,
   randomizedMac: Type.Boolean(),
-  class: Type.Union([Type.Union(DEVICE_CLASSES.map((c) => Type.Literal(c))), Type.Null()]),
+  class: Type.Union([Type.Enum(DEVICE_CLASSES), Type.Null()]),
   model: MaybeStr,
   firmware: MaybeStr,
   os: MaybeStr,
@@ -48,14 +48,7 @@ const Connection = Type.Object({
   asn: Type.Union([Type.Integer({ minimum: 0, maximum: 4294967295 }), Type.Null()]),
   asOrg: MaybeStr,
   provider: MaybeStr,
-  providerKind: Type.Union([
-    Type.Literal('cloud'),
-    Type.Literal('hosting'),
-    Type.Literal('cdn'),
-    Type.Literal('datacenter'),
-    Type.Literal('isp'),
-    Type.Null(),
-  ]),
+  providerKind: Type.Union([Type.Enum(PROVIDER_KINDS), Type.Null()]),
   names: Texts,
   packets: Type.Integer({ minimum: 0 }),
   bytes: Type.Integer({ minimum: 0 }),

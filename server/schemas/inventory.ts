@@ -1,7 +1,7 @@
 // API shapes of the inventory: devices (listing row and detail), evidence, reasons, history,
 // connections, and the filters the listings take. Field names follow core/inventory.ts.
 import { type Static, Type } from 'typebox';
-import { DEVICE_CLASSES } from '../../core/inventory.js';
+import { DEVICE_CLASSES, PROVIDER_KINDS } from '../../core/inventory.js';
 import { Country, Cursor, Format, Id, IsoTime, Limit, NullableString, PageInfo } from './common.js';
 
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -118,7 +118,7 @@ export const DeviceDetail = Type.Object(
   { additionalProperties: false },
 );
 
-export const DeviceClass = Type.Union(DEVICE_CLASSES.map((c) => Type.Literal(c)));
+export const DeviceClass = Type.Enum(DEVICE_CLASSES);
 /**
  * id: the order devices were first stored (-id: newest first). lastSeenDay: by the UTC day a
  * device was last seen, then by id — day resolution keeps the index cheap to maintain.
@@ -143,7 +143,7 @@ export const DeviceQuery = Type.Object(
     firstSeenAfter: Type.Optional(Type.String({ maxLength: 40 })),
     lastSeenAfter: Type.Optional(Type.String({ maxLength: 40 })),
     lastSeenBefore: Type.Optional(Type.String({ maxLength: 40 })),
-    sort: Type.Optional(Type.Union(DEVICE_SORTS.map((s) => Type.Literal(s)))),
+    sort: Type.Optional(Type.Enum(DEVICE_SORTS)),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
     format: Type.Optional(Format),
@@ -165,9 +165,7 @@ export const ConnectionQuery = Type.Object(
     /** true: only connections to a country other than the operator's own. */
     foreign: Type.Optional(Type.Boolean()),
     asn: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
-    providerKind: Type.Optional(
-      Type.Union(['cloud', 'hosting', 'cdn', 'datacenter', 'isp'].map((k) => Type.Literal(k))),
-    ),
+    providerKind: Type.Optional(Type.Enum(PROVIDER_KINDS)),
     lastSeenAfter: Type.Optional(Type.String({ maxLength: 40 })),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),

@@ -1,27 +1,10 @@
 // API shapes of tenancy: operators (with their sector), sites, agents, tokens.
 import { type Static, Type } from 'typebox';
+import { SECTORS } from '../../core/policy/vocabulary.js';
 import { Country, Id, IsoTime, NullableString } from './common.js';
 
-/** Japan's designated critical-infrastructure sectors (DESIGN.md), plus "other". */
-export const SECTORS = [
-  'electricity',
-  'gas',
-  'oil',
-  'water',
-  'rail',
-  'road-freight',
-  'ocean-freight',
-  'aviation',
-  'airports',
-  'telecom',
-  'broadcasting',
-  'post',
-  'finance',
-  'credit-cards',
-  'ports',
-  'other',
-] as const;
-export const Sector = Type.Union(SECTORS.map((s) => Type.Literal(s)));
+/** An operator's sector: the one vocabulary policies and `report --sector` name (core/policy/vocabulary.ts). */
+export const Sector = Type.Enum(SECTORS);
 export type Sector = (typeof SECTORS)[number];
 
 const ResourceName = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
