@@ -4,6 +4,7 @@ import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../core/net/ip.js';
 import { isObservationKey } from '../../core/observation-keys.js';
 import type { Batch, WireConnection } from '../../core/wire.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import { ApiError } from '../errors.js';
 import type { SeenFacts } from '../repos/ingest-repo.js';
 
@@ -237,7 +238,8 @@ function sameFact(a: ObservationSummary, b: ObservationSummary): boolean {
 }
 
 function widen(have: ObservationSummary, e: ObservationSummary): void {
-  have.count += e.count;
+  // Saturates as the store does (server/repos/evidence-rows.ts): two safe integers add up exactly.
+  have.count = Math.min(have.count + e.count, WIRE_LIMITS.counter);
   if (e.firstSeen < have.firstSeen) have.firstSeen = e.firstSeen;
   if (e.lastSeen > have.lastSeen) have.lastSeen = e.lastSeen;
 }
