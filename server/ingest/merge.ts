@@ -244,10 +244,26 @@ function widen(have: ObservationSummary, e: ObservationSummary): void {
   if (e.lastSeen > have.lastSeen) have.lastSeen = e.lastSeen;
 }
 
-/** Union keeping order; beyond `cap` the oldest entries go (addresses change, the newest matter). */
+/** Up to this many stored and incoming entries are united by scanning (a device's usual few). */
+const UNION_BY_SCAN = 32;
+
+/**
+ * Union keeping order; beyond `cap` the oldest entries go (addresses change, the newest matter).
+ * Past UNION_BY_SCAN entries a Set answers membership: scanning made it quadratic, and a batch of
+ * 5,000 devices each adding 256 new services to 256 stored ones spent ~0.5 s of its 1.3 s here.
+ */
 export function union<T>(stored: readonly T[], incoming: readonly T[], cap: number): T[] {
   const out = [...stored];
-  for (const x of incoming) if (!out.includes(x)) out.push(x);
+  if (stored.length + incoming.length <= UNION_BY_SCAN) {
+    for (const x of incoming) if (!out.includes(x)) out.push(x);
+  } else {
+    const have = new Set(out);
+    for (const x of incoming) {
+      if (have.has(x)) continue;
+      have.add(x);
+      out.push(x);
+    }
+  }
   return out.length > cap ? out.slice(out.length - cap) : out;
 }
 
