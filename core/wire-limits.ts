@@ -17,4 +17,9 @@ export const WIRE_LIMITS = {
   text: MAX_OBSERVATION_TEXT + 64,
   /** DNS names are at most 253 characters (RFC 1035 §2.3.4). */
   name: 255,
+  /**
+   * Largest count (packets, bytes, evidence counts): the collector's sums saturate here, so a hostile
+   * agent repeating maximal deltas cannot push a stored count past SQLite's 64-bit integers.
+   */
+  counter: Number.MAX_SAFE_INTEGER,
 } as const;

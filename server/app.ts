@@ -15,7 +15,7 @@ import { checkRoute, installAuth } from './auth/guard.js';
 import { closeDatabase, type Db, databaseBytes, openDatabase } from './db/database.js';
 import { attachSearch, searchLag } from './db/search-store.js';
 import { decodeBody } from './http/body.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { installErrorHandling, sendError } from './http/error-handler.js';
 import { Metrics } from './metrics.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { loadOrCreateSigningKey } from './reports/signing-key.js';
@@ -82,6 +82,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 100 },
+    // A bad percent-encoding or an over-long path parameter is refused by the router before any
+    // route: without this, Fastify answers with its own body (no registered code, the URL echoed).
+    frameworkErrors: (err, request, reply) => sendError(reply, request, err),
   });
   // TypeBox checks bodies as sent (no coercion); query strings and params are converted first.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -1,6 +1,7 @@
 // Parses and checks a rule's `when:` tree: all/any/not, field tests with an operator, values
 // checked against the field's type and vocabulary, patterns bounded. Every problem is reported.
 import type { Node as YamlNode } from 'yaml';
+import { ambiguousAlternation } from '../identify/rules/safe-pattern.js';
 import { isCountryCode } from '../vocabulary/countries.js';
 import { type Condition, OPERATORS, type Operator, POLICY_LIMITS, type SubjectKind } from './types.js';
 import { type FieldSpec, type FieldType, fieldsOf, OPERATORS_BY_TYPE, vocabularyOf } from './vocabulary.js';
@@ -208,6 +209,14 @@ function parsePattern(node: YamlNode | null, problems: Problems): RegExp | undef
     problems.add(
       node,
       `pattern has a quantified group that itself repeats (${nested}); this can take exponential time on hostile text`,
+    );
+    return undefined;
+  }
+  const alternation = ambiguousAlternation(v);
+  if (alternation) {
+    problems.add(
+      node,
+      `pattern repeats alternatives that may start alike (${alternation}); this can take exponential time on hostile text, use a character class`,
     );
     return undefined;
   }

@@ -14,6 +14,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   Z_DATA_ERROR: 'OM_ERR_REQ_BAD_ENCODING',
   Z_BUF_ERROR: 'OM_ERR_REQ_BAD_ENCODING',
   ERR_STREAM_PREMATURE_CLOSE: 'OM_ERR_REQ_BAD_ENCODING',
+  // The router's own refusals (reach us through frameworkErrors, app.ts); Fastify's text quotes the URL.
+  FST_ERR_BAD_URL: 'OM_ERR_REQ_VALIDATION',
+  FST_ERR_MAX_PARAM_LENGTH: 'OM_ERR_REQ_VALIDATION',
+};
+
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'url: a path segment is not valid percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: 'url: a path parameter is longer than the router accepts',
 };
 
 const MAX_DETAILS = 20;
@@ -37,7 +45,10 @@ export function classify(err: unknown): {
     };
   }
   const mapped = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
-  if (mapped) return { code: mapped, details: [], headers: {} };
+  if (mapped) {
+    const detail = FASTIFY_DETAILS[e.code];
+    return { code: mapped, details: detail ? [detail] : [], headers: {} };
+  }
   // JSON.parse and secure-json-parse (prototype poisoning) throw SyntaxError with a 400 status.
   if (e instanceof SyntaxError && e.statusCode === 400) {
     return { code: 'OM_ERR_REQ_BAD_JSON', details: [e.message.slice(0, 200)], headers: {} };

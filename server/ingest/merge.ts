@@ -4,6 +4,7 @@ import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../core/net/ip.js';
 import { isObservationKey } from '../../core/observation-keys.js';
 import type { Batch, WireConnection } from '../../core/wire.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import { ApiError } from '../errors.js';
 import type { SeenFacts } from '../repos/ingest-repo.js';
 
@@ -237,15 +238,32 @@ function sameFact(a: ObservationSummary, b: ObservationSummary): boolean {
 }
 
 function widen(have: ObservationSummary, e: ObservationSummary): void {
-  have.count += e.count;
+  // Saturates as the store does (server/repos/evidence-rows.ts): two safe integers add up exactly.
+  have.count = Math.min(have.count + e.count, WIRE_LIMITS.counter);
   if (e.firstSeen < have.firstSeen) have.firstSeen = e.firstSeen;
   if (e.lastSeen > have.lastSeen) have.lastSeen = e.lastSeen;
 }
 
-/** Union keeping order; beyond `cap` the oldest entries go (addresses change, the newest matter). */
+/** Up to this many stored and incoming entries are united by scanning (a device's usual few). */
+const UNION_BY_SCAN = 32;
+
+/**
+ * Union keeping order; beyond `cap` the oldest entries go (addresses change, the newest matter).
+ * Past UNION_BY_SCAN entries a Set answers membership: scanning made it quadratic, and a batch of
+ * 5,000 devices each adding 256 new services to 256 stored ones spent ~0.5 s of its 1.3 s here.
+ */
 export function union<T>(stored: readonly T[], incoming: readonly T[], cap: number): T[] {
   const out = [...stored];
-  for (const x of incoming) if (!out.includes(x)) out.push(x);
+  if (stored.length + incoming.length <= UNION_BY_SCAN) {
+    for (const x of incoming) if (!out.includes(x)) out.push(x);
+  } else {
+    const have = new Set(out);
+    for (const x of incoming) {
+      if (have.has(x)) continue;
+      have.add(x);
+      out.push(x);
+    }
+  }
   return out.length > cap ? out.slice(out.length - cap) : out;
 }
 

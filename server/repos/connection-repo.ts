@@ -1,4 +1,5 @@
 // The inventory's read side for connections, and the aggregates of summaries (analyst and regulator).
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import type { Db } from '../db/database.js';
 import type { Connection, ConnectionQuery, Summary } from '../schemas/inventory.js';
 import type { Operator } from '../schemas/tenancy.js';
@@ -103,7 +104,8 @@ export class ConnectionRepo {
     const topForeignDestinations = this.#db
       .prepare(
         `SELECT country, asn, max(as_org) AS asOrg, max(provider_kind) AS providerKind, count(*) AS connections,
-           count(DISTINCT device_id) AS devices, sum(bytes) AS bytes
+           count(DISTINCT device_id) AS devices,
+           CAST(min(total(bytes), ${WIRE_LIMITS.counter}) AS INTEGER) AS bytes
          FROM connections WHERE ${foreign} GROUP BY country, asn ORDER BY connections DESC, bytes DESC LIMIT ?`,
       )
       .all(...params, op.country, TOP_DESTINATIONS) as Summary['topForeignDestinations'];

@@ -2,6 +2,7 @@
 // devices) or multi-row upserts (known ones) instead of one statement per row, which cut the
 // per-row cost of evidence writes by ~40% (8,000 rows per transaction; docs/benchmarks.md).
 import type { ObservationSummary } from '../../core/inventory.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import type { Db } from '../db/database.js';
 import { MultiRowInsert } from './multi-row.js';
 
@@ -16,8 +17,9 @@ export interface EvidenceRow {
 const COLUMNS = 7;
 const INSERT = 'INSERT INTO evidence (device_id, key, value, source, count, first_seen, last_seen) VALUES ';
 // Rows of one statement are applied in order, so a fact repeated within it adds up as separate
-// statements would.
-const UPSERT = ` ON CONFLICT (device_id, key, value, source) DO UPDATE SET count = count + excluded.count,
+// statements would. Counts saturate (WIRE_LIMITS.counter): past 2^63 SQLite would make the sum a
+// REAL, which the STRICT column refuses, and every later batch of the device would fail.
+const UPSERT = ` ON CONFLICT (device_id, key, value, source) DO UPDATE SET count = min(count + excluded.count, ${WIRE_LIMITS.counter}),
   first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`;
 
 export class EvidenceRows {

@@ -5,6 +5,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Identity, ObservationSummary } from '../../core/inventory.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
+import { WIRE_LIMITS } from '../../core/wire-limits.js';
 import type { Db } from '../db/database.js';
 import { isSearchAttached, SEARCH_SCHEMA } from '../db/search-store.js';
 import {
@@ -130,7 +131,7 @@ export class IngestRepo {
     this.#updateConnection = db.prepare(
       `UPDATE connections SET country = coalesce(?, country), asn = coalesce(?, asn), as_org = coalesce(?, as_org),
          provider = coalesce(?, provider), provider_kind = coalesce(?, provider_kind), names = ?,
-         packets = packets + ?, bytes = bytes + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+         packets = min(packets + ?, ${WIRE_LIMITS.counter}), bytes = min(bytes + ?, ${WIRE_LIMITS.counter}), first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
        WHERE id = ?`,
     );
     this.#findBatch = db.prepare('SELECT ack FROM batches WHERE agent_id = ? AND batch_id = ?');

@@ -96,6 +96,26 @@ describe('request ids and logs', () => {
     expect(rec.service).toBe('originmap-collector');
   });
 
+  it("answers the router's own refusals with a registered code, not Fastify's body echoing the URL", async () => {
+    for (const [url, detail] of [
+      [`/v1/devices/${'9'.repeat(101)}`, 'url: a path parameter is longer than the router accepts'],
+      ['/v1/devices/%E0%A4%A', 'url: a path segment is not valid percent-encoding'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'GET', url, headers: auth(a.analyst) });
+      expect(res.statusCode).toBe(400);
+      const body = res.json() as { code: string; requestId: string; details: string[] };
+      expect(body).toEqual({
+        code: 'OM_ERR_REQ_VALIDATION',
+        message: 'the request does not match the schema',
+        requestId: expect.any(String),
+        details: [detail],
+      });
+      expect(res.body).not.toContain('/v1/devices');
+    }
+    // The service still answers afterwards.
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+
   it('pretty-prints a record on one line with values JSON-escaped', () => {
     const line = prettyLine(
       JSON.stringify({ level: 30, time: Date.UTC(2025, 0, 1, 12, 0, 1), msg: 'hi', name: 'a\nb' }),

@@ -1,5 +1,5 @@
 // Compiles rule patterns and refuses the shapes that backtrack catastrophically (nested repetition,
-// backreferences), so a hostile banner cannot stall identification. Values are also capped
+// backreferences, repeated alternatives that may start alike), so a hostile banner cannot stall identification. Values are also capped
 // (rule-types.ts MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through.
 
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
@@ -88,6 +88,108 @@ export function backtrackingHazard(src: string): string | null {
   return stack.length === 1 ? null : 'unbalanced "("';
 }
 
+/** A group being read by ambiguousAlternation. */
+interface AltGroup {
+  /** Start of the group in the source, for the message. */
+  at: number;
+  /** The leading character of each alternative read so far (lower-cased); null: unknown or several. */
+  firsts: (string | null)[];
+  /** The current alternative has no atom yet. */
+  open: boolean;
+  /** The atom just read was its alternative's first (a quantifier after it may make it optional). */
+  firstAtom: boolean;
+  /** This group or one inside it has alternatives that may start alike. */
+  ambiguous: boolean;
+}
+
+function atom(g: AltGroup, first: string | null): void {
+  g.firstAtom = g.open;
+  if (g.open) g.firsts.push(first);
+  g.open = false;
+}
+
+function overlapping(firsts: readonly (string | null)[]): boolean {
+  if (firsts.length < 2) return false;
+  const seen = new Set<string>();
+  for (const f of firsts) {
+    if (f === null || seen.has(f)) return true;
+    seen.add(f);
+  }
+  return false;
+}
+
+/**
+ * Finds a repeated group whose alternatives may start with the same character: (\w|\d)+, (a|a)*,
+ * (.|\s)*. Each repetition may take either branch, so failing on n characters tries 2^n ways: 29
+ * characters cost (\w|\d)+ 28 s, with no nested repetition for backtrackingHazard to see.
+ * Alternatives are told apart by a leading literal character only, case-folded (patterns run with
+ * the i flag); anything else — a class, an escape such as \d, a group, an anchor, an optional first
+ * atom, an empty alternative — is taken to overlap. So (a|b)+ and (?:GET|HEAD)+ pass; (\d|x)+ does
+ * not ([\dx]+ says the same, linearly), nor does (?:POST|PUT)+ (a shared first letter). Returns the repeated group's source, or null.
+ */
+export function ambiguousAlternation(src: string): string | null {
+  const stack: AltGroup[] = [{ at: 0, firsts: [], open: true, firstAtom: false, ambiguous: false }];
+  // The group the next quantifier applies to (null: an atom, or nothing).
+  let last: AltGroup | null = null;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    const g = stack[stack.length - 1]!;
+    let quant: { end: number; repeats: boolean; optional: boolean } | null = null;
+    if (c === '*' || c === '+') quant = { end: i + 1, repeats: true, optional: c === '*' };
+    else if (c === '?') quant = { end: i + 1, repeats: false, optional: true };
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
+      if (m) {
+        const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
+        quant = { end: i + m[0].length, repeats: max > 1, optional: Number(m[1]) === 0 };
+      }
+    }
+    if (quant) {
+      if (last?.ambiguous && quant.repeats) return src.slice(last.at, quant.end);
+      if (g.firstAtom && quant.optional) g.firsts[g.firsts.length - 1] = null;
+      g.firstAtom = false;
+      last = null;
+      i = quant.end - 1;
+      continue;
+    }
+    last = null;
+    if (c === '\\') {
+      const n = src[i + 1] ?? '';
+      // An escaped punctuation mark is that character; an escaped letter or digit is a class, an
+      // anchor or a code: unknown.
+      atom(g, /[A-Za-z0-9]/.test(n) || n === '' ? null : n);
+      i++;
+    } else if (c === '[') {
+      let j = i + 1;
+      if (src[j] === '^') j++;
+      if (src[j] === ']') j++;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      atom(g, null);
+      i = j;
+    } else if (c === '(') {
+      atom(g, null);
+      const m = /^\(\?(:|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>)/.exec(src.slice(i));
+      stack.push({ at: i, firsts: [], open: true, firstAtom: false, ambiguous: false });
+      if (m) i += m[0].length - 1;
+    } else if (c === ')') {
+      // Unbalanced: the compiler reports it.
+      if (stack.length === 1) return null;
+      const done = stack.pop()!;
+      if (done.open) done.firsts.push(null);
+      done.ambiguous ||= overlapping(done.firsts);
+      if (done.ambiguous) stack[stack.length - 1]!.ambiguous = true;
+      last = done;
+    } else if (c === '|') {
+      if (g.open) g.firsts.push(null);
+      g.open = true;
+      g.firstAtom = false;
+    } else {
+      atom(g, c === '.' || c === '^' || c === '$' ? null : c.toLowerCase());
+    }
+  }
+  return null;
+}
+
 /** Compiles a rule pattern: length cap, hazard check, syntax check, capture-group count. */
 export function compilePattern(src: string, flags: string): PatternResult {
   if (src.length === 0) return { ok: false, message: 'pattern is empty' };
@@ -97,6 +199,13 @@ export function compilePattern(src: string, flags: string): PatternResult {
   if (flags !== '' && flags !== 'i') return { ok: false, message: `flags "${flags}": only "i" is allowed` };
   const hazard = backtrackingHazard(src);
   if (hazard) return { ok: false, message: hazard };
+  const alternation = ambiguousAlternation(src);
+  if (alternation) {
+    return {
+      ok: false,
+      message: `repeated alternatives that may start alike in ${alternation} (exponential backtracking); use a character class`,
+    };
+  }
   let regex: RegExp;
   let probe: RegExp;
   try {

@@ -160,6 +160,11 @@ describe('policy loader', () => {
     ]);
     expect(rule('x'.repeat(300))).toEqual([expect.stringMatching(/longer than 256/)]);
     expect(rule('(unclosed')).toEqual([expect.stringMatching(/bad regular expression/)]);
+    // Exponential without nested repetition: 29 characters kept the collector's loop busy 28 s.
+    expect(rule('^(\\w|\\d)+$')).toEqual([
+      expect.stringMatching(/repeats alternatives that may start alike \(\(\\w\|\\d\)\+\)/),
+    ]);
+    expect(rule('^(?:ab|cd)+$')).toEqual([]);
     expect(nestedQuantifier('((ab)*c)+')).toBe('((ab)*c)+');
     expect(nestedQuantifier('(a|b)+[(+]')).toBeNull();
     expect(nestedQuantifier('(\\(+)x')).toBeNull();
