@@ -1,6 +1,8 @@
 // Compiles rule patterns and refuses the shapes that backtrack catastrophically (nested repetition,
-// backreferences), so a hostile banner cannot stall identification. Values are also capped
-// (rule-types.ts MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through.
+// a repeated group that may match empty or whose alternatives may start alike, backreferences), so
+// a hostile banner cannot stall identification. Values are also capped (rule-types.ts
+// MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through to n^k for k
+// adjacent overlapping quantifiers (\w*\w*\w*\w*x: seconds at 600 characters; not detected).
 
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
 export const MAX_PATTERN_LENGTH = 400;
@@ -12,6 +14,58 @@ interface Frame {
   repeats: boolean;
   /** Start of the group in the source, for the message. */
   at: number;
+  /** Where each alternative of the group starts in the source (after any (?: modifier). */
+  alts: number[];
+  /** Where the group ends (its ')'), once closed. */
+  end: number;
+}
+
+/** Characters tried when asking whether two alternatives may start alike: tab and printable ASCII. */
+const PROBE_CHARS = ['\t', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i))];
+
+/**
+ * The first atom of an alternative as a regex matching one character, or null when it may be
+ * anything (a group, '.', an optional atom, an empty alternative): judged conservatively.
+ */
+function firstAtom(alt: string): RegExp | null {
+  let atom: string;
+  if (alt === '' || alt[0] === '(' || alt[0] === '.' || alt[0] === '^' || alt[0] === '$') return null;
+  if (alt[0] === '\\') atom = alt.slice(0, 2);
+  else if (alt[0] === '[') {
+    let j = 1;
+    if (alt[j] === '^') j++;
+    if (alt[j] === ']') j++;
+    while (j < alt.length && alt[j] !== ']') j += alt[j] === '\\' ? 2 : 1;
+    atom = alt.slice(0, j + 1);
+  } else atom = alt[0]!;
+  if (/^(?:[?*]|\{0)/.test(alt.slice(atom.length))) return null;
+  try {
+    return new RegExp(`^(?:${atom})$`, 'i');
+  } catch {
+    return null;
+  }
+}
+
+/** May two alternatives of a repeated group both match at one place? (a|a)*, (.|\s)*, (a|ab)+ do. */
+function alternativesOverlap(src: string, g: Frame): boolean {
+  const atoms = g.alts.map((start, k) => firstAtom(src.slice(start, (g.alts[k + 1] ?? g.end + 1) - 1)));
+  for (let a = 0; a < atoms.length; a++) {
+    for (let b = a + 1; b < atoms.length; b++) {
+      const x = atoms[a];
+      const y = atoms[b];
+      if (!x || !y || PROBE_CHARS.some((c) => x.test(c) && y.test(c))) return true;
+    }
+  }
+  return false;
+}
+
+/** Can the group match the empty string? A repeated one that can ((a?){25}) backtracks exponentially. */
+function matchesEmpty(src: string, g: Frame): boolean {
+  try {
+    return new RegExp(`^(?:${src.slice(g.alts[0], g.end)})$`).test('');
+  } catch {
+    return true;
+  }
 }
 
 /** Reads a {n}, {n,} or {n,m} quantifier at `i`; null when the brace is a literal. */
@@ -28,7 +82,7 @@ function braces(src: string, i: number): { end: number; repeats: boolean } | nul
  * regex over a 600-character value can run for minutes. Returns a message, or null when safe.
  */
 export function backtrackingHazard(src: string): string | null {
-  const stack: Frame[] = [{ repeats: false, at: 0 }];
+  const stack: Frame[] = [{ repeats: false, at: 0, alts: [0], end: src.length }];
   // What the next quantifier applies to: a closed group (its frame), a plain atom, or nothing yet.
   let last: Frame | 'atom' | null = null;
   for (let i = 0; i < src.length; i++) {
@@ -52,18 +106,22 @@ export function backtrackingHazard(src: string): string | null {
       continue;
     }
     if (c === '(') {
-      stack.push({ repeats: false, at: i });
+      const frame: Frame = { repeats: false, at: i, alts: [i + 1], end: -1 };
+      stack.push(frame);
       last = null;
       // Skip group modifiers (?:, (?=, (?!, (?<=, (?<!, (?<name>.
       if (src[i + 1] === '?') {
         const m = /^\(\?(:|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>)/.exec(src.slice(i));
         if (m) i += m[0].length - 1;
+        frame.alts[0] = i + 1;
       }
       continue;
     }
+    if (c === '|') stack[stack.length - 1]!.alts.push(i + 1);
     if (c === ')') {
       const frame = stack.length > 1 ? stack.pop()! : null;
       if (!frame) return `unbalanced ')' at ${i}`;
+      frame.end = i;
       if (frame.repeats) stack[stack.length - 1]!.repeats = true;
       last = frame;
       continue;
@@ -79,6 +137,12 @@ export function backtrackingHazard(src: string): string | null {
     if (quant.repeats) {
       if (last !== 'atom' && last.repeats) {
         return `nested repetition: the group at ${last.at} repeats inside a repeated group (catastrophic backtracking)`;
+      }
+      if (last !== 'atom' && alternativesOverlap(src, last)) {
+        return `alternatives of the repeated group at ${last.at} may start with the same character (catastrophic backtracking; use a character class)`;
+      }
+      if (last !== 'atom' && matchesEmpty(src, last)) {
+        return `the repeated group at ${last.at} can match the empty string (catastrophic backtracking)`;
       }
       stack[stack.length - 1]!.repeats = true;
     }

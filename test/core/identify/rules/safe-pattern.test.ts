@@ -23,6 +23,32 @@ describe('backtrackingHazard', () => {
   });
 });
 
+describe('backtrackingHazard: shapes without nested quantifiers that still backtrack exponentially', () => {
+  // Each was accepted and ran for seconds to minutes on a short hostile value ('(a|a)*$' on 30
+  // 'a's then '!': 107 s; the others past a 10 s limit on 600 characters).
+  it.each([
+    '(a|a)*$',
+    '(?:a|a)+b',
+    '(?:a|b|ab)*c',
+    '(a|aa)+$',
+    '(.|\\s)*x',
+    '(a|\\w)*z',
+    '(?:a|a?)+$',
+    '(?:A|[a-c])+!',
+    '^(a?){25}a{25}$',
+    '(?:x?)*y',
+  ])('refuses %s', (src) => {
+    expect(backtrackingHazard(src)).not.toBeNull();
+  });
+
+  it.each(['(a|b)+', '(?:[\\w-]|\\.)+', '(?:ab?)+c', '(?:\\d|x)+', '^(?:GET|POST) /', '(?:foo|bar)?x+'])(
+    'accepts %s (alternatives that cannot start alike, groups that cannot match empty)',
+    (src) => {
+      expect(backtrackingHazard(src)).toBeNull();
+    },
+  );
+});
+
 describe('compilePattern', () => {
   it('counts capture groups and refuses bad flags, syntax and length', () => {
     expect(compilePattern('^(a)(?:b)(c)', '')).toMatchObject({ ok: true, groups: 2 });
