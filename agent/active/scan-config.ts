@@ -1,7 +1,7 @@
 // Scan settings from a configuration file's `scan:` section (the agent's config file uses the same
 // section for scheduled scans). Scope is explicit configuration: never derived from the targets.
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { FileTooLargeError, readBounded } from '../../core/read-bounded.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 
 export interface ScanConfig {
@@ -23,6 +23,9 @@ export interface ScanConfig {
 export class ScanConfigError extends Error {
   override readonly name = 'ScanConfigError';
 }
+
+/** Largest scan config read, bytes: the agent's config file holds it (daemon/config.ts MAX_CONFIG_BYTES). */
+const MAX_SCAN_CONFIG_BYTES = 256 * 1024;
 
 const KEYS = new Set([
   'scope',
@@ -59,8 +62,9 @@ export function emptyScanConfig(): ScanConfig {
 export function readScanConfig(file: string): ScanConfig {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'), { uniqueKeys: true });
+    doc = parse(readBounded(file, MAX_SCAN_CONFIG_BYTES).toString('utf8'), { uniqueKeys: true });
   } catch (err) {
+    if (err instanceof FileTooLargeError) throw new ScanConfigError(err.message);
     throw new ScanConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   const section = (doc as { scan?: unknown } | null)?.scan;

@@ -143,7 +143,9 @@ export class RecordStream {
 
   /**
    * Looks for a plausible record from `pos`; returns where parsing continues. At the stream's end
-   * (`final`) a candidate whose judging bytes never came is taken, as a last record would be.
+   * (`final`) a candidate whose judging bytes never came is taken, as a last record would be, but
+   * only when the record itself fits in what is left: one that runs past the end cannot be the last
+   * record, and taking it lost the real records after it (a false start inside the corrupt stretch).
    */
   #scan(data: Uint8Array, pos: number, final: boolean): number {
     const f = this.format;
@@ -152,12 +154,12 @@ export class RecordStream {
     this.#resyncNeed = 0;
     while (pos <= last) {
       const verdict = f.plausibleAt(data, pos, data.length);
-      if (verdict === PLAUSIBLE || (verdict > 0 && final)) {
+      if (verdict === PLAUSIBLE || (verdict > 0 && final && pos + f.recordLength(data, pos) <= data.length)) {
         this.#resyncing = false;
         countSkip(this.stats, 'resync');
         return pos;
       }
-      if (verdict > 0) {
+      if (verdict > 0 && !final) {
         this.#resyncNeed = verdict;
         break;
       }

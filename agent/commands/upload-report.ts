@@ -2,8 +2,8 @@
 // The token never goes on the command line (other users see argv in `ps`): it is read from a
 // file (the agent's own token file works) or from ORIGINMAP_TOKEN.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AnalyzeReport } from '../../core/inventory.js';
+import { FileTooLargeError, readBounded } from '../../core/read-bounded.js';
 import type { AgentConfig, Batch } from '../../core/wire.js';
 import { batchesFromReport, uploadBatch } from '../uplink/report-batches.js';
 import { fetchAgentConfig, UploadError } from '../uplink/upload.js';
@@ -56,11 +56,12 @@ function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): strin
   if (tokenFile !== undefined) {
     let raw: Buffer;
     try {
-      raw = readFileSync(tokenFile);
+      raw = readBounded(tokenFile, MAX_TOKEN_FILE);
     } catch (err) {
+      if (err instanceof FileTooLargeError)
+        throw new CliError(`--token-file: ${tokenFile} is not a token file`);
       throw new CliError(`--token-file: cannot read ${tokenFile}: ${(err as NodeJS.ErrnoException).code}`);
     }
-    if (raw.length > MAX_TOKEN_FILE) throw new CliError(`--token-file: ${tokenFile} is not a token file`);
     token = tokenFromFile(raw.toString('utf8'));
   } else {
     token = (env.ORIGINMAP_TOKEN ?? '').trim();

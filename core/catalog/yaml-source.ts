@@ -1,7 +1,7 @@
 // Reading a user-editable YAML data file (vendors.yaml, providers.yaml) as hostile input: walk the
 // parsed node tree (never toJS, so anchors cannot expand), and collect every problem as
 // `file:line: message` so the user sees all of them in one run (STYLE.md "Not to copy").
-import { readFileSync, statSync } from 'node:fs';
+import { FileTooLargeError, readBounded } from '../read-bounded.js';
 import {
   type Document,
   isAlias,
@@ -45,15 +45,17 @@ export class YamlSource {
 
   /** Reads `file` with a size check first (a data file is never allowed to exhaust memory). */
   static read(file: string, maxBytes = MAX_DATA_FILE_BYTES): YamlSource {
-    let size: number;
+    let bytes: Buffer;
     try {
-      size = statSync(file).size;
+      bytes = readBounded(file, maxBytes);
     } catch (err) {
+      if (err instanceof FileTooLargeError) {
+        const size = err.size ?? `more than ${maxBytes}`;
+        throw new DataFileError([`${file}:0: file is ${size} bytes, above the ${maxBytes} limit`]);
+      }
       throw new DataFileError([`${file}:0: cannot read: ${(err as Error).message}`]);
     }
-    if (size > maxBytes)
-      throw new DataFileError([`${file}:0: file is ${size} bytes, above the ${maxBytes} limit`]);
-    return new YamlSource(file, readFileSync(file, 'utf8'));
+    return new YamlSource(file, bytes.toString('utf8'));
   }
 
   #lineOf(offset: number): number {

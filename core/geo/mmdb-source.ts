@@ -1,8 +1,8 @@
 // MaxMind DB files (the packaged ip-location-db country database, or a user's GeoLite2-Country /
 // GeoLite2-ASN shaped file) read with mmdb-lib, which decodes records lazily from the buffer:
 // opening costs one file read, not a parse of the whole tree.
-import { readFileSync, statSync } from 'node:fs';
 import { Reader, type Response } from 'mmdb-lib';
+import { FileTooLargeError, readBounded } from '../read-bounded.js';
 import { isCountryCode } from '../vocabulary/countries.js';
 import type { AsnFacts } from './asn-table.js';
 
@@ -21,16 +21,15 @@ export class MmdbFile {
 
   constructor(file: string) {
     this.file = file;
-    let size: number;
+    let bytes: Buffer;
     try {
-      size = statSync(file).size;
+      bytes = readBounded(file, MAX_MMDB_BYTES);
     } catch (err) {
+      if (err instanceof FileTooLargeError) throw new GeoDataError(err.message);
       throw new GeoDataError(`${file}: cannot read: ${(err as Error).message}`);
     }
-    if (size > MAX_MMDB_BYTES)
-      throw new GeoDataError(`${file}: ${size} bytes, above the ${MAX_MMDB_BYTES} limit`);
     try {
-      this.#reader = new Reader<Response>(readFileSync(file));
+      this.#reader = new Reader<Response>(bytes);
     } catch (err) {
       throw new GeoDataError(`${file}: not a MaxMind DB file: ${(err as Error).message}`);
     }

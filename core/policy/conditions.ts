@@ -1,7 +1,7 @@
 // Parses and checks a rule's `when:` tree: all/any/not, field tests with an operator, values
 // checked against the field's type and vocabulary, patterns bounded. Every problem is reported.
 import type { Node as YamlNode } from 'yaml';
-import { ambiguousAlternation } from '../identify/rules/safe-pattern.js';
+import { backtrackingHazard } from '../identify/rules/safe-pattern.js';
 import { isCountryCode } from '../vocabulary/countries.js';
 import { type Condition, OPERATORS, type Operator, POLICY_LIMITS, type SubjectKind } from './types.js';
 import { type FieldSpec, type FieldType, fieldsOf, OPERATORS_BY_TYPE, vocabularyOf } from './vocabulary.js';
@@ -204,73 +204,22 @@ function parsePattern(node: YamlNode | null, problems: Problems): RegExp | undef
     problems.add(node, `pattern longer than ${POLICY_LIMITS.patternChars} characters`);
     return undefined;
   }
-  const nested = nestedQuantifier(v);
-  if (nested) {
-    problems.add(
-      node,
-      `pattern has a quantified group that itself repeats (${nested}); this can take exponential time on hostile text`,
-    );
-    return undefined;
-  }
-  const alternation = ambiguousAlternation(v);
-  if (alternation) {
-    problems.add(
-      node,
-      `pattern repeats alternatives that may start alike (${alternation}); this can take exponential time on hostile text, use a character class`,
-    );
-    return undefined;
-  }
+  let re: RegExp;
   try {
-    const re = new RegExp(v, 'i');
-    if (re.test('')) {
-      problems.add(node, `pattern /${v}/ matches the empty string, so it matches everything`);
-      return undefined;
-    }
-    return re;
+    re = new RegExp(v, 'i');
   } catch (err) {
     problems.add(node, `bad regular expression: ${(err as Error).message}`);
     return undefined;
   }
-}
-
-/**
- * Finds `(…x+…)+`-style nesting (star height above one), the usual cause of catastrophic
- * backtracking. Conservative: a group that contains any repetition may not itself repeat.
- */
-export function nestedQuantifier(source: string): string | null {
-  const stack: { start: number; repeats: boolean }[] = [];
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') stack.push({ start: i, repeats: false });
-    else if (c === ')') {
-      const group = stack.pop();
-      const outer = unboundedAt(source, i + 1);
-      if (group && outer && group.repeats) return source.slice(group.start, i + 1 + outer);
-      const next = source[i + 1];
-      if (group && stack.length && (group.repeats || next === '*' || next === '+' || next === '{'))
-        stack[stack.length - 1]!.repeats = true;
-    } else if ((c === '*' || c === '+' || c === '{') && stack.length) {
-      stack[stack.length - 1]!.repeats = true;
-    }
+  // The shapes rule files may not use either: this one runs on agent-supplied text in the collector.
+  const hazard = backtrackingHazard(v);
+  if (hazard) {
+    problems.add(node, `pattern can take exponential time on hostile text: ${hazard}`);
+    return undefined;
   }
-  return null;
-}
-
-/** Length of an unbounded quantifier (`*`, `+`, `{n,}`) at `i`, or 0; `{n}` and `{n,m}` are bounded. */
-function unboundedAt(source: string, i: number): number {
-  const c = source[i];
-  if (c === '*' || c === '+') return 1;
-  if (c !== '{') return 0;
-  const m = /^\{\d+,\}/.exec(source.slice(i, i + 12));
-  return m ? m[0].length : 0;
+  if (re.test('')) {
+    problems.add(node, `pattern /${v}/ matches the empty string, so it matches everything`);
+    return undefined;
+  }
+  return re;
 }

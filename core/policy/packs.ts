@@ -1,10 +1,11 @@
 // Resolves a policy spec ("jp-espa", "./site.yaml", "jp-espa,ot-baseline,./site.yaml") into one
 // policy: shipped packs by name from signatures/policies/, files by path, `extends` followed, new
 // rules added and overrides applied by rule id, in order. All files' problems are reported together.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isScalar } from '../catalog/yaml-lib.js';
 import { signaturesDir } from '../paths.js';
+import { FileTooLargeError, readBounded } from '../read-bounded.js';
 import { parseCondition } from './conditions.js';
 import { type LoadOptions, PACK_ID, type PolicyFileDraft, parsePolicyFile, readGroupBy } from './loader.js';
 import { parseTemplate } from './template.js';
@@ -127,13 +128,12 @@ class Resolver {
     }
     let text: string;
     try {
-      const size = statSync(path).size;
-      if (size > POLICY_LIMITS.fileBytes) {
+      text = readBounded(path, POLICY_LIMITS.fileBytes).toString('utf8');
+    } catch (err) {
+      if (err instanceof FileTooLargeError) {
         this.#problem(from, `${path}: larger than ${POLICY_LIMITS.fileBytes} bytes`);
         return;
       }
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
       this.#problem(
         from,
         `cannot read policy file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,

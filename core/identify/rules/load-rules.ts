@@ -1,10 +1,11 @@
 // Loads signatures/rules/: one YAML file per observation key, every file validated, every problem
 // reported as "file:line: message" before failing (STYLE.md: never stop at the first problem).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadVendorCatalog } from '../../catalog/load-vendors.js';
 import { isObservationKey } from '../../observation-keys.js';
 import { signaturesDir } from '../../paths.js';
+import { FileTooLargeError, readBounded } from '../../read-bounded.js';
 import type { VendorCatalog } from '../contracts.js';
 import { MAX_RULE_FILE_BYTES, type Problem, parseRuleFile } from './rule-schema.js';
 import { RuleSet } from './rule-set.js';
@@ -67,12 +68,20 @@ export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOpt
       continue;
     }
     const path = join(dir, name);
-    const size = statSync(path).size;
-    if (size > MAX_RULE_FILE_BYTES) {
-      problems.push({ file, line: 1, message: `file is ${size} bytes (at most ${MAX_RULE_FILE_BYTES})` });
+    let text: string;
+    try {
+      text = readBounded(path, MAX_RULE_FILE_BYTES).toString('utf8');
+    } catch (err) {
+      // One file that cannot be read (too large, a directory named *.yaml, unreadable) is one
+      // problem among the others, not the end of the load.
+      const message =
+        err instanceof FileTooLargeError
+          ? `file is ${err.size ?? `more than ${MAX_RULE_FILE_BYTES}`} bytes (at most ${MAX_RULE_FILE_BYTES})`
+          : `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      problems.push({ file, line: 1, message });
       continue;
     }
-    const parsed = parseRuleFile(file, readFileSync(path, 'utf8'), key, { isVendor });
+    const parsed = parseRuleFile(file, text, key, { isVendor });
     problems.push(...parsed.problems);
     rules.push(...parsed.rules);
   }

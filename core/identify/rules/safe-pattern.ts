@@ -1,6 +1,9 @@
-// Compiles rule patterns and refuses the shapes that backtrack catastrophically (nested repetition,
-// backreferences, repeated alternatives that may start alike), so a hostile banner cannot stall identification. Values are also capped
-// (rule-types.ts MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through.
+// Compiles rule patterns and refuses the shapes that backtrack catastrophically (nested repetition
+// beyond a small bounded case, a repeated group that may match empty or whose alternatives may
+// start alike, backreferences), so a hostile banner cannot stall identification, nor a policy's
+// `matches` the collector. Values are also capped (rule-types.ts
+// MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through to n^k for k
+// adjacent overlapping quantifiers (\w*\w*\w*\w*x: seconds at 600 characters; not detected).
 
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
 export const MAX_PATTERN_LENGTH = 400;
@@ -8,32 +11,101 @@ export const MAX_PATTERN_LENGTH = 400;
 export type PatternResult = { ok: true; regex: RegExp; groups: number } | { ok: false; message: string };
 
 interface Frame {
-  /** Something inside this group repeats (*, +, {n,m} with m > 1). */
-  repeats: boolean;
+  /**
+   * How many lengths what is inside may take: the product of (max - min + 1) over its repeating
+   * quantifiers (*, +, {n,m} with m > 1); Infinity when one is unbounded, 1 when none repeats.
+   */
+  spread: number;
   /** Start of the group in the source, for the message. */
   at: number;
+  /** Where each alternative of the group starts in the source (after any (?: modifier). */
+  alts: number[];
+  /** Where the group ends (its ')'), once closed. */
+  end: number;
+}
+
+/** Characters tried when asking whether two alternatives may start alike: tab and printable ASCII. */
+const PROBE_CHARS = ['\t', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i))];
+
+/**
+ * The first atom of an alternative as a regex matching one character, or null when it may be
+ * anything (a group, '.', an optional atom, an empty alternative): judged conservatively.
+ */
+function firstAtom(alt: string): RegExp | null {
+  let atom: string;
+  if (alt === '' || alt[0] === '(' || alt[0] === '.' || alt[0] === '^' || alt[0] === '$') return null;
+  if (alt[0] === '\\') atom = alt.slice(0, 2);
+  else if (alt[0] === '[') {
+    let j = 1;
+    if (alt[j] === '^') j++;
+    if (alt[j] === ']') j++;
+    while (j < alt.length && alt[j] !== ']') j += alt[j] === '\\' ? 2 : 1;
+    atom = alt.slice(0, j + 1);
+  } else atom = alt[0]!;
+  if (/^(?:[?*]|\{0)/.test(alt.slice(atom.length))) return null;
+  try {
+    return new RegExp(`^(?:${atom})$`, 'i');
+  } catch {
+    return null;
+  }
+}
+
+/** May two alternatives of a repeated group both match at one place? (a|a)*, (.|\s)*, (a|ab)+ do. */
+function alternativesOverlap(src: string, g: Frame): boolean {
+  const atoms = g.alts.map((start, k) => firstAtom(src.slice(start, (g.alts[k + 1] ?? g.end + 1) - 1)));
+  for (let a = 0; a < atoms.length; a++) {
+    for (let b = a + 1; b < atoms.length; b++) {
+      const x = atoms[a];
+      const y = atoms[b];
+      if (!x || !y || PROBE_CHARS.some((c) => x.test(c) && y.test(c))) return true;
+    }
+  }
+  return false;
+}
+
+/** Can the group match the empty string? A repeated one that can ((a?){25}) backtracks exponentially. */
+function matchesEmpty(src: string, g: Frame): boolean {
+  try {
+    return new RegExp(`^(?:${src.slice(g.alts[0], g.end)})$`).test('');
+  } catch {
+    return true;
+  }
 }
 
 /** Reads a {n}, {n,} or {n,m} quantifier at `i`; null when the brace is a literal. */
-function braces(src: string, i: number): { end: number; repeats: boolean } | null {
+function braces(src: string, i: number): Quantifier | null {
   const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
   if (!m) return null;
   const min = Number(m[1]);
   const max = m[2] === undefined ? min : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-  return { end: i + m[0].length, repeats: max > 1 };
+  return { end: i + m[0].length, min, max };
+}
+
+interface Quantifier {
+  end: number;
+  min: number;
+  max: number;
 }
 
 /**
- * Finds nested repetition ((a+)+, (\w*x)*, (a{2,}){3,}) and backreferences: the two ways a
- * regex over a 600-character value can run for minutes. Returns a message, or null when safe.
+ * Most ways a repeated group may split its text (its spread to the power of the outer maximum)
+ * still allowed: (\d{1,3}\.){3} is 27, a dotted quad; (a{1,2}){32} (2^32) or (a+){12} (n^12 on
+ * n characters: 2.7 s on 28) are refused.
+ */
+const MAX_NESTED_SPLITS = 1024;
+
+/**
+ * Finds nested repetition ((a+)+, (\w*x)*, (a{2,}){3,}, (a+){12}), repeated groups whose
+ * alternatives may start alike or that may match empty, and backreferences: the ways a regex over a
+ * 600-character value can run for minutes. Returns a message, or null when safe.
  */
 export function backtrackingHazard(src: string): string | null {
-  const stack: Frame[] = [{ repeats: false, at: 0 }];
+  const stack: Frame[] = [{ spread: 1, at: 0, alts: [0], end: src.length }];
   // What the next quantifier applies to: a closed group (its frame), a plain atom, or nothing yet.
   let last: Frame | 'atom' | null = null;
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
-    let quant: { end: number; repeats: boolean } | null = null;
+    let quant: Quantifier | null = null;
     if (c === '\\') {
       const n = src[i + 1] ?? '';
       if (/[1-9]/.test(n) || n === 'k') return `backreference \\${n} at ${i} (not allowed in rules)`;
@@ -52,142 +124,50 @@ export function backtrackingHazard(src: string): string | null {
       continue;
     }
     if (c === '(') {
-      stack.push({ repeats: false, at: i });
+      const frame: Frame = { spread: 1, at: i, alts: [i + 1], end: -1 };
+      stack.push(frame);
       last = null;
       // Skip group modifiers (?:, (?=, (?!, (?<=, (?<!, (?<name>.
       if (src[i + 1] === '?') {
         const m = /^\(\?(:|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>)/.exec(src.slice(i));
         if (m) i += m[0].length - 1;
+        frame.alts[0] = i + 1;
       }
       continue;
     }
+    if (c === '|') stack[stack.length - 1]!.alts.push(i + 1);
     if (c === ')') {
       const frame = stack.length > 1 ? stack.pop()! : null;
       if (!frame) return `unbalanced ')' at ${i}`;
-      if (frame.repeats) stack[stack.length - 1]!.repeats = true;
+      frame.end = i;
+      stack[stack.length - 1]!.spread *= frame.spread;
       last = frame;
       continue;
     }
-    if (c === '*' || c === '+') quant = { end: i + 1, repeats: true };
-    else if (c === '?') quant = { end: i + 1, repeats: false };
+    if (c === '*' || c === '+') quant = { end: i + 1, min: c === '*' ? 0 : 1, max: Number.POSITIVE_INFINITY };
+    else if (c === '?') quant = { end: i + 1, min: 0, max: 1 };
     else if (c === '{') quant = braces(src, i);
     if (!quant) {
       last = c === '|' ? null : 'atom';
       continue;
     }
     if (last === null) continue; // a lazy '?' after a quantifier, or a literal brace
-    if (quant.repeats) {
-      if (last !== 'atom' && last.repeats) {
+    if (quant.max > 1) {
+      if (last !== 'atom' && last.spread > 1 && !(last.spread ** quant.max <= MAX_NESTED_SPLITS)) {
         return `nested repetition: the group at ${last.at} repeats inside a repeated group (catastrophic backtracking)`;
       }
-      stack[stack.length - 1]!.repeats = true;
+      if (last !== 'atom' && alternativesOverlap(src, last)) {
+        return `alternatives of the repeated group at ${last.at} may start with the same character (catastrophic backtracking; use a character class)`;
+      }
+      if (last !== 'atom' && matchesEmpty(src, last)) {
+        return `the repeated group at ${last.at} can match the empty string (catastrophic backtracking)`;
+      }
+      stack[stack.length - 1]!.spread *= quant.max - quant.min + 1;
     }
     i = quant.end - 1;
     last = null;
   }
   return stack.length === 1 ? null : 'unbalanced "("';
-}
-
-/** A group being read by ambiguousAlternation. */
-interface AltGroup {
-  /** Start of the group in the source, for the message. */
-  at: number;
-  /** The leading character of each alternative read so far (lower-cased); null: unknown or several. */
-  firsts: (string | null)[];
-  /** The current alternative has no atom yet. */
-  open: boolean;
-  /** The atom just read was its alternative's first (a quantifier after it may make it optional). */
-  firstAtom: boolean;
-  /** This group or one inside it has alternatives that may start alike. */
-  ambiguous: boolean;
-}
-
-function atom(g: AltGroup, first: string | null): void {
-  g.firstAtom = g.open;
-  if (g.open) g.firsts.push(first);
-  g.open = false;
-}
-
-function overlapping(firsts: readonly (string | null)[]): boolean {
-  if (firsts.length < 2) return false;
-  const seen = new Set<string>();
-  for (const f of firsts) {
-    if (f === null || seen.has(f)) return true;
-    seen.add(f);
-  }
-  return false;
-}
-
-/**
- * Finds a repeated group whose alternatives may start with the same character: (\w|\d)+, (a|a)*,
- * (.|\s)*. Each repetition may take either branch, so failing on n characters tries 2^n ways: 29
- * characters cost (\w|\d)+ 28 s, with no nested repetition for backtrackingHazard to see.
- * Alternatives are told apart by a leading literal character only, case-folded (patterns run with
- * the i flag); anything else — a class, an escape such as \d, a group, an anchor, an optional first
- * atom, an empty alternative — is taken to overlap. So (a|b)+ and (?:GET|HEAD)+ pass; (\d|x)+ does
- * not ([\dx]+ says the same, linearly), nor does (?:POST|PUT)+ (a shared first letter). Returns the repeated group's source, or null.
- */
-export function ambiguousAlternation(src: string): string | null {
-  const stack: AltGroup[] = [{ at: 0, firsts: [], open: true, firstAtom: false, ambiguous: false }];
-  // The group the next quantifier applies to (null: an atom, or nothing).
-  let last: AltGroup | null = null;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    const g = stack[stack.length - 1]!;
-    let quant: { end: number; repeats: boolean; optional: boolean } | null = null;
-    if (c === '*' || c === '+') quant = { end: i + 1, repeats: true, optional: c === '*' };
-    else if (c === '?') quant = { end: i + 1, repeats: false, optional: true };
-    else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-      if (m) {
-        const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-        quant = { end: i + m[0].length, repeats: max > 1, optional: Number(m[1]) === 0 };
-      }
-    }
-    if (quant) {
-      if (last?.ambiguous && quant.repeats) return src.slice(last.at, quant.end);
-      if (g.firstAtom && quant.optional) g.firsts[g.firsts.length - 1] = null;
-      g.firstAtom = false;
-      last = null;
-      i = quant.end - 1;
-      continue;
-    }
-    last = null;
-    if (c === '\\') {
-      const n = src[i + 1] ?? '';
-      // An escaped punctuation mark is that character; an escaped letter or digit is a class, an
-      // anchor or a code: unknown.
-      atom(g, /[A-Za-z0-9]/.test(n) || n === '' ? null : n);
-      i++;
-    } else if (c === '[') {
-      let j = i + 1;
-      if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
-      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
-      atom(g, null);
-      i = j;
-    } else if (c === '(') {
-      atom(g, null);
-      const m = /^\(\?(:|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>)/.exec(src.slice(i));
-      stack.push({ at: i, firsts: [], open: true, firstAtom: false, ambiguous: false });
-      if (m) i += m[0].length - 1;
-    } else if (c === ')') {
-      // Unbalanced: the compiler reports it.
-      if (stack.length === 1) return null;
-      const done = stack.pop()!;
-      if (done.open) done.firsts.push(null);
-      done.ambiguous ||= overlapping(done.firsts);
-      if (done.ambiguous) stack[stack.length - 1]!.ambiguous = true;
-      last = done;
-    } else if (c === '|') {
-      if (g.open) g.firsts.push(null);
-      g.open = true;
-      g.firstAtom = false;
-    } else {
-      atom(g, c === '.' || c === '^' || c === '$' ? null : c.toLowerCase());
-    }
-  }
-  return null;
 }
 
 /** Compiles a rule pattern: length cap, hazard check, syntax check, capture-group count. */
@@ -199,13 +179,6 @@ export function compilePattern(src: string, flags: string): PatternResult {
   if (flags !== '' && flags !== 'i') return { ok: false, message: `flags "${flags}": only "i" is allowed` };
   const hazard = backtrackingHazard(src);
   if (hazard) return { ok: false, message: hazard };
-  const alternation = ambiguousAlternation(src);
-  if (alternation) {
-    return {
-      ok: false,
-      message: `repeated alternatives that may start alike in ${alternation} (exponential backtracking); use a character class`,
-    };
-  }
   let regex: RegExp;
   let probe: RegExp;
   try {

@@ -24,6 +24,38 @@ const NMAP_HEAD =
   '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n<?xml-stylesheet href="file:///usr/share/nmap/nmap.xsl" type="text/xsl"?>\n<!-- Nmap 7.93 scan -&#45;script -->\n';
 
 describe('XmlStream', () => {
+  it('reads a CDATA section, a comment and a tag the same wherever a chunk ends', () => {
+    // A chunk ending in "<![CDA" was read as a declaration with an internal subset and refused.
+    const doc = '<nmaprun><![CDATA[a<b]]><!-- c -> --><x a="q>r"/>t</nmaprun>';
+    const whole = parse(doc);
+    for (let cut = 1; cut < doc.length; cut++) {
+      const events: Event[] = [];
+      const text = (t: string) => {
+        const last = events.at(-1);
+        if (last?.[0] === 'text') last[1] += t;
+        else events.push(['text', t]);
+      };
+      const xml = new XmlStream({
+        open: (n, a) => events.push(['open', n, { ...a }]),
+        close: (n) => events.push(['close', n]),
+        text,
+      });
+      xml.write(doc.slice(0, cut));
+      xml.write(doc.slice(cut));
+      xml.end();
+      expect({ cut, events }).toEqual({ cut, events: whole });
+    }
+  });
+
+  it('scans a long attribute arriving in small pieces once, not once per piece', () => {
+    // A 64 KiB attribute value (a banner in nmap script output) written a character at a time took
+    // 7.3 s: each write scanned the pending tag again from its '<'. It takes ~0.2 s now.
+    const doc = `<nmaprun><script output="${'a'.repeat(65_536)}"/></nmaprun>`;
+    const started = performance.now();
+    expect(parse(doc, 1)).toEqual(parse(doc));
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('reads nmap-style documents the same in one piece and byte by byte', () => {
     const doc = `${NMAP_HEAD}<nmaprun a="1"><host><address addr="x" vendor='Q&amp;A &lt;b&gt; &quot;&apos;'/>text &#x41;&#66;</host></nmaprun>\n`;
     const whole = parse(doc);

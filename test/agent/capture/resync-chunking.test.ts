@@ -74,6 +74,27 @@ describe('resynchronising after damage', () => {
     });
   }
 
+  it('keeps the last record after a corrupt header: a false start running past the end is not taken', () => {
+    // A record header claiming 4 GB, then one good record. Scanning on from the bad header, the
+    // bytes at offset 15 (its last byte and the good header's first twelve) read as a header of a
+    // 12 KB record whose next header never comes: taken at the end of the stream, it hid the good
+    // record at offset 16 (0 packets, truncated_record).
+    const frame = Buffer.from('ffffffffffff001b1b0102030800', 'hex');
+    const good = writePcap([{ tsNs: 1_600_000_000_000_000_000n, data: frame }], { linkType: 1 });
+    const bad = Buffer.alloc(16, 0xff);
+    bad.writeUInt32LE(1_600_000_000, 0);
+    bad.writeUInt32LE(0, 4);
+    const file = Buffer.concat([good.subarray(0, 24), bad, good.subarray(24)]);
+    for (const chunk of [file.length, ...CHUNKS]) {
+      const { packets, skipped } = read(file, chunk);
+      expect({ chunk, packets: packets.length, skipped }).toEqual({
+        chunk,
+        packets: 1,
+        skipped: { oversized_record: 1, corrupt_bytes: 16, resync: 1 },
+      });
+    }
+  });
+
   it('copies each pending byte a bounded number of times, however the bytes arrive', () => {
     // After a corrupt length, junk with a believable record header every 32 bytes, each claiming
     // ~200 KB and followed by an impossible one: every candidate waits for its ~200 KB, is refused,

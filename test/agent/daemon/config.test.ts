@@ -1,9 +1,11 @@
 // The agent's YAML config: defaults, paths relative to the file, and every problem reported as
 // file:line, all of them in one run.
 
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAgentConfig, parseAgentConfig } from '../../../agent/daemon/config.js';
+import { loadAgentConfig, MAX_CONFIG_BYTES, parseAgentConfig } from '../../../agent/daemon/config.js';
 import { DataFileError } from '../../../core/catalog/yaml-source.js';
 import { packageRoot } from '../../../core/paths.js';
 
@@ -110,6 +112,27 @@ describe('agent config', () => {
       "/etc/originmap/agent.yaml:1: the file: missing field 'capture'",
     ]);
     expect(problems('- just\n- a list\n')[0]).toMatch(/the file must be a mapping/);
+  });
+});
+
+describe('agent config file', () => {
+  it('names a directory or an endless device given as the config file, without a stack trace', () => {
+    // A directory was an uncaught EISDIR (exit 70, stack trace); /dev/zero was read until memory ran
+    // out (stat() says 0 bytes).
+    const problemsOf = (file: string) => {
+      try {
+        loadAgentConfig(file);
+      } catch (err) {
+        if (err instanceof DataFileError) return [...err.problems];
+        throw err;
+      }
+      return [];
+    };
+    expect(problemsOf(tmpdir())).toEqual([expect.stringMatching(/:0: cannot read: EISDIR/)]);
+    if (existsSync('/dev/zero'))
+      expect(problemsOf('/dev/zero')).toEqual([
+        `/dev/zero:0: file is more than ${MAX_CONFIG_BYTES} bytes, above the ${MAX_CONFIG_BYTES} limit`,
+      ]);
   });
 });
 

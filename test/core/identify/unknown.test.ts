@@ -84,6 +84,20 @@ describe('formatUnknownRules', () => {
     expect(new RegExp(`^${escapePattern(nasty)}$`).test(nasty.replace('.', 'X'))).toBe(false);
   });
 
+  it('writes control, bidi and invisible characters of a wire value as escapes that load back', () => {
+    // A hostile banner: C1 CSI (U+009B, "ESC [" to xterm), DEL, a right-to-left override, a
+    // zero-width space; the example value quoted them raw, straight to the user's terminal.
+    const value = 'x\u009b31mRED\u007f \u202eevil\u200b';
+    const text = formatUnknownRules([{ key: 'http.server', value, devices: 1, count: 1 }]);
+    expect(text).not.toMatch(/[\u007f-\u009f\u200b\u202e]/);
+    const [stub] = parse(text.slice(text.indexOf('\n') + 1).replace(/^ {2}/gm, '')) as {
+      pattern: string;
+      examples: { value: string }[];
+    }[];
+    expect(stub!.examples[0]!.value).toBe(value);
+    expect(new RegExp(stub!.pattern).test(value)).toBe(true);
+  });
+
   it('is empty for no values and says how many were left out', () => {
     expect(formatUnknownRules([])).toBe('');
     expect(formatUnknownRules([], 4)).toMatch(/4 more unknown value/);

@@ -1,5 +1,5 @@
 // Policy packs: the shipped packs, combining specs, operator files that extend and override.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,6 +139,13 @@ rules:
     ]);
     expect(problemsOf(() => loadPolicy(join(d, 'none.yaml')))).toEqual([
       expect.stringMatching(/cannot read policy file .*none\.yaml: ENOENT/),
+    ]);
+  });
+
+  it('refuses an endless device as a policy file at the size cap (it was read until memory ran out)', () => {
+    if (!existsSync('/dev/zero')) return;
+    expect(problemsOf(() => loadPolicy('/dev/zero'))).toEqual([
+      expect.stringMatching(/\/dev\/zero: larger than \d+ bytes/),
     ]);
   });
 });

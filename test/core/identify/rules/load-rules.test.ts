@@ -1,5 +1,5 @@
 // The loader's error reporting: a broken folder yields every problem as file:line, not the first one.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,22 @@ describe('loadRules error reporting', () => {
     })();
     expect(all).toMatch(/ssh\.banners\.yaml:1: "ssh\.banners" is not an observation key/);
     expect(all).toMatch(/ftp\.banner\.yaml:\d+: YAML: /);
+  });
+
+  it('reports a directory named like a rule file as one problem, and goes on with the others', () => {
+    // It was an uncaught EISDIR from readFileSync: `analyze --rules` died with a stack trace.
+    const folder = write('ssh.banner.yaml', 'rules: [oops\n');
+    mkdirSync(join(folder, 'ftp.banner.yaml'));
+    const message = (() => {
+      try {
+        loadRules(folder, { catalog });
+      } catch (err) {
+        return err instanceof RuleLoadError ? err.message : `not a RuleLoadError: ${String(err)}`;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/ftp\.banner\.yaml:1: cannot read: EISDIR/);
+    expect(message).toMatch(/ssh\.banner\.yaml:\d+: YAML: /);
   });
 
   it('reports a duplicate id and a duplicate exact value', () => {
