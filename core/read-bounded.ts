@@ -35,13 +35,13 @@ export function readBounded(path: string, maxBytes: number): Buffer {
       });
     }
     if (st.isFile() && st.size > maxBytes) throw new FileTooLargeError(path, st.size, maxBytes);
-    // One byte past the cap tells "exactly at the cap" from "more"; a regular file is read in one
-    // buffer of its size (plus that byte, in case it grew), a stream in chunks.
+    // One byte past the cap tells "exactly at the cap" from "more"; a regular file is read first in
+    // one buffer of its size (plus that byte, in case it grew), then, like a stream, in chunks.
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const room = maxBytes + 1 - total;
-      const want = Math.min(room, st.isFile() ? st.size + 1 : STREAM_CHUNK_BYTES);
+      const want = Math.min(room, st.isFile() && total === 0 ? st.size + 1 : STREAM_CHUNK_BYTES);
       const buf = Buffer.allocUnsafe(Math.max(1, want));
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
