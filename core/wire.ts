@@ -91,10 +91,16 @@ export const WireConnection = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * 9999-12-31T23:59:59.999Z: the last time with a four-digit year. Later ones (JavaScript goes to
+ * +275760) print as "+275760-…", which sorts before "2025" where times are compared as text.
+ */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+
 /** A single fact not yet merged into a device (the live agent's stream): the collector merges it. */
 export const WireObservation = Type.Object(
   {
-    ts: Type.Number({ minimum: 0, maximum: 8.64e15 }),
+    ts: Type.Number({ minimum: 0, maximum: LAST_FOUR_DIGIT_YEAR_MS }),
     source: Source,
     key: Type.String({ pattern: OBSERVATION_KEY }),
     value: Value,

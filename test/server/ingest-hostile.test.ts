@@ -117,3 +117,27 @@ describe('counters saturate at the largest safe integer', () => {
     ).toEqual({ packets: 5, bytes: 100 });
   });
 });
+
+describe('observation times', () => {
+  const at = (ts: number) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      headers: { authorization: `Bearer ${a.agentToken}` },
+      payload: batch(a.agentId, {
+        observations: [
+          { ts, source: 'passive', key: 'http.server', value: 'nginx', mac: '02:00:00:00:01:09' },
+        ],
+      }),
+    });
+
+  it('refuses a time past year 9999, which would print as +275760-… and sort before 2025', async () => {
+    const res = await at(8.64e15);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('/ts');
+  });
+
+  it('takes the last millisecond of year 9999', async () => {
+    expect((await at(Date.parse('9999-12-31T23:59:59.999Z'))).statusCode).toBe(200);
+  });
+});
