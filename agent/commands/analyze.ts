@@ -14,6 +14,7 @@ import { DEFAULT_MAX_FLOWS } from '../observe/flow-table.js';
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
 import { inventoryText } from './inventory-text.js';
+import { jsonText } from './json-output.js';
 import { ProgressLine } from './progress.js';
 
 const HELP = `usage: originmap analyze <capture...> [options]
@@ -128,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   // Policies and --unknown load their modules only when asked for (~10 modules fewer at start).
   const policies = policy ? await import('../../core/policy/analyze.js') : null;
   if (policy && policies) report.findings = evaluatePolicy(policies, report, policy, args.values);
-  let text = args.values.json ? `${JSON.stringify(report, null, 2)}\n` : inventoryText(report);
+  let text = args.values.json ? jsonText(report) : inventoryText(report);
   if (policies && !args.values.json)
     text += `\n${policies.formatFindings(report.findings, { width: process.stdout.columns })}`;
   if (args.values.unknown) {

@@ -18,6 +18,7 @@ import { ScopeError } from '../active/scope.js';
 import { inventoryFromObservations } from '../observe/inventory-from-observations.js';
 import { parseCommandArgs } from './args.js';
 import { CliError } from './cli-error.js';
+import { jsonText } from './json-output.js';
 
 export const HELP = `usage: originmap scan <targets...> --scope <cidrs> [options]
 
@@ -120,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
       if (tty) process.stderr.write('\r\x1b[K');
     }
     const report = scanInventory(result, engine);
-    if (v.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (v.json) process.stdout.write(jsonText(report));
     else process.stdout.write(table(report, result.engine));
     return result.stats.aborted ? 130 : 0;
   } catch (err) {

@@ -1,6 +1,7 @@
 // `originmap analyze --unknown`: observed values of rule-bearing keys that no specific rule decided,
 // printed as rule stubs (signatures/README.md "Rule files") ready to complete and paste.
 import { stringify } from '../catalog/yaml-lib.js';
+import { escapeInvisible } from '../escape-invisible.js';
 import type { ObservationSummary } from '../inventory.js';
 import type { ObservationKey } from '../observation-keys.js';
 import type { RuleMatcher } from './contracts.js';
@@ -90,15 +91,6 @@ function isNumericId(u: UnknownValue): boolean {
   return /^(?:\d+|0x[0-9a-f]+)$/i.test(u.value) && /(?:_id|\.device_type|\.enterprise)$/.test(u.key);
 }
 
-/**
- * Characters the YAML writer leaves raw inside double quotes that a person must not get raw: DEL
- * and C1 controls (U+009B is CSI: some terminals, xterm among them, act on it as ESC [), bidi
- * overrides and marks (an example that reads differently from what it holds), zero-width and
- * line-separator characters. Written as \uXXXX escapes, which YAML double quotes read back as the
- * same character, so a stub still loads to exactly the value seen.
- */
-const UNSAFE_IN_STUB = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-
 /** YAML text for the stubs, grouped by rule file; every field to complete says TODO. */
 export function formatUnknownRules(values: readonly UnknownValue[], omitted = 0): string {
   const byKey = new Map<ObservationKey, UnknownValue[]>();
@@ -124,8 +116,10 @@ export function formatUnknownRules(values: readonly UnknownValue[], omitted = 0)
         examples: [{ value: rule.value ?? value, expect: { vendor: 'TODO' } }],
       });
       out.push(
-        stringify([rule], { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })
-          .replace(UNSAFE_IN_STUB, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        // The YAML writer leaves DEL, C1 and bidi characters raw inside double quotes.
+        escapeInvisible(
+          stringify([rule], { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }),
+        )
           .trimEnd()
           .split('\n')
           .map((line) => `  ${line}`)
