@@ -102,11 +102,21 @@ describe.skipIf(skip)(`spool on a full disk${skip ? ` (skipped: ${skip})` : ''}`
     procs.push(agent);
     await until('enrollment', () => agent.has(/^enrolled/), 20_000);
 
+    // Fill only once nothing waits in the spool: a batch uploaded and deleted after the fill would
+    // free the room the next one needs, and the spool would never refuse.
+    await until('an empty spool', async () => (await agentMetrics(metricsPort)).spool_batches === 0, 20_000);
     fill(join(dir, 'state', 'filler'));
     copyFileSync(captures[0]!, join(dir, 'captures', 'hour-1.pcap'));
     await until(
       'the spool to refuse',
-      async () => (await agentMetrics(metricsPort)).spool_full === 1,
+      async () => {
+        const m = await agentMetrics(metricsPort);
+        if (m.spool_full === 1) return true;
+        // Not yet: what the agent reports, shown if this times out.
+        throw new Error(
+          `spool_full ${m.spool_full}, spool_batches ${m.spool_batches}, write failures ${m.spool_write_failures_total}, files read ${m.files_read_total}`,
+        );
+      },
       30_000,
     );
     expect(agent.has(/cannot write to the spool/)).toBe(true);
