@@ -51,6 +51,11 @@ export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOpt
   } catch (err) {
     throw new RuleLoadError([{ file: base, line: 0, message: `cannot read: ${(err as Error).message}` }]);
   }
+  // A folder without one rule file is a wrong path, not a wish for no identification: saying nothing
+  // would print an inventory with every rule-based field null.
+  if (names.length === 0) {
+    throw new RuleLoadError([{ file: base, line: 0, message: 'no rule files (*.yaml) in this folder' }]);
+  }
   if (names.length > MAX_RULE_FILES) {
     throw new RuleLoadError([
       { file: base, line: 0, message: `${names.length} rule files (at most ${MAX_RULE_FILES})` },

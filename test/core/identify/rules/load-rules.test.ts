@@ -132,6 +132,12 @@ describe('loadRules error reporting', () => {
     expect(message).toMatch(/ssh\.banner\.yaml:\d+: YAML: /);
   });
 
+  it('refuses a folder without one rule file (a wrong --rules path ran with no identification)', () => {
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    writeFileSync(join(empty, 'README.md'), 'not rules\n');
+    expect(problems(empty)).toEqual(['0: no rule files (*.yaml) in this folder']);
+  });
+
   it('reports a duplicate id and a duplicate exact value', () => {
     const rule = (id: string) =>
       `  - id: ${id}\n    value: 42\n    description: d\n    params: { vendor: Moxa }\n    certainty: 0.5\n    source: a manual page\n    examples:\n      - value: 42\n        expect: { vendor: Moxa }\n`;
