@@ -208,6 +208,28 @@ export async function agentMetrics(port: number): Promise<Record<string, number>
 }
 
 /**
+ * Waits until the agent's capture_packets_total has not grown for `quietMs`: packets reach it
+ * through the kernel's capture buffer and tcpdump up to a second after they were sent, so a
+ * snapshot taken right after the traffic may not hold them yet.
+ */
+export async function captureSettled(port: number, quietMs = 2500, timeoutMs = 20_000): Promise<number> {
+  let last = -1;
+  let since = Date.now();
+  return until(
+    'the capture to settle',
+    async () => {
+      const n = (await agentMetrics(port)).capture_packets_total ?? 0;
+      if (n !== last) {
+        last = n;
+        since = Date.now();
+      }
+      return Date.now() - since >= quietMs ? n : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/**
  * Stops a tcpdump without losing what its filter already received: asks for statistics (SIGUSR1)
  * until everything received was written, then SIGTERM (tcpdump drops its unread ring on SIGTERM).
  */
