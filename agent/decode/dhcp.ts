@@ -18,8 +18,8 @@ import {
 } from './dhcp.codes.js';
 import { type DhcpOption, fqdnText, optionValue, readOptions, userClassText } from './dhcp-options.js';
 import { DecodeError, need } from './errors.js';
-import { ONCE_LIST_MAX } from './ot-bytes.js';
 import { type Problems, reportProblems } from './problems.js';
+import { SeenFacts } from './seen-facts.js';
 import { BytesCache } from './text-cache.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
 import { hexOf, ipv4At, isUnicastMac, macAt, wireText } from './wire-values.js';
@@ -166,27 +166,12 @@ function clientEmitter(pdu: DhcpPdu, ctx: AppContext, out: Emitter): ClientEmit 
     return null;
   }
   const mac = macAt(pdu.chaddr, 0);
-  // What was passed on, by key and the value's text. A message holds a dozen facts: a scan of two
-  // lists beats a joined key string and a Set per call. But a hostile reply can list ~16,000 router
-  // and DNS addresses (one 64 KB datagram: 0.43 s of scanning), so past ONCE_LIST_MAX facts they
-  // move to a Set of joined keys, as OnceEmitter does.
-  const keys: ObservationKey[] = [];
-  const texts: string[] = [];
-  let joined: Set<string> | null = null;
+  // Every fact here is about the client, whichever packet carried it: one side. A hostile reply can
+  // list ~16,000 router and DNS addresses in one 64 KB datagram.
+  const seen = new SeenFacts();
   return (key, value) => {
     const text = typeof value === 'string' ? cleanText(value) : value;
-    if (text === '') return;
-    const id = typeof text === 'string' ? text : String(text);
-    if (joined === null) {
-      for (let i = 0; i < keys.length; i++) if (keys[i] === key && texts[i] === id) return;
-      keys.push(key);
-      texts.push(id);
-      if (keys.length > ONCE_LIST_MAX) joined = new Set(keys.map((k, i) => `${k}\u0000${texts[i]}`));
-    } else {
-      const k = `${key}\u0000${id}`;
-      if (joined.has(k)) return;
-      joined.add(k);
-    }
+    if (text === '' || !seen.first('src', key, text)) return;
     if (ctx.src.mac === mac) out.observe('src', key, text);
     else out.observeMac(mac, key, text);
   };

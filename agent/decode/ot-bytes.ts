@@ -5,6 +5,7 @@ import type { ObservationValue } from '../../core/observation.js';
 import { cleanText } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import { type DecodeError, isDecoderError, TruncatedError } from './errors.js';
+import { SeenFacts } from './seen-facts.js';
 import type { AppContext, Emitter } from './types.js';
 
 export function u16be(b: Uint8Array, o: number): number {
@@ -105,9 +106,6 @@ export function serverSide(ctx: AppContext, ports: readonly number[]): 'src' | '
   return null;
 }
 
-/** Distinct facts a OnceEmitter checks by scanning lists before it keeps them in Sets. */
-export const ONCE_LIST_MAX = 16;
-
 /** Per protocol id (code literals, so a handful): its "<protocol>:server" and "<protocol>:client". */
 const ROLE_TEXTS = new Map<string, readonly [string, string]>();
 
@@ -117,13 +115,7 @@ const ROLE_TEXTS = new Map<string, readonly [string, string]>();
  */
 export class OnceEmitter {
   readonly #out: Emitter;
-  // What was passed on: polling buffers repeat one fact hundreds of times, so no per-call key string
-  // is built. Most calls pass a handful of facts: they are kept in one short list of (side, key,
-  // value) triples (no Map and Set per side and key to make); past ONCE_LIST_MAX distinct facts,
-  // per side and key in Sets (numbers and strings stay distinct in both).
-  #facts: (string | number)[] | null = null;
-  #src: Map<ObservationKey, Set<ObservationValue>> | null = null;
-  #dst: Map<ObservationKey, Set<ObservationValue>> | null = null;
+  readonly #seen = new SeenFacts();
   constructor(out: Emitter) {
     this.#out = out;
   }
@@ -143,43 +135,7 @@ export class OnceEmitter {
     this.#once(about, 'ot.role', role === 'server' ? texts[0] : texts[1]);
   }
   #once(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): void {
-    if (this.#src === null && this.#dst === null) {
-      this.#facts ??= [];
-      const facts = this.#facts;
-      for (let i = 0; i < facts.length; i += 3) {
-        if (facts[i + 1] !== key || facts[i] !== about) continue;
-        // SameValueZero, as a Set compares (NaN equals NaN).
-        const w = facts[i + 2]!;
-        if (w === v || (Number.isNaN(w) && Number.isNaN(v))) return;
-      }
-      if (facts.length < 3 * ONCE_LIST_MAX) {
-        facts.push(about, key, v);
-        this.#out.observe(about, key, v);
-        return;
-      }
-      this.#toSets(facts);
-    }
-    if (this.#add(about, key, v)) this.#out.observe(about, key, v);
-  }
-  /** Adds a fact to its side's Sets; false when it was there. */
-  #add(about: 'src' | 'dst', key: ObservationKey, v: ObservationValue): boolean {
-    if (about === 'src') this.#src ??= new Map();
-    else this.#dst ??= new Map();
-    const side = (about === 'src' ? this.#src : this.#dst)!;
-    let values = side.get(key);
-    if (!values) {
-      values = new Set();
-      side.set(key, values);
-    } else if (values.has(v)) return false;
-    values.add(v);
-    return true;
-  }
-  /** Moves the listed facts into the Sets, from then on the only record. */
-  #toSets(facts: (string | number)[]): void {
-    for (let i = 0; i < facts.length; i += 3) {
-      this.#add(facts[i] as 'src' | 'dst', facts[i + 1] as ObservationKey, facts[i + 2]!);
-    }
-    this.#facts = null;
+    if (this.#seen.first(about, key, v)) this.#out.observe(about, key, v);
   }
   anomaly(name: string): void {
     this.#out.anomaly(name);

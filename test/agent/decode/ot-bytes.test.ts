@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ONCE_LIST_MAX, OnceEmitter } from '../../../agent/decode/ot-bytes.js';
+import { OnceEmitter } from '../../../agent/decode/ot-bytes.js';
+import { ONCE_LIST_MAX } from '../../../agent/decode/seen-facts.js';
 import type { Emitter } from '../../../agent/decode/types.js';
 import type { ObservationValue } from '../../../core/observation.js';
 import type { ObservationKey } from '../../../core/observation-keys.js';
