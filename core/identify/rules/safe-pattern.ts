@@ -23,6 +23,11 @@ interface Frame {
   alts: number[];
   /** Where the group ends (its ')'), once closed. */
   end: number;
+  /**
+   * This group, or one inside it, can match one text in two ways: alternatives that may start alike,
+   * or an alternative that starts with an optional atom. Repeated, each repetition doubles the ways.
+   */
+  ambiguous: boolean;
 }
 
 /** Characters tried when asking whether two alternatives may start alike: tab and printable ASCII. */
@@ -33,17 +38,43 @@ const PROBE_CHARS = ['\t', ...Array.from({ length: 95 }, (_, i) => String.fromCh
  * anything (a group, '.', an optional atom, an empty alternative): judged conservatively.
  */
 function firstAtom(alt: string): RegExp | null {
-  let atom: string;
-  if (alt === '' || alt[0] === '(' || alt[0] === '.' || alt[0] === '^' || alt[0] === '$') return null;
-  if (alt[0] === '\\') atom = alt.slice(0, 2);
-  else if (alt[0] === '[') {
-    let j = 1;
+  if (alt === '' || alt[0] === '^' || alt[0] === '$' || startsOptional(alt)) return null;
+  return atomMatcher(alt.slice(0, atomLength(alt)));
+}
+
+/** Length of the atom `alt` starts with: an escape, a class, a group (to its closing parenthesis) or one character. */
+function atomLength(alt: string): number {
+  let j = 0;
+  if (alt[0] === '\\') return 2;
+  if (alt[0] === '[') {
+    j = 1;
     if (alt[j] === '^') j++;
     if (alt[j] === ']') j++;
     while (j < alt.length && alt[j] !== ']') j += alt[j] === '\\' ? 2 : 1;
-    atom = alt.slice(0, j + 1);
-  } else atom = alt[0]!;
-  if (/^(?:[?*]|\{0)/.test(alt.slice(atom.length))) return null;
+    return j + 1;
+  }
+  if (alt[0] === '(') {
+    let depth = 0;
+    for (j = 0; j < alt.length; j++) {
+      const c = alt[j];
+      if (c === '\\') j++;
+      else if (c === '[') j += atomLength(alt.slice(j)) - 1;
+      else if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) return j + 1;
+    }
+    return alt.length;
+  }
+  return 1;
+}
+
+/** Does the alternative start with an optional atom (a?, \w*, (x)?, a{0,3})? */
+function startsOptional(alt: string): boolean {
+  return alt !== '' && /^(?:[?*]|\{0)/.test(alt.slice(atomLength(alt)));
+}
+
+/** A one-character matcher for an atom's text (an escape, a class, a literal), null when it may be anything. */
+function atomMatcher(atom: string): RegExp | null {
+  if (atom[0] === '(' || atom === '.') return null;
   try {
     return new RegExp(`^(?:${atom})$`, 'i');
   } catch {
@@ -51,15 +82,76 @@ function firstAtom(alt: string): RegExp | null {
   }
 }
 
-/** May two alternatives of a repeated group both match at one place? (a|a)*, (.|\s)*, (a|ab)+ do. */
-function alternativesOverlap(src: string, g: Frame): boolean {
-  const atoms = g.alts.map((start, k) => firstAtom(src.slice(start, (g.alts[k + 1] ?? g.end + 1) - 1)));
-  for (let a = 0; a < atoms.length; a++) {
-    for (let b = a + 1; b < atoms.length; b++) {
-      const x = atoms[a];
-      const y = atoms[b];
-      if (!x || !y || PROBE_CHARS.some((c) => x.test(c) && y.test(c))) return true;
+/** May two one-character matchers (null: anything) match the same character? */
+function overlap(x: RegExp | null, y: RegExp | null): boolean {
+  return !x || !y || PROBE_CHARS.some((c) => x.test(c) && y.test(c));
+}
+
+/**
+ * Does an alternative of a repeated group hold, after its first atom, a variable one (a?, \w{1,3})
+ * that may match what an iteration starts with? Then where one repetition ends and the next
+ * begins is ambiguous: (\w\w?)*, ([ab]a?a?)+ and (aa??a?){3,} take seconds on 24 characters.
+ */
+function variableMeetsStart(alt: string, starts: readonly (RegExp | null)[]): boolean {
+  let i = atomLength(alt);
+  while (i < alt.length) {
+    const rest = alt.slice(i);
+    const n = atomLength(rest);
+    const q = /^(?:[?*+]|\{(\d+)(?:,(\d*))?\})\??/.exec(rest.slice(n));
+    // ?, *, +, {n,} and {n,m} with m ≠ n; not {n}.
+    const variable = q !== null && (q[1] === undefined || (q[2] !== undefined && q[2] !== q[1]));
+    if (variable) {
+      const m = atomMatcher(rest.slice(0, n));
+      if (starts.some((st) => overlap(m, st))) return true;
     }
+    i += n + (q ? q[0].length : 0);
+  }
+  return false;
+}
+
+/**
+ * An alternative that is one plain group and nothing else, by its content: ((x)) repeats as (x)
+ * does. Stops at a group with alternatives of its own, a lookaround or a quantified group.
+ */
+function unwrap(alt: string): string {
+  for (;;) {
+    if (alt[0] !== '(' || atomLength(alt) !== alt.length) return alt;
+    const open = /^\((?:\?:|\?<[A-Za-z_][A-Za-z0-9_]*>)?/.exec(alt)![0];
+    // A lookaround, (?=…) (?!…) (?<=…) (?<!…), matches no text: left as it is.
+    if (open === '(' && alt[1] === '?') return alt;
+    const inner = alt.slice(open.length, -1);
+    if (hasTopLevelBar(inner)) return alt;
+    alt = inner;
+  }
+}
+
+/** Whether `text` has a '|' outside any group or class. */
+function hasTopLevelBar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '|') return true;
+    if (c === '\\' || c === '[' || c === '(') i += atomLength(text.slice(i)) - 1;
+  }
+  return false;
+}
+
+/** variableMeetsStart for any alternative of a group, against the first atoms of all of them. */
+function iterationsMeet(src: string, g: Frame): boolean {
+  const alts = alternatives(src, g).map(unwrap);
+  const starts = alts.map(firstAtom);
+  return alts.some((a) => variableMeetsStart(a, starts));
+}
+
+/** The source of each alternative of a closed group. */
+function alternatives(src: string, g: Frame): string[] {
+  return g.alts.map((start, k) => src.slice(start, (g.alts[k + 1] ?? g.end + 1) - 1));
+}
+
+/** May two alternatives of a group both match at one place? (a|a), (.|\s), (a|ab) may. */
+function alternativesOverlap(alts: readonly string[]): boolean {
+  const atoms = alts.map(firstAtom);
+  for (let a = 0; a < atoms.length; a++) {
+    for (let b = a + 1; b < atoms.length; b++) if (overlap(atoms[a]!, atoms[b]!)) return true;
   }
   return false;
 }
@@ -101,7 +193,7 @@ const MAX_NESTED_SPLITS = 1024;
  * 600-character value can run for minutes. Returns a message, or null when safe.
  */
 export function backtrackingHazard(src: string): string | null {
-  const stack: Frame[] = [{ spread: 1, at: 0, alts: [0], end: src.length }];
+  const stack: Frame[] = [{ spread: 1, at: 0, alts: [0], end: src.length, ambiguous: false }];
   // What the next quantifier applies to: a closed group (its frame), a plain atom, or nothing yet.
   let last: Frame | 'atom' | null = null;
   for (let i = 0; i < src.length; i++) {
@@ -125,7 +217,7 @@ export function backtrackingHazard(src: string): string | null {
       continue;
     }
     if (c === '(') {
-      const frame: Frame = { spread: 1, at: i, alts: [i + 1], end: -1 };
+      const frame: Frame = { spread: 1, at: i, alts: [i + 1], end: -1, ambiguous: false };
       stack.push(frame);
       last = null;
       // Skip group modifiers (?:, (?=, (?!, (?<=, (?<!, (?<name>.
@@ -141,7 +233,11 @@ export function backtrackingHazard(src: string): string | null {
       const frame = stack.length > 1 ? stack.pop()! : null;
       if (!frame) return `unbalanced ')' at ${i}`;
       frame.end = i;
-      stack[stack.length - 1]!.spread *= frame.spread;
+      const alts = alternatives(src, frame);
+      frame.ambiguous ||= alts.some(startsOptional) || alternativesOverlap(alts);
+      const parent = stack[stack.length - 1]!;
+      parent.spread *= frame.spread;
+      if (frame.ambiguous) parent.ambiguous = true;
       last = frame;
       continue;
     }
@@ -157,8 +253,8 @@ export function backtrackingHazard(src: string): string | null {
       if (last !== 'atom' && last.spread > 1 && !(last.spread ** quant.max <= MAX_NESTED_SPLITS)) {
         return `nested repetition: the group at ${last.at} repeats inside a repeated group (catastrophic backtracking)`;
       }
-      if (last !== 'atom' && alternativesOverlap(src, last)) {
-        return `alternatives of the repeated group at ${last.at} may start with the same character (catastrophic backtracking; use a character class)`;
+      if (last !== 'atom' && (last.ambiguous || iterationsMeet(src, last))) {
+        return `the repeated group at ${last.at} can match one text in two ways: alternatives that may start with the same character, or an optional first atom, in it or a group inside it (catastrophic backtracking; use a character class)`;
       }
       if (last !== 'atom' && matchesEmpty(src, last)) {
         return `the repeated group at ${last.at} can match the empty string (catastrophic backtracking)`;

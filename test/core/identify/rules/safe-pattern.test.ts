@@ -63,6 +63,24 @@ describe('backtrackingHazard: shapes without nested quantifiers that still backt
   });
 });
 
+describe('backtrackingHazard: repeated groups that can split one text in two ways', () => {
+  // Found by timing random patterns the check accepted (tmp/hazardfuzz.mjs): each took 0.1–23 s on
+  // 24 characters and a '!'. An ambiguous group inside a repeated one, an optional first atom, a
+  // variable atom that may match what the next iteration starts with, behind plain groups too.
+  it.each([
+    '^((?:[ab]|a)b?)+$',
+    '^(?:a?.?(?:ab?))*$',
+    '^(?:\\w\\w?)*$',
+    '^(?:[ab]a?a?)+$',
+    '^(?:aa??a?){3,}$',
+    '^(?:(?:[ab]a?a?))*$',
+    '^(?:(?:\\w(?:\\wa?a?)?)){3,}$',
+    '^(?:(?:..?a?))+a{2}$',
+  ])('refuses %s', (src) => {
+    expect(backtrackingHazard(src)).toMatch(/two ways/);
+  });
+});
+
 describe('backtrackingHazard: nested repetition, bounded', () => {
   it.each(['(\\d{1,3}\\.){3}\\d{1,3}', '(?:[0-9a-f]{2}:){5}[0-9a-f]{2}', '(a{1,2}){10}'])(
     'accepts %s (at most 1,024 ways to split)',
