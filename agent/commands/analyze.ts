@@ -203,7 +203,8 @@ function evaluatePolicy(
 
 function intOption(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // Decimal digits only: Number() also takes '0x10', '1e3', ' 5 ' and '' (0).
+  const n = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max)
     throw new CliError(`${name}: expected an integer from ${min} to ${max}`);
   return n;

@@ -41,6 +41,8 @@ describe('originmap analyze', () => {
       [['analyze', '--bogus', demo], /Unknown option '--bogus'/],
       [['analyze', '--home-net', '10.0.0.1/8', demo], /--home-net: .*host bits set/],
       [['analyze', '--max-flows', 'lots', demo], /--max-flows: expected an integer/],
+      [['analyze', '--max-flows', '0x1000', demo], /--max-flows: expected an integer/],
+      [['analyze', '--stream-bytes', '1e3', demo], /--stream-bytes: expected an integer/],
       [['nosuchcommand'], /unknown command 'nosuchcommand'/],
     ] as const) {
       const r = originmap(...args);
