@@ -4,6 +4,7 @@
 // `matches` the collector. Values are also capped (rule-types.ts
 // MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through to n^k for k
 // adjacent overlapping quantifiers (\w*\w*\w*\w*x: seconds at 600 characters; not detected).
+import { atomLength, PatternSyntaxError, readToken, type Token } from './pattern-syntax.js';
 
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
 export const MAX_PATTERN_LENGTH = 400;
@@ -40,31 +41,6 @@ const PROBE_CHARS = ['\t', ...Array.from({ length: 95 }, (_, i) => String.fromCh
 function firstAtom(alt: string): RegExp | null {
   if (alt === '' || alt[0] === '^' || alt[0] === '$' || startsOptional(alt)) return null;
   return atomMatcher(alt.slice(0, atomLength(alt)));
-}
-
-/** Length of the atom `alt` starts with: an escape, a class, a group (to its closing parenthesis) or one character. */
-function atomLength(alt: string): number {
-  let j = 0;
-  if (alt[0] === '\\') return 2;
-  if (alt[0] === '[') {
-    j = 1;
-    if (alt[j] === '^') j++;
-    if (alt[j] === ']') j++;
-    while (j < alt.length && alt[j] !== ']') j += alt[j] === '\\' ? 2 : 1;
-    return j + 1;
-  }
-  if (alt[0] === '(') {
-    let depth = 0;
-    for (j = 0; j < alt.length; j++) {
-      const c = alt[j];
-      if (c === '\\') j++;
-      else if (c === '[') j += atomLength(alt.slice(j)) - 1;
-      else if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) return j + 1;
-    }
-    return alt.length;
-  }
-  return 1;
 }
 
 /** Does the alternative start with an optional atom (a?, \w*, (x)?, a{0,3})? */
@@ -199,20 +175,18 @@ export function backtrackingHazard(src: string): string | null {
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     let quant: Quantifier | null = null;
-    if (c === '\\') {
-      const n = src[i + 1] ?? '';
-      if (/[1-9]/.test(n) || n === 'k') return `backreference \\${n} at ${i} (not allowed in rules)`;
-      i++;
-      last = 'atom';
-      continue;
-    }
-    if (c === '[') {
-      // Skip the class; ']' right after '[' or '[^' is a literal in JS only with the u-less syntax.
-      let j = i + 1;
-      if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
-      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
-      i = j;
+    if (c === '\\' || c === '[') {
+      // An escape or a class: one atom, read by the shared reader (pattern-syntax.ts).
+      let t: Token;
+      try {
+        t = readToken(src, i);
+      } catch (err) {
+        if (err instanceof PatternSyntaxError) return err.message;
+        throw err;
+      }
+      if (t.kind === 'backreference')
+        return `backreference ${src.slice(i, t.end)} at ${i} (not allowed in rules)`;
+      i = t.end - 1;
       last = 'atom';
       continue;
     }
