@@ -28,16 +28,26 @@ let table: FoldTable | undefined;
 
 function foldTable(): FoldTable {
   if (table) return table;
+  // Only a code unit whose upper case is another one can share a class: one with itself as upper
+  // case is its own canonical form, alone unless another maps to it. A block of 256 whose text
+  // upper-cases to itself holds none of the first kind (toUpperCase has no context rules), so only
+  // the 21 blocks that change are read one code unit at a time: ~9 ms instead of ~40.
   const byCanon = new Map<number, number[]>();
-  for (let ch = 0; ch <= 0xffff; ch++) {
-    const canon = canonicalize(ch);
-    const members = byCanon.get(canon);
-    if (members) members.push(ch);
-    else byCanon.set(canon, [ch]);
+  for (let lo = 0; lo <= 0xffff; lo += 0x100) {
+    const block = String.fromCharCode(...Array.from({ length: 0x100 }, (_, k) => lo + k));
+    if (block.toUpperCase() === block) continue;
+    for (let ch = lo; ch < lo + 0x100; ch++) {
+      const canon = canonicalize(ch);
+      if (canon === ch) continue;
+      const members = byCanon.get(canon);
+      if (members) members.push(ch);
+      else byCanon.set(canon, [ch]);
+    }
   }
   const classes = new Map<number, readonly number[]>();
-  for (const members of byCanon.values()) {
-    if (members.length > 1) for (const m of members) classes.set(m, members);
+  for (const [canon, others] of byCanon) {
+    const members = [canon, ...others].sort((a, b) => a - b);
+    for (const m of members) classes.set(m, members);
   }
   const folding = Uint16Array.from([...classes.keys()].sort((a, b) => a - b));
   table = { folding, classes };
