@@ -119,8 +119,22 @@ describe('backtrackingHazard: reads the pattern as JavaScript does (pattern-synt
 });
 
 describe('compilePattern', () => {
+  it('compiles for the linear-time engine unless asked for backtracking (shipped rules)', () => {
+    const linear = compilePattern('^Moxa (\\S+)', 'i');
+    expect(linear).toMatchObject({ ok: true, groups: 1 });
+    expect(linear.ok && linear.regex.flags).toBe('l');
+    const shipped = compilePattern('^Moxa (\\S+)', 'i', 'backtracking');
+    expect(shipped.ok && shipped.regex.flags).toBe('i');
+    expect(compilePattern('^Moxa(?= )', '')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^lookahead/),
+    });
+    expect(compilePattern('^Moxa(?= )', '', 'backtracking')).toMatchObject({ ok: true });
+  });
+
   it('counts capture groups and refuses bad flags, syntax and length', () => {
     expect(compilePattern('^(a)(?:b)(c)', '')).toMatchObject({ ok: true, groups: 2 });
+    expect(compilePattern('^(a)(?:b)(c)', '', 'backtracking')).toMatchObject({ ok: true, groups: 2 });
     expect(compilePattern('a', 'g')).toMatchObject({ ok: false });
     expect(compilePattern('(', '')).toMatchObject({ ok: false });
     expect(compilePattern('[', '')).toMatchObject({ ok: false });
