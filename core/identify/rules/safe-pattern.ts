@@ -1,7 +1,7 @@
 // Compiles rule patterns and refuses the shapes that backtrack catastrophically (nested repetition
 // beyond a small bounded case, a repeated group that may match empty or whose alternatives may
 // start alike, backreferences), so a hostile banner cannot stall identification, nor a policy's
-// `matches` the collector. The check cannot see polynomial chains (\w*\w*\w*x: 61 s at 600
+// `matches` the collector. The check cannot see polynomial chains (\w*\w*\w*x: 65 s at 600
 // characters): a user's pattern therefore runs on the linear-time engine (linear-pattern.ts),
 // which is the guarantee; the check stays so the shapes it names are refused with a reason.
 // Shipped rules run on the backtracking engine: reviewed, held to hostile values by their
