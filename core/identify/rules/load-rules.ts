@@ -10,6 +10,7 @@ import type { VendorCatalog } from '../contracts.js';
 import { MAX_RULE_FILE_BYTES, type Problem, parseRuleFile } from './rule-schema.js';
 import { RuleSet } from './rule-set.js';
 import type { CompiledRule } from './rule-types.js';
+import type { PatternEngine } from './safe-pattern.js';
 
 /** At most this many rule files in a folder: a guard against pointing the loader at the wrong tree. */
 export const MAX_RULE_FILES = 500;
@@ -30,14 +31,22 @@ export interface LoadRulesOptions {
    * default; null skips the check (tests of the loader alone).
    */
   catalog?: Pick<VendorCatalog, 'byName'> | null;
+  /**
+   * The engine patterns run on: 'linear' (time linear in the text, whatever the pattern) for a
+   * folder someone passed; 'backtracking' by default for the shipped folder, whose rules are
+   * reviewed and held to hostile values by their self-test (safe-pattern.ts).
+   */
+  engine?: PatternEngine;
 }
 
 export function defaultRulesDir(): string {
   return join(signaturesDir(), 'rules');
 }
 
-/** Reads and validates a rule folder; throws RuleLoadError listing every problem found. */
-export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOptions = {}): RuleSet {
+/** Reads and validates a rule folder (the shipped one when none is given); throws RuleLoadError listing every problem found. */
+export function loadRules(dir?: string, options: LoadRulesOptions = {}): RuleSet {
+  const engine = options.engine ?? (dir === undefined ? 'backtracking' : 'linear');
+  dir ??= defaultRulesDir();
   const problems: Problem[] = [];
   const rules: CompiledRule[] = [];
   const base = relative(process.cwd(), dir) || '.';
@@ -86,7 +95,7 @@ export function loadRules(dir: string = defaultRulesDir(), options: LoadRulesOpt
       problems.push({ file, line: 1, message });
       continue;
     }
-    const parsed = parseRuleFile(file, text, key, { isVendor });
+    const parsed = parseRuleFile(file, text, key, { isVendor }, engine);
     problems.push(...parsed.problems);
     rules.push(...parsed.rules);
   }

@@ -18,7 +18,7 @@ import {
   type ParamValue,
   type RuleExample,
 } from './rule-types.js';
-import { compilePattern } from './safe-pattern.js';
+import { compilePattern, type PatternEngine } from './safe-pattern.js';
 
 /** Vocabulary the rules are checked against. */
 export interface RuleVocabulary {
@@ -122,6 +122,7 @@ function readRule(
   key: ObservationKey,
   stem: string,
   vocab: RuleVocabulary,
+  engine: PatternEngine,
 ): CompiledRule | null {
   const start = c.line(node, 1);
   const before = c.problems.length;
@@ -160,7 +161,7 @@ function readRule(
   } else if (pattern !== undefined) {
     if (typeof pattern !== 'string') c.fail(lineOf('pattern'), 'pattern must be text');
     else {
-      const compiled = compilePattern(pattern, typeof flags === 'string' ? flags : '');
+      const compiled = compilePattern(pattern, typeof flags === 'string' ? flags : '', engine);
       if (!compiled.ok) c.fail(lineOf('pattern'), compiled.message);
       else if (compiled.regex.test('')) c.fail(lineOf('pattern'), 'pattern matches the empty string');
       else ({ regex, groups } = compiled);
@@ -233,12 +234,16 @@ function readRule(
   };
 }
 
-/** Parses and validates one rule file's text; returns its rules and every problem found. */
+/**
+ * Parses and validates one rule file's text; returns its rules and every problem found. Patterns
+ * run on the linear-time engine unless the file is a shipped one (safe-pattern.ts PatternEngine).
+ */
 export function parseRuleFile(
   file: string,
   text: string,
   key: ObservationKey,
   vocab: RuleVocabulary,
+  engine: PatternEngine = 'linear',
 ): { rules: CompiledRule[]; problems: Problem[] } {
   const c = new FileChecker(file);
   const rules: CompiledRule[] = [];
@@ -269,7 +274,7 @@ export function parseRuleFile(
       c.fail(line, 'a rule is a mapping');
       return;
     }
-    const rule = readRule(c, item, index, key, stem, vocab);
+    const rule = readRule(c, item, index, key, stem, vocab, engine);
     if (!rule) return;
     const seen = ids.get(rule.id);
     if (seen !== undefined) c.fail(line, `duplicate rule id "${rule.id}" (first at line ${seen})`);

@@ -1,9 +1,13 @@
 // Compiles rule patterns and refuses the shapes that backtrack catastrophically (nested repetition
 // beyond a small bounded case, a repeated group that may match empty or whose alternatives may
 // start alike, backreferences), so a hostile banner cannot stall identification, nor a policy's
-// `matches` the collector. Values are also capped (rule-types.ts
-// MAX_MATCH_LENGTH), which bounds the polynomial cases this check lets through to n^k for k
-// adjacent overlapping quantifiers (\w*\w*\w*\w*x: seconds at 600 characters; not detected).
+// `matches` the collector. The check cannot see polynomial chains (\w*\w*\w*x: 65 s at 600
+// characters): a user's pattern therefore runs on the linear-time engine (linear-pattern.ts),
+// which is the guarantee; the check stays so the shapes it names are refused with a reason.
+// Shipped rules run on the backtracking engine: reviewed, held to hostile values by their
+// self-test, and ~26x faster per match (docs/benchmarks.md "Pattern engines").
+import { compileLinear, LinearPatternError } from './linear-pattern.js';
+import { atomLength, PatternSyntaxError, readToken, type Token } from './pattern-syntax.js';
 
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
 export const MAX_PATTERN_LENGTH = 400;
@@ -40,31 +44,6 @@ const PROBE_CHARS = ['\t', ...Array.from({ length: 95 }, (_, i) => String.fromCh
 function firstAtom(alt: string): RegExp | null {
   if (alt === '' || alt[0] === '^' || alt[0] === '$' || startsOptional(alt)) return null;
   return atomMatcher(alt.slice(0, atomLength(alt)));
-}
-
-/** Length of the atom `alt` starts with: an escape, a class, a group (to its closing parenthesis) or one character. */
-function atomLength(alt: string): number {
-  let j = 0;
-  if (alt[0] === '\\') return 2;
-  if (alt[0] === '[') {
-    j = 1;
-    if (alt[j] === '^') j++;
-    if (alt[j] === ']') j++;
-    while (j < alt.length && alt[j] !== ']') j += alt[j] === '\\' ? 2 : 1;
-    return j + 1;
-  }
-  if (alt[0] === '(') {
-    let depth = 0;
-    for (j = 0; j < alt.length; j++) {
-      const c = alt[j];
-      if (c === '\\') j++;
-      else if (c === '[') j += atomLength(alt.slice(j)) - 1;
-      else if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) return j + 1;
-    }
-    return alt.length;
-  }
-  return 1;
 }
 
 /** Does the alternative start with an optional atom (a?, \w*, (x)?, a{0,3})? */
@@ -199,20 +178,18 @@ export function backtrackingHazard(src: string): string | null {
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     let quant: Quantifier | null = null;
-    if (c === '\\') {
-      const n = src[i + 1] ?? '';
-      if (/[1-9]/.test(n) || n === 'k') return `backreference \\${n} at ${i} (not allowed in rules)`;
-      i++;
-      last = 'atom';
-      continue;
-    }
-    if (c === '[') {
-      // Skip the class; ']' right after '[' or '[^' is a literal in JS only with the u-less syntax.
-      let j = i + 1;
-      if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
-      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
-      i = j;
+    if (c === '\\' || c === '[') {
+      // An escape or a class: one atom, read by the shared reader (pattern-syntax.ts).
+      let t: Token;
+      try {
+        t = readToken(src, i);
+      } catch (err) {
+        if (err instanceof PatternSyntaxError) return err.message;
+        throw err;
+      }
+      if (t.kind === 'backreference')
+        return `backreference ${src.slice(i, t.end)} at ${i} (not allowed in rules)`;
+      i = t.end - 1;
       last = 'atom';
       continue;
     }
@@ -271,8 +248,14 @@ export function backtrackingHazard(src: string): string | null {
   return stack.length === 1 ? null : 'unbalanced "("';
 }
 
-/** Compiles a rule pattern: length cap, hazard check, syntax check, capture-group count. */
-export function compilePattern(src: string, flags: string): PatternResult {
+/**
+ * Which engine runs a pattern: 'linear' for anything a user wrote (--rules, policies), whose match
+ * time is linear in the text; 'backtracking' for the shipped rules only.
+ */
+export type PatternEngine = 'linear' | 'backtracking';
+
+/** Compiles a rule pattern: length cap, hazard check, syntax check, engine, capture-group count. */
+export function compilePattern(src: string, flags: string, engine: PatternEngine = 'linear'): PatternResult {
   if (src.length === 0) return { ok: false, message: 'pattern is empty' };
   if (src.length > MAX_PATTERN_LENGTH) {
     return { ok: false, message: `pattern is ${src.length} characters (at most ${MAX_PATTERN_LENGTH})` };
@@ -281,14 +264,20 @@ export function compilePattern(src: string, flags: string): PatternResult {
   const hazard = backtrackingHazard(src);
   if (hazard) return { ok: false, message: hazard };
   let regex: RegExp;
-  let probe: RegExp;
   try {
     regex = new RegExp(src, flags);
-    // An alternative that always matches the empty string reveals the group count.
-    probe = new RegExp(`${src}|`, flags);
   } catch (err) {
     return { ok: false, message: `invalid pattern: ${(err as Error).message}` };
   }
-  const groups = (probe.exec('')?.length ?? 1) - 1;
+  if (engine === 'linear') {
+    try {
+      return { ok: true, ...compileLinear(src, flags) };
+    } catch (err) {
+      if (err instanceof LinearPatternError) return { ok: false, message: err.message };
+      throw err;
+    }
+  }
+  // An alternative that always matches the empty string reveals the group count.
+  const groups = (new RegExp(`${src}|`, flags).exec('')?.length ?? 1) - 1;
   return { ok: true, regex, groups };
 }

@@ -170,4 +170,35 @@ describe('loadRules error reporting', () => {
     expect(set.match('ftp.banner', 'Siemens S7')).toEqual([]);
     expect([...set.keys()]).toEqual(['ssh.banner']);
   });
+
+  it("runs a passed folder's patterns on the linear-time engine: a polynomial pattern stays fast on hostile text", () => {
+    // The hazard check accepts \w*\w*\w*x: on the backtracking engine it took 65 s on 600 'a's.
+    const rule = (pattern: string, flags: string) =>
+      `  - id: r${flags || 'n'}\n    pattern: '${pattern}'\n    flags: '${flags}'\n    description: d\n    params: { vendor: Moxa }\n    certainty: 0.5\n    source: a manual page\n    examples:\n      - { value: Moxa x, expect: { vendor: Moxa } }\n`;
+    const folder = write('ssh.banner.yaml', `rules:\n${rule('^\\w*\\w*\\w*x', '')}${rule('^moxa', 'i')}`);
+    const set = loadRules(folder, { catalog });
+    for (const r of set.rules()) expect(r.regex!.flags).toBe('l');
+    const t = performance.now();
+    expect(set.match('ssh.banner', `${'a'.repeat(599)}!`)).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(500);
+    expect(set.match('ssh.banner', 'MOXA EDS')[0]).toMatchObject({ rule: 'ssh.banner:ri', value: 'Moxa' });
+  });
+
+  it('refuses a pattern the linear-time engine cannot run, in one file:line, and keeps the shipped rules on backtracking', () => {
+    const folder = write(
+      'ssh.banner.yaml',
+      `rules:\n  - id: a\n    pattern: '^Moxa(?! Inc)'\n    description: d\n    params: { vendor: Moxa }\n    certainty: 0.5\n    source: a manual page\n    examples:\n      - { value: Moxa, expect: { vendor: Moxa } }\n`,
+    );
+    expect(() => loadRules(folder, { catalog })).toThrow(/ssh\.banner\.yaml:3: lookahead \(\?! at 5: /);
+    expect(problems(folder)).toEqual([
+      '3: lookahead (?! at 5: the linear-time engine runs no lookarounds; match the text itself, or leave it out',
+    ]);
+    // The same pattern in a shipped-style load (the default folder's engine) is accepted.
+    expect(loadRules(folder, { catalog, engine: 'backtracking' }).rules()[0]!.regex!.flags).toBe('');
+    expect(
+      loadRules()
+        .rules()
+        .every((r) => r.regex === null || !r.regex.flags.includes('l')),
+    ).toBe(true);
+  });
 });
