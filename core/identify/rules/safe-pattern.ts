@@ -12,7 +12,9 @@ import { atomLength, PatternSyntaxError, readToken, type Token } from './pattern
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
 export const MAX_PATTERN_LENGTH = 400;
 
-export type PatternResult = { ok: true; regex: RegExp; groups: number } | { ok: false; message: string };
+export type PatternResult =
+  | { ok: true; regex: RegExp; groups: number; engine: PatternEngine }
+  | { ok: false; message: string };
 
 interface Frame {
   /**
@@ -271,13 +273,16 @@ export function compilePattern(src: string, flags: string, engine: PatternEngine
   }
   if (engine === 'linear') {
     try {
-      return { ok: true, ...compileLinear(src, flags) };
+      return { ok: true, ...compileLinear(src, flags), engine: 'linear' };
     } catch (err) {
-      if (err instanceof LinearPatternError) return { ok: false, message: err.message };
-      throw err;
+      // What that engine cannot run (a lookaround, counts it would unroll past 16 copies, an
+      // optional group that may match empty) runs as before this engine existed: on the
+      // backtracking one, behind the hazard check above. Refusing it broke the plain way to extend
+      // the rules, a copy of signatures/rules passed with --rules (16 shipped patterns use lookaheads).
+      if (!(err instanceof LinearPatternError)) throw err;
     }
   }
   // An alternative that always matches the empty string reveals the group count.
   const groups = (new RegExp(`${src}|`, flags).exec('')?.length ?? 1) - 1;
-  return { ok: true, regex, groups };
+  return { ok: true, regex, groups, engine: 'backtracking' };
 }

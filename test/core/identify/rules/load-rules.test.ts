@@ -1,9 +1,10 @@
 // The loader's error reporting: a broken folder yields every problem as file:line, not the first one.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRules, RuleLoadError } from '../../../../core/identify/rules/load-rules.js';
+import { packageRoot } from '../../../../core/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'originmap-rules-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,21 +185,35 @@ describe('loadRules error reporting', () => {
     expect(set.match('ssh.banner', 'MOXA EDS')[0]).toMatchObject({ rule: 'ssh.banner:ri', value: 'Moxa' });
   });
 
-  it('refuses a pattern the linear-time engine cannot run, in one file:line, and keeps the shipped rules on backtracking', () => {
+  it('runs what the linear-time engine cannot (a lookaround) on backtracking, and keeps the shipped rules on backtracking', () => {
     const folder = write(
       'ssh.banner.yaml',
       `rules:\n  - id: a\n    pattern: '^Moxa(?! Inc)'\n    description: d\n    params: { vendor: Moxa }\n    certainty: 0.5\n    source: a manual page\n    examples:\n      - { value: Moxa, expect: { vendor: Moxa } }\n`,
     );
-    expect(() => loadRules(folder, { catalog })).toThrow(/ssh\.banner\.yaml:3: lookahead \(\?! at 5: /);
-    expect(problems(folder)).toEqual([
-      '3: lookahead (?! at 5: the linear-time engine runs no lookarounds; match the text itself, or leave it out',
-    ]);
-    // The same pattern in a shipped-style load (the default folder's engine) is accepted.
-    expect(loadRules(folder, { catalog, engine: 'backtracking' }).rules()[0]!.regex!.flags).toBe('');
+    const set = loadRules(folder, { catalog });
+    expect(set.rules()[0]!.regex!.flags).toBe('');
+    expect(set.match('ssh.banner', 'Moxa EDS')[0]).toMatchObject({ value: 'Moxa' });
+    expect(set.match('ssh.banner', 'Moxa Inc')).toEqual([]);
     expect(
       loadRules()
         .rules()
         .every((r) => r.regex === null || !r.regex.flags.includes('l')),
     ).toBe(true);
+  });
+
+  it('loads a copy of the shipped rules folder passed with --rules, without a problem', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'om-rules-copy-'));
+    try {
+      cpSync(join(packageRoot(), 'signatures', 'rules'), copy, { recursive: true });
+      const shipped = loadRules().rules();
+      const copied = loadRules(copy).rules();
+      expect(copied.map((r) => r.id)).toEqual(shipped.map((r) => r.id));
+      // Most run on the linear-time engine; the 16 with lookaheads on backtracking, as shipped.
+      const backtracking = copied.filter((r) => r.regex !== null && !r.regex.flags.includes('l'));
+      expect(backtracking.length).toBe(16);
+      expect(backtracking.every((r) => /\(\?[=!]/.test(r.regex!.source))).toBe(true);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
