@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../core/paths.js';
-import { generateBenchCapture } from './generate-capture.js';
+import { BENCH_MIX_VERSION, generateBenchCapture } from './generate-capture.js';
 
 const root = packageRoot();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 600);
@@ -26,12 +26,14 @@ interface Sample {
   packets: number;
 }
 
-function procStat(pid: number): { rssMb: number; cpuS: number } {
+function procStat(pid: number): { rssMb: number; cpuS: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  // The kernel's high-water mark: a peak between two samples 5 s apart is in it, not in the samples.
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { rssMb: rssKb / 1024, cpuS: (Number(f[11]) + Number(f[12])) / TICKS };
+  return { rssMb: rssKb / 1024, cpuS: (Number(f[11]) + Number(f[12])) / TICKS, peakMb: peakKb / 1024 };
 }
 
 const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1048576).toFixed(1)} MB`;
@@ -53,7 +55,9 @@ async function until(what: string, fn: () => Promise<boolean>, ms = 30_000): Pro
 }
 
 async function main(): Promise<void> {
-  const capture = join(root, 'bench-data', `mix-${MB}m.pcap`);
+  // The mix version in the name, as `npm run bench` has it: a capture of an older mix is never reused
+  // (worktrees made before version 2 still hold a mix-256m.pcap of version 1).
+  const capture = join(root, 'bench-data', `mix-v${BENCH_MIX_VERSION}-${MB}m.pcap`);
   if (!existsSync(capture)) {
     mkdirSync(join(root, 'bench-data'), { recursive: true });
     process.stderr.write(`generating ${capture}…\n`);
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
     }
     const m = await metrics(metricsPort);
+    const peakMb = procStat(agent.pid!).peakMb;
     const load1 = loadavg();
     const first = samples[0]!;
     const last = samples.at(-1)!;
@@ -139,9 +144,10 @@ async function main(): Promise<void> {
       ['replayed', `bench mix (${MB} MB capture, looped), target ${PPS} packets/s for ${SECONDS} s`],
       ['packets read by the agent', `${last.packets} (${Math.round(pps)} packets/s sustained)`],
       [
-        'agent RSS at 1 min / 5 min / end / max',
+        'agent RSS at 1 min / 5 min / end / highest sample',
         `${at(60).rssMb.toFixed(0)} / ${at(300).rssMb.toFixed(0)} / ${last.rssMb.toFixed(0)} / ${Math.max(...samples.map((s) => s.rssMb)).toFixed(0)} MB`,
       ],
+      ['agent peak RSS (VmHWM, start-up included)', `${peakMb.toFixed(0)} MB`],
       ['RSS trend, second half', `${(slope * 3600).toFixed(1)} MB/hour`],
       [
         'agent CPU',

@@ -3,11 +3,13 @@
 // for RUNS rounds (default 5; tshark once, after them, unless BENCH_TSHARK_RUNS), and prints medians and
 // ratios as Markdown.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../core/paths.js';
 import { BENCH_MIX_VERSION, generateBenchCapture } from './generate-capture.js';
+import { analyzedPackets, checkedRun, type TimedRun, timedRun } from './harness.js';
+import { median, medianWall, targetLines } from './summary.js';
 
 interface Tool {
   name: string;
@@ -19,13 +21,8 @@ interface Tool {
   does: string;
   /** Packets it reports on stdout (one number); every other tool's output goes to /dev/null. */
   countFromStdout?: boolean;
-}
-
-interface Result {
-  wall: number;
-  rssKb: number;
-  ok: boolean;
-  note: string;
+  /** Its output's closing line must report every packet of the file (analyze; checked once, untimed). */
+  checkPackets?: boolean;
 }
 
 const root = packageRoot();
@@ -40,6 +37,7 @@ const TOOLS: Tool[] = [
     name: 'originmap analyze',
     argv: [node, dist('agent/cli.js'), 'analyze', '--quiet', 'FILE'],
     does: 'L2–L7 decode, flows, devices, identification, inventory',
+    checkPackets: true,
   },
   {
     name: 'p0f -r',
@@ -103,42 +101,30 @@ const pinned = (tool: Tool): Tool => ({
 });
 if (ONE_CORE) TOOLS.push(pinned(TOOLS[0]!), pinned(TOOLS[1]!));
 
-/**
- * One timed run. A tool's output goes to /dev/null, never through a pipe to this process: p0f prints
- * 7.8 MB on the bench capture, and reading that through a 64 KiB pipe while it runs doubled its wall
- * time (0.49 s to /dev/null, 0.91–1.02 s into spawnSync's buffer, 5 runs each), which made the
- * analyze/p0f ratio look twice as good as it is. Only the count tools, which print one number, keep
- * a pipe.
- */
-function runOnce(tool: Tool): Result & { stdout: string } {
-  const argv = tool.argv.map((a) => (a === 'FILE' ? file : a));
-  const devNull = tool.countFromStdout ? null : openSync('/dev/null', 'w');
-  try {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-      stdio: ['ignore', devNull ?? 'pipe', 'pipe'],
-    });
-    if (r.error) return { wall: Number.NaN, rssKb: 0, ok: false, note: r.error.message, stdout: '' };
-    const lines = r.stderr.trim().split('\n');
-    const [wall = 'NaN', rss = '0'] = (lines.at(-1) ?? '').split(' ');
-    const ok = r.status === 0;
-    return {
-      wall: Number(wall),
-      rssKb: Number(rss),
-      ok,
-      note: ok ? '' : (lines.at(-2) ?? `exit ${r.status}`).slice(0, 80),
-      stdout: tool.countFromStdout ? (r.stdout ?? '') : '',
-    };
-  } finally {
-    if (devNull !== null) closeSync(devNull);
-  }
-}
+/** The tool's argv for the bench file. */
+const argvOf = (tool: Tool) => tool.argv.map((a) => (a === 'FILE' ? file : a));
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
+/**
+ * Each tool once, untimed, before the rounds. analyze must exit 0 and report every packet of the file
+ * (its timed runs print to /dev/null, so a build that stopped early would otherwise be timed as a fast
+ * one): if not, the bench stops. A peer that fails here (not installed, no fingerprint file) is left
+ * out of the rounds and its row says why. Peers' stderr goes to the log: p0f warns "Unknown packet
+ * type 0" once because it reads 802.1Q frames at the untagged offset and drops them.
+ */
+function checkTools(packets: number): Map<Tool, string> {
+  const failed = new Map<Tool, string>();
+  for (const tool of TOOLS) {
+    if (tool.afterRounds !== undefined) continue;
+    const r = checkedRun(argvOf(tool));
+    for (const line of r.stderr.slice(0, 3)) process.stderr.write(`  ${tool.name}: ${line}\n`);
+    const seen = tool.checkPackets && r.ok ? analyzedPackets(r.stdout) : packets;
+    const problem = r.ok ? (seen === packets ? '' : `read ${seen ?? 'no'} packets of ${packets}`) : r.note;
+    if (!problem) continue;
+    if (tool.checkPackets) throw new Error(`${tool.name}: ${problem}`);
+    failed.set(tool, problem);
+  }
+  return failed;
+}
 
 function main(): void {
   if (!existsSync(file)) {
@@ -151,13 +137,16 @@ function main(): void {
     encoding: 'utf8',
   });
   const packets = Number(counted.stdout.trim());
+  if (counted.status !== 0 || !(packets > 0)) throw new Error(`counting ${file} failed: ${counted.stderr}`);
   process.stderr.write(`${file}: ${packets} packets, ${(bytes / 1e6).toFixed(0)} MB\n`);
+  const unusable = checkTools(packets);
   // Tools take turns, round by round (tshark's runs after the rounds: one takes ~45 s), so that a
   // change in the machine's speed during the bench weighs on every tool alike.
-  const results = new Map<Tool, (Result & { stdout: string })[]>(TOOLS.map((t) => [t, []]));
+  const results = new Map<Tool, TimedRun[]>(TOOLS.map((t) => [t, []]));
   const run = (tool: Tool, label: string) => {
+    if (unusable.has(tool)) return;
     process.stderr.write(`  ${label}: ${tool.name}…\n`);
-    results.get(tool)!.push(runOnce(tool));
+    results.get(tool)!.push(timedRun(argvOf(tool), { readStdout: tool.countFromStdout === true }));
   };
   for (let round = 0; round < RUNS; round++) {
     for (const tool of TOOLS) if (tool.afterRounds === undefined) run(tool, `round ${round + 1}/${RUNS}`);
@@ -166,63 +155,51 @@ function main(): void {
     const runs = tool.afterRounds ?? 0;
     for (let i = 0; i < runs; i++) run(tool, `run ${i + 1}/${runs}`);
   }
+  const ours = medianWall(results.get(TOOLS[0]!)!);
   const rows: string[] = [];
-  let ours = Number.NaN;
-  let oursRss = Number.NaN;
-  let p0f = Number.NaN;
   for (const tool of TOOLS) {
     const all = results.get(tool)!;
     const good = all.filter((r) => r.ok);
     if (good.length === 0) {
-      rows.push(`| ${tool.name} | — | — | — | — | failed: ${all[0]?.note ?? ''} |`);
+      rows.push(`| ${tool.name} | — | — | — | — | — | failed: ${unusable.get(tool) ?? all[0]?.note ?? ''} |`);
       continue;
     }
     const wall = median(good.map((r) => r.wall));
-    const rss = median(good.map((r) => r.rssKb));
-    if (tool.name === 'originmap analyze') {
-      ours = wall;
-      oursRss = rss / 1024;
-    }
-    if (tool.name === 'p0f -r') p0f = wall;
+    const rss = Math.max(...good.map((r) => r.rssKb));
+    const notes: string[] = [];
     const seen = tool.countFromStdout ? Number(good[0]!.stdout.trim()) : packets;
-    const note = seen !== packets ? `saw ${seen} packets` : '';
+    if (seen !== packets) notes.push(`saw ${seen} packets`);
+    // The header says "medians of RUNS rounds": a row of fewer runs (tshark, failures) says so.
+    if (good.length !== RUNS)
+      notes.push(`${good.length === 1 ? 'one run' : `median of ${good.length} runs`}`);
+    if (good.length !== all.length)
+      notes.push(`${all.length - good.length} failed: ${all.find((r) => !r.ok)!.note}`);
     rows.push(
-      `| ${tool.name} | ${wall.toFixed(2)} s | ${(packets / wall / 1e6).toFixed(2)} M/s | ${(bytes / wall / 1e6).toFixed(0)} MB/s | ${(rss / 1024).toFixed(0)} MB | ${(wall / ours).toFixed(2)}× | ${tool.does}${note ? `; ${note}` : ''} |`,
+      `| ${tool.name} | ${wall.toFixed(2)} s | ${(packets / wall / 1e6).toFixed(2)} M/s | ${(bytes / wall / 1e6).toFixed(0)} MB/s | ${(rss / 1024).toFixed(0)} MB | ${(wall / ours).toFixed(2)}× | ${[tool.does, ...notes].join('; ')} |`,
     );
   }
-  // The two the target compares, round by round (each pair ran back to back).
-  const byRound = (a: Tool, b: Tool) =>
-    results
-      .get(a)!
-      .map((r, i) => [r, results.get(b)![i]] as const)
-      .filter(([x, y]) => x.ok && y?.ok)
-      .map(([x, y]) => (x.wall / y!.wall).toFixed(2));
-  const pairs = byRound(TOOLS[0]!, TOOLS[1]!);
-  const wallOf = (tool: Tool | undefined) => {
-    const good = tool ? results.get(tool)!.filter((r) => r.ok) : [];
-    return good.length ? median(good.map((r) => r.wall)) : Number.NaN;
-  };
-  const oursPinned = TOOLS.find((t) => t.name === `${TOOLS[0]!.name}, one core`);
-  const p0fPinned = TOOLS.find((t) => t.name === `${TOOLS[1]!.name}, one core`);
+  const oneCore = (tool: Tool) => TOOLS.find((t) => t.name === `${tool.name}, one core`);
+  const analyzeOneCore = oneCore(TOOLS[0]!);
+  const p0fOneCore = oneCore(TOOLS[1]!);
   const out = [
     `Capture: ${packets} packets, ${(bytes / 1e6).toFixed(0)} MB (average frame ${Math.round(bytes / packets - 16)} B), generated by scripts/bench/generate-capture.ts.`,
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(' ')} at the end; medians of ${RUNS} rounds.`,
+      .join(' ')} at the end; medians of ${RUNS} rounds; peak RSS is the highest of a row's runs.`,
     '',
     '| tool | wall | packets/s | MB/s | peak RSS | time vs originmap | what it does |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
     // The passive engine issue's targets, measured in this run.
-    `Targets: ${(packets / ours / 1e6).toFixed(2)} M packets/s (≥ 1.5), ${(ours / p0f).toFixed(2)}× p0f's wall time (≤ 2; by round: ${pairs.join(', ')}), peak RSS ${oursRss.toFixed(0)} MB (≤ 200).`,
+    ...targetLines({
+      packets,
+      analyze: results.get(TOOLS[0]!)!,
+      p0f: results.get(TOOLS[1]!)!,
+      analyzeOneCore: analyzeOneCore && results.get(analyzeOneCore),
+      p0fOneCore: p0fOneCore && results.get(p0fOneCore),
+    }),
   ];
-  if (oursPinned && p0fPinned) {
-    const w = wallOf(oursPinned);
-    out.push(
-      `On one core (taskset -c 0): ${(packets / w / 1e6).toFixed(2)} M packets/s, ${(w / wallOf(p0fPinned)).toFixed(2)}× p0f's wall time (by round: ${byRound(oursPinned, p0fPinned).join(', ')}).`,
-    );
-  }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

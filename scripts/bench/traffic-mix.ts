@@ -1,6 +1,7 @@
-// The benchmark's traffic: an enterprise/OT network of thousands of hosts (~45% of frames
-// 802.1Q-tagged), with ARP, DHCP, DNS, mDNS, HTTP, TLS to public clouds, SSH, SMB, Modbus, S7 and
-// EtherNet/IP, conversations interleaved as on a real mirror port. Deterministic for a seed.
+// The benchmark's traffic: an enterprise/OT network of thousands of hosts (44% of them on tagged
+// VLANs, which put 67.5% of frames in 802.1Q tags), with ARP, DHCP, DNS, mDNS, HTTP, TLS to public
+// clouds, SSH, SMB, Modbus, S7 and EtherNet/IP, conversations interleaved as on a real mirror port.
+// Deterministic for a seed.
 import {
   BROADCAST,
   Clock,
@@ -79,7 +80,9 @@ export function buildNetwork(rng: Rng, hostCount: number): Network {
   const hosts: Host[] = [];
   for (let i = 0; i < hostCount; i++) {
     const subnet = i % 32;
-    // Subnets 0..13 are tagged VLANs (about 45% of hosts and of frames).
+    // Subnets 0..13 are tagged VLANs: 14 of 32 (44%) of hosts, but 67.5% of frames (1,164,727 of
+    // 1,724,298 in mix-v2-1024m.pcap, `tcpdump -nr <file> vlan | wc -l`): traffic is not spread
+    // evenly over hosts. p0f drops tagged frames: 9,519 of the file's 26,749 SYNs get a fingerprint.
     const vlans = subnet < 14 ? [100 + subnet] : undefined;
     const oui = rng.pick(OUIS);
     const mac = `${oui}:${hex(i >> 8)}:${hex(i & 0xff)}:${hex(subnet)}`;
