@@ -33,6 +33,8 @@ function packets(
     readAheadMinBytes,
     chunkBytes,
     readAheadHeadBytes,
+    // Two CPUs whatever this machine has: with one, readCaptureFile starts no thread.
+    cpus: 2,
   });
   return seen;
 }
@@ -121,7 +123,7 @@ describe('read-ahead', () => {
         () => {
           if (++n === 10) throw new Error('handler failed');
         },
-        { readAheadMinBytes: 0, chunkBytes: 4096 },
+        { readAheadMinBytes: 0, chunkBytes: 4096, cpus: 2 },
       ),
     ).toThrow('handler failed');
     expect(packets(path, 0, 4096)).toHaveLength(2000);
@@ -130,7 +132,7 @@ describe('read-ahead', () => {
   it('names the file in one line when it is not a capture', () => {
     const path = join(dir, 'notes.pcap');
     writeFileSync(path, 'this is a text file, not a capture\n'.repeat(100));
-    expect(() => readCaptureFile(path, () => {}, { readAheadMinBytes: 0 })).toThrow(
+    expect(() => readCaptureFile(path, () => {}, { readAheadMinBytes: 0, cpus: 2 })).toThrow(
       `${path}: not a pcap or pcapng capture`,
     );
   });
