@@ -1,6 +1,6 @@
-// Reads a capture file through CaptureStream in large chunks: a small file, or any file when only one
-// CPU is available, with synchronous reads into one reused buffer; a large one through a read-ahead
-// thread (read-ahead.ts), so that the page-cache copies overlap the parsing instead of adding to it.
+// Reads a capture file through CaptureStream in large chunks: with synchronous reads into one reused
+// buffer, or, for a large file when at least three CPUs are available, through a read-ahead thread
+// (read-ahead.ts), so that the page-cache copies overlap the parsing instead of adding to it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { CaptureStream } from './capture-stream.js';
@@ -25,6 +25,20 @@ export const READ_AHEAD_MIN_BYTES = 64 * 1024 * 1024;
  */
 export const READ_AHEAD_HEAD_BYTES = 32 * 1024 * 1024;
 
+/**
+ * CPUs needed for a read-ahead thread: one for the parser, one for V8's background work (TurboFan
+ * compiles ~0.65 s of CPU and GC helpers ~0.09 s in an analyze of the bench capture, perf by
+ * thread), one for the reader (~0.28 s). Bench capture, `analyze --quiet`, interleaved fresh runs,
+ * read here against through the thread:
+ * - one CPU (`taskset -c 0`), 10 each: wall min / median 1.92 / 2.08 s against 2.12 / 2.39 s;
+ * - two CPUs, load 1.0–1.6, 15 each: 1.34 / 1.56 against 1.55 / 1.75 s (14 of 15 pairs faster);
+ *   load 0.4–1.3, 12 each: 1.34 / 1.58 against 1.38 / 1.68 s; load 1–3, 15 each: 1.58 / 2.11
+ *   against 1.60 / 2.41 s. With two, the reader takes the core V8's compiler threads would use, so
+ *   optimised code comes later: the main thread's own CPU was higher with it (1.51 against 1.39 s).
+ * Three or more were not measured (this is a 2-core VM); there the reader has a core of its own.
+ */
+export const READ_AHEAD_MIN_CPUS = 3;
+
 export interface ReadFileOptions {
   limits?: Partial<ReaderLimits>;
   /** Called after each chunk with bytes read so far and the file size (for progress). */
@@ -36,17 +50,15 @@ export interface ReadFileOptions {
   readAheadHeadBytes?: number;
   /**
    * CPUs this process may run on (default os.availableParallelism(), which honours the affinity
-   * mask, e.g. `taskset -c 0`). With one, there is no read-ahead thread (see readsAhead).
+   * mask, e.g. `taskset -c 0`). With fewer than READ_AHEAD_MIN_CPUS, no read-ahead thread.
    */
   cpus?: number;
 }
 
 /**
- * Whether a file is read on a read-ahead thread: a regular file of at least readAheadMinBytes, and
- * a second CPU to run the thread on. With one CPU the thread's copies, its start-up and the wakes
- * between it and the parser all take the parser's own CPU. Bench capture, `analyze --quiet` under
- * `taskset -c 0`, 10 interleaved fresh runs each: the thread used 275 ms of CPU (median, from
- * /proc), wall min / median 2.12 / 2.39 s with it against 1.92 / 2.08 s reading here (-13 %).
+ * Whether a file is read on a read-ahead thread: a regular file of at least readAheadMinBytes, and a
+ * CPU left to run the thread on (READ_AHEAD_MIN_CPUS). With fewer, the thread's copies, its start-up
+ * and the wakes between it and the parser take CPU the parser or V8's compiler threads need.
  */
 export function readsAhead(
   isFile: boolean,
@@ -54,7 +66,7 @@ export function readsAhead(
   opts: Pick<ReadFileOptions, 'readAheadMinBytes' | 'cpus'>,
 ): boolean {
   if (!isFile || size < (opts.readAheadMinBytes ?? READ_AHEAD_MIN_BYTES)) return false;
-  return (opts.cpus ?? availableParallelism()) >= 2;
+  return (opts.cpus ?? availableParallelism()) >= READ_AHEAD_MIN_CPUS;
 }
 
 /** Reads the whole file; returns the stream (for its stats and kind). Throws CaptureFormatError. */

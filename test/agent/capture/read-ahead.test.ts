@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReadAhead } from '../../../agent/capture/read-ahead.js';
-import { readCaptureFile } from '../../../agent/capture/read-file.js';
+import { READ_AHEAD_MIN_CPUS, readCaptureFile } from '../../../agent/capture/read-file.js';
 import type { PacketRef } from '../../../agent/capture/types.js';
 import { type FrameRecord, writePcap, writePcapng } from '../../../scripts/lib/pcap-writer.js';
 
@@ -33,8 +33,8 @@ function packets(
     readAheadMinBytes,
     chunkBytes,
     readAheadHeadBytes,
-    // Two CPUs whatever this machine has: with one, readCaptureFile starts no thread.
-    cpus: 2,
+    // Enough CPUs whatever this machine has: with fewer, readCaptureFile starts no thread.
+    cpus: READ_AHEAD_MIN_CPUS,
   });
   return seen;
 }
@@ -123,7 +123,7 @@ describe('read-ahead', () => {
         () => {
           if (++n === 10) throw new Error('handler failed');
         },
-        { readAheadMinBytes: 0, chunkBytes: 4096, cpus: 2 },
+        { readAheadMinBytes: 0, chunkBytes: 4096, cpus: READ_AHEAD_MIN_CPUS },
       ),
     ).toThrow('handler failed');
     expect(packets(path, 0, 4096)).toHaveLength(2000);
@@ -132,8 +132,8 @@ describe('read-ahead', () => {
   it('names the file in one line when it is not a capture', () => {
     const path = join(dir, 'notes.pcap');
     writeFileSync(path, 'this is a text file, not a capture\n'.repeat(100));
-    expect(() => readCaptureFile(path, () => {}, { readAheadMinBytes: 0, cpus: 2 })).toThrow(
-      `${path}: not a pcap or pcapng capture`,
-    );
+    expect(() =>
+      readCaptureFile(path, () => {}, { readAheadMinBytes: 0, cpus: READ_AHEAD_MIN_CPUS }),
+    ).toThrow(`${path}: not a pcap or pcapng capture`);
   });
 });
