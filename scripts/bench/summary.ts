@@ -64,7 +64,7 @@ export function targetLines(t: TargetRuns): string[] {
   if (t.analyzeOneCore && t.p0fOneCore) {
     return [
       `Targets, on one core (taskset -c 0): ${speedAndRatio(t.packets, t.analyzeOneCore, t.p0fOneCore)}, ${rss}.`,
-      `Unpinned, for comparison only (analyze's read-ahead thread and V8's background threads also use the second core): ${speedAndRatio(t.packets, t.analyze, t.p0f)}.`,
+      `Unpinned, for comparison only (V8's compiler and GC threads, and with three CPUs or more analyze's read-ahead thread, also use other cores): ${speedAndRatio(t.packets, t.analyze, t.p0f)}.`,
     ];
   }
   return [
