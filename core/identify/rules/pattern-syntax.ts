@@ -152,7 +152,7 @@ function readOpen(src: string, i: number): Token & { kind: 'open' } {
 }
 
 /** A quantifier at `i`, or null when the character there is not one ('{' that starts no count is a literal). */
-function readQuantifier(src: string, i: number): (Token & { kind: 'quantifier' }) | null {
+export function readQuantifier(src: string, i: number): (Token & { kind: 'quantifier' }) | null {
   const c = src[i];
   let min: number;
   let max: number;

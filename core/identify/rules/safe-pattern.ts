@@ -7,7 +7,7 @@
 // Shipped rules run on the backtracking engine: reviewed, held to hostile values by their
 // self-test, and ~26x faster per match (docs/benchmarks.md "Pattern engines").
 import { compileLinear, LinearPatternError } from './linear-pattern.js';
-import { atomLength, PatternSyntaxError, readToken, type Token } from './pattern-syntax.js';
+import { atomLength, PatternSyntaxError, readQuantifier, readToken, type Token } from './pattern-syntax.js';
 
 /** Longest pattern source accepted: rules are one-line banner matchers, not programs. */
 export const MAX_PATTERN_LENGTH = 400;
@@ -146,21 +146,6 @@ function matchesEmpty(src: string, g: Frame): boolean {
   }
 }
 
-/** Reads a {n}, {n,} or {n,m} quantifier at `i`; null when the brace is a literal. */
-function braces(src: string, i: number): Quantifier | null {
-  const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-  if (!m) return null;
-  const min = Number(m[1]);
-  const max = m[2] === undefined ? min : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-  return { end: i + m[0].length, min, max };
-}
-
-interface Quantifier {
-  end: number;
-  min: number;
-  max: number;
-}
-
 /**
  * Most ways a repeated group may split its text (its spread to the power of the outer maximum)
  * still allowed: (\d{1,3}\.){3} is 27, a dotted quad; (a{1,2}){32} (2^32) or (a+){12} (n^12 on
@@ -179,7 +164,6 @@ export function backtrackingHazard(src: string): string | null {
   let last: Frame | 'atom' | null = null;
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
-    let quant: Quantifier | null = null;
     if (c === '\\' || c === '[') {
       // An escape or a class: one atom, read by the shared reader (pattern-syntax.ts).
       let t: Token;
@@ -220,9 +204,8 @@ export function backtrackingHazard(src: string): string | null {
       last = frame;
       continue;
     }
-    if (c === '*' || c === '+') quant = { end: i + 1, min: c === '*' ? 0 : 1, max: Number.POSITIVE_INFINITY };
-    else if (c === '?') quant = { end: i + 1, min: 0, max: 1 };
-    else if (c === '{') quant = braces(src, i);
+    // *, +, ?, {n}, {n,}, {n,m}, with a lazy '?' (null: '{' that starts no count is a literal).
+    const quant = readQuantifier(src, i);
     if (!quant) {
       last = c === '|' ? null : 'atom';
       continue;
