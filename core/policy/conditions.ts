@@ -1,8 +1,7 @@
 // Parses and checks a rule's `when:` tree: all/any/not, field tests with an operator, values
 // checked against the field's type and vocabulary, patterns bounded. Every problem is reported.
 import type { Node as YamlNode } from 'yaml';
-import { compileLinear, LinearPatternError } from '../identify/rules/linear-pattern.js';
-import { backtrackingHazard } from '../identify/rules/safe-pattern.js';
+import { backtrackingHazard, runnablePattern } from '../identify/rules/safe-pattern.js';
 import { isCountryCode } from '../vocabulary/countries.js';
 import { type Condition, OPERATORS, type Operator, POLICY_LIMITS, type SubjectKind } from './types.js';
 import { type FieldSpec, type FieldType, fieldsOf, OPERATORS_BY_TYPE, vocabularyOf } from './vocabulary.js';
@@ -219,15 +218,8 @@ function parsePattern(node: YamlNode | null, problems: Problems): RegExp | undef
   }
   // The guarantee: the linear-time engine, whose match time grows with the text alone; the check
   // above misses polynomial shapes (.*a.*b.*c.*d: 19 s on 512 characters, faster than n^4 beyond).
-  // What that engine cannot run (a lookaround, long nested counts) stays on the backtracking
-  // engine behind the check, as rule patterns do (safe-pattern.ts compilePattern).
-  let re: RegExp;
-  try {
-    re = compileLinear(v, 'i').regex;
-  } catch (err) {
-    if (!(err instanceof LinearPatternError)) throw err;
-    re = new RegExp(v, 'i');
-  }
+  // What that engine cannot run stays on the backtracking one behind the check (runnablePattern).
+  const re = runnablePattern(v, 'i').regex;
   if (re.test('')) {
     problems.add(node, `pattern /${v}/ matches the empty string, so it matches everything`);
     return undefined;

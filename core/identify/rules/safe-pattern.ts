@@ -248,24 +248,35 @@ export function compilePattern(src: string, flags: string, engine: PatternEngine
   if (flags !== '' && flags !== 'i') return { ok: false, message: `flags "${flags}": only "i" is allowed` };
   const hazard = backtrackingHazard(src);
   if (hazard) return { ok: false, message: hazard };
-  let regex: RegExp;
   try {
-    regex = new RegExp(src, flags);
+    new RegExp(src, flags);
   } catch (err) {
     return { ok: false, message: `invalid pattern: ${(err as Error).message}` };
   }
+  return { ok: true, ...runnablePattern(src, flags, engine) };
+}
+
+/**
+ * The regex a valid pattern, already through backtrackingHazard, runs as, and its capture-group
+ * count: on the linear-time engine when asked and that engine can run it. What it cannot (a
+ * lookaround, counts it would unroll past 16 copies, an optional group that may match empty) runs as
+ * before that engine existed, on the backtracking one behind the hazard check: refusing it broke the
+ * plain way to extend the rules, a copy of signatures/rules passed with --rules (16 shipped patterns
+ * use lookaheads). Rule patterns and policy `matches` both come here.
+ */
+export function runnablePattern(
+  src: string,
+  flags: '' | 'i',
+  engine: PatternEngine = 'linear',
+): { regex: RegExp; groups: number; engine: PatternEngine } {
   if (engine === 'linear') {
     try {
-      return { ok: true, ...compileLinear(src, flags), engine: 'linear' };
+      return { ...compileLinear(src, flags), engine: 'linear' };
     } catch (err) {
-      // What that engine cannot run (a lookaround, counts it would unroll past 16 copies, an
-      // optional group that may match empty) runs as before this engine existed: on the
-      // backtracking one, behind the hazard check above. Refusing it broke the plain way to extend
-      // the rules, a copy of signatures/rules passed with --rules (16 shipped patterns use lookaheads).
       if (!(err instanceof LinearPatternError)) throw err;
     }
   }
   // An alternative that always matches the empty string reveals the group count.
   const groups = (new RegExp(`${src}|`, flags).exec('')?.length ?? 1) - 1;
-  return { ok: true, regex, groups, engine: 'backtracking' };
+  return { regex: new RegExp(src, flags), groups, engine: 'backtracking' };
 }
