@@ -89,9 +89,10 @@ const TOOLS: Tool[] = [
   },
 ];
 
-// The issue's target is "on one core". Unpinned, analyze also uses the second core for its read-ahead
-// thread and V8's background compiler and GC; the pinned rows put the process and all its threads on
-// one CPU, and p0f as well (BENCH_ONE_CORE=0 to leave them out; needs taskset, from util-linux).
+// The issue's target is "on one core". Unpinned, analyze also uses the second core for V8's
+// background compiler and GC (and, with three CPUs or more, its read-ahead thread); the pinned rows put
+// the process and all its threads on one CPU, and p0f as well (BENCH_ONE_CORE=0 to leave them out;
+// needs taskset, from util-linux).
 const ONE_CORE = process.env.BENCH_ONE_CORE !== '0' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const pinned = (tool: Tool): Tool => ({
   ...tool,

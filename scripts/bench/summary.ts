@@ -52,9 +52,9 @@ function speedAndRatio(packets: number, ours: readonly TimedRun[], p0f: readonly
 }
 
 /**
- * The targets' lines. The target is on one core: unpinned, analyze also runs its read-ahead thread
- * and V8's compiler and GC threads on the second core (2.33 s of CPU in 1.57 s of wall, medians of 5,
- * 2026-11-24) while p0f uses one, so the unpinned figures are printed but never judged as the target:
+ * The targets' lines. The target is on one core: unpinned, analyze also runs V8's compiler and GC
+ * threads on the second core (and then still its read-ahead thread: 2.33 s of CPU in 1.57 s of wall,
+ * medians of 5, 2026-11-24, before 7384d6b) while p0f uses one, so the unpinned figures are printed but never judged as the target:
  * pinned, the same build took 2.29 s (0.75 M packets/s, 4.6× p0f) where unpinned it read 1.10 M/s, 3.3×.
  * Peak RSS is the highest of every analyze run, pinned or not: a median would hide a run over 200 MB.
  */
