@@ -47,8 +47,14 @@ const W_NEXT = 7;
 const W_SLOT = 8;
 const W_HASH = 9;
 const F_FIRST = 6;
-/** Slots to start with; the index doubles whenever it is half full, up to 2 × maxFlows. */
-const MIN_SLOTS = 4096;
+/**
+ * Slots to start with; the index doubles whenever it is half full, up to 2 × maxFlows. Few, so that
+ * the index first grows within the first few dozen flows, while V8 still gathers type feedback for
+ * #create: growing first after V8 had compiled it made V8 compile it again.
+ */
+const MIN_SLOTS = 64;
+/** Lookups that find a flow before the early entries of FlowTable.#touch (and as many of those). */
+const PRIME_TOUCH = 16;
 
 export interface FlowTableOptions {
   /** Most flows held at once; the least recently used is evicted beyond it (default 65536). */
@@ -84,12 +90,15 @@ export class FlowTable {
   readonly #hw: Int32Array;
   readonly #cf: Float64Array;
   readonly #cw: Int32Array;
+  /** Counts the first lookups that find a flow down to the early entries of #touch. */
+  #primeTouch = 2 * PRIME_TOUCH;
   #head = EMPTY; // most recently used
   #tail = EMPTY; // least recently used
   readonly #free: Int32Array;
   #freeTop: number;
-  // Scratch key of the current packet (IPv6 only), canonical order.
+  // Scratch key of the current packet (IPv6 only), canonical order, and its direction.
   readonly #k = new Int32Array(8);
+  #swapV6 = false;
   // What keyOf() hands out: one reused array, valid until the next call.
   readonly #keyOut = new Uint32Array(KEY_WORDS);
 
@@ -122,7 +131,11 @@ export class FlowTable {
     this.#freeTop = max;
   }
 
-  /** The flow id of the packet's 5-tuple, or -1 when the table is full (evict first). Sets dir/created. */
+  /**
+   * The flow id of the packet's 5-tuple, or -1 when the table is full (evict first). Sets dir/created.
+   * IPv6 keys and new flows are handled out of line: V8 compiles this function more than once per
+   * run as its type feedback grows, and a smaller function compiles faster.
+   */
   lookup(info: PacketInfo): number {
     const buf = info.buf;
     const sp = info.srcPort;
@@ -131,6 +144,9 @@ export class FlowTable {
     const d = info.dstIpOff;
     const v6 = info.ipVersion !== 4;
     const meta = info.ipProto | (info.ipVersion << 8);
+    // Compared on every packet, not only between equal addresses: compiled without type feedback for
+    // the comparison, V8 would throw the code away at the first packet with equal addresses.
+    const portSwap = sp > dp;
     let h: number;
     let a0: number;
     let b0: number;
@@ -140,30 +156,17 @@ export class FlowTable {
       // signed (Int32Array): the canonical order is decided on the unsigned values first.
       const src = ((buf[s]! << 24) | (buf[s + 1]! << 16) | (buf[s + 2]! << 8) | buf[s + 3]!) >>> 0;
       const dst = ((buf[d]! << 24) | (buf[d + 1]! << 16) | (buf[d + 2]! << 8) | buf[d + 3]!) >>> 0;
-      swap = src > dst || (src === dst && sp > dp);
+      swap = src > dst || (src === dst && portSwap);
       a0 = (swap ? dst : src) | 0;
       b0 = (swap ? src : dst) | 0;
       h = Math.imul(0x811c9dc5 ^ meta, 0x01000193);
       h = Math.imul(h ^ a0, 0x01000193);
       h = Math.imul(h ^ b0, 0x01000193);
     } else {
-      const k = this.#k;
-      let cmp = 0;
-      for (let i = 0; i < 16 && cmp === 0; i++) cmp = buf[s + i]! - buf[d + i]!;
-      if (cmp === 0) cmp = sp - dp;
-      swap = cmp > 0;
-      const a = swap ? d : s;
-      const b = swap ? s : d;
-      h = Math.imul(0x811c9dc5 ^ meta, 0x01000193);
-      for (let i = 0; i < 4; i++) {
-        const o = a + i * 4;
-        k[i] = (buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!;
-        const q = b + i * 4;
-        k[4 + i] = (buf[q]! << 24) | (buf[q + 1]! << 16) | (buf[q + 2]! << 8) | buf[q + 3]!;
-      }
-      for (let i = 0; i < 8; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
-      a0 = k[0]!;
-      b0 = k[4]!;
+      h = this.#keyV6(buf, s, d, portSwap, meta);
+      swap = this.#swapV6;
+      a0 = this.#k[0]!;
+      b0 = this.#k[4]!;
     }
     this.dir = swap ? 1 : 0;
     const ports = swap ? (dp << 16) | sp : (sp << 16) | dp;
@@ -173,13 +176,11 @@ export class FlowTable {
     h ^= h >>> 12;
     h |= 0;
 
-    const ts = this.clock[0]!;
     const slots = this.#slots;
     const w = this.#hw;
-    const f = this.#hf;
     const mask = this.#mask;
-    let slot = h & mask;
     const tag = (h >>> 25) << ID_BITS;
+    let slot = h & mask;
     for (;;) {
       const entry = slots[slot]!;
       if (entry === EMPTY) break;
@@ -195,20 +196,66 @@ export class FlowTable {
           (!v6 || this.#sameV6(id))
         ) {
           this.created = false;
+          const ts = this.clock[0]!;
+          const f = this.#hf;
           const fb = id * STRIDE;
-          if (ts - f[fb + F_TOUCHED]! > LRU_GRANULARITY_MS && this.#head !== id) {
-            f[fb + F_TOUCHED] = ts;
-            this.#unlink(id);
-            this.#pushFront(id);
-          }
+          const stale = ts - f[fb + F_TOUCHED]! > LRU_GRANULARITY_MS;
+          if (stale || (this.#primeTouch > 0 && --this.#primeTouch < PRIME_TOUCH))
+            this.#touch(id, fb, ts, stale);
           f[fb + F_LAST] = ts;
           return id;
         }
       }
       slot = (slot + 1) & mask;
     }
+    return this.#create(slot, h, a0, b0, ports, meta, v6);
+  }
+
+  /**
+   * A flow found again: when its last move to the front of the LRU list is older than
+   * LRU_GRANULARITY_MS (`stale`), it moves there now. Also entered, with nothing to do, by the 17th
+   * to 32nd lookups that find a flow: V8 compiles lookup after a few hundred packets, long before the
+   * first flow of a capture is a second old, and without type feedback for this call it threw the
+   * compiled lookup away at the first move. Not the first 16: V8 records feedback only once a
+   * function has run a few times.
+   */
+  #touch(id: number, fb: number, ts: number, stale: boolean): void {
+    if (!stale || this.#head === id) return;
+    this.#hf[fb + F_TOUCHED] = ts;
+    this.#unlink(id);
+    this.#pushFront(id);
+  }
+
+  /**
+   * An IPv6 key: canonical order by address, then port (`portSwap`: the source port is the higher);
+   * the addresses go to #k as words in that order, the direction to #swapV6. Returns the hash so far.
+   */
+  #keyV6(buf: Uint8Array, s: number, d: number, portSwap: boolean, meta: number): number {
+    const k = this.#k;
+    let cmp = 0;
+    for (let i = 0; i < 16 && cmp === 0; i++) cmp = buf[s + i]! - buf[d + i]!;
+    const swap = cmp > 0 || (cmp === 0 && portSwap);
+    this.#swapV6 = swap;
+    const a = swap ? d : s;
+    const b = swap ? s : d;
+    let h = Math.imul(0x811c9dc5 ^ meta, 0x01000193);
+    for (let i = 0; i < 4; i++) {
+      const o = a + i * 4;
+      k[i] = (buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!;
+      const q = b + i * 4;
+      k[4 + i] = (buf[q]! << 24) | (buf[q + 1]! << 16) | (buf[q + 2]! << 8) | buf[q + 3]!;
+    }
+    for (let i = 0; i < 8; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+    return h;
+  }
+
+  /** A new flow for the key lookup() did not find, its probe having ended at free `slot`; -1 when full. */
+  #create(slot: number, h: number, a0: number, b0: number, ports: number, meta: number, v6: boolean): number {
     if (this.#freeTop === 0) return -1;
+    const ts = this.clock[0]!;
     const id = this.#free[--this.#freeTop]!;
+    const w = this.#hw;
+    const f = this.#hf;
     const wb = id * W_STRIDE;
     w[wb + W_A0] = a0;
     w[wb + W_B0] = b0;
@@ -232,9 +279,10 @@ export class FlowTable {
     this.#pushFront(id);
     this.size++;
     this.created = true;
+    const slots = this.#slots;
     if (this.size * 2 > slots.length && slots.length < this.#maxSlots) this.#grow();
     else {
-      slots[slot] = tag | id;
+      slots[slot] = ((h >>> 25) << ID_BITS) | id;
       cw[wb + W_SLOT] = slot;
     }
     return id;

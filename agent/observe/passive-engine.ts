@@ -39,6 +39,15 @@ export interface EngineOptions {
 }
 
 const SWEEP_EVERY = 4096;
+/**
+ * The rare branches of the per-packet path — a sweep, a FIN or RST, a full stream buffer — are
+ * entered once with nothing to do when this many packets have reached the sweep count. V8 compiles
+ * onPacket, #flow and #tcp after a few hundred packets, with type feedback only for the branches
+ * taken by then, and threw that code away at the first sweep, close or full buffer that came later,
+ * to compile it again (bench capture: #flow compiled 3 times, onPacket twice). 32 packets: after V8
+ * has given the functions their feedback vectors (a few calls), before it compiles them.
+ */
+const PRIME_AT = 32;
 
 export class PassiveEngine {
   readonly flows: FlowTable;
@@ -65,6 +74,10 @@ export class PassiveEngine {
   readonly #arpSeen = new Map<number, { hi: number; lo: number; ep: Endpoint; row: number }>();
   readonly #idle: number;
   #sinceSweep = 0;
+  /** The sweep count at which onPacket enters #sweep early (PRIME_AT), then -1. */
+  #primeSweepAt = PRIME_AT;
+  /** Whether #tcp has yet to enter #tcpEnd early (PRIME_AT). */
+  #tcpUnprimed = true;
   /**
    * Whether any decoder reads TCP streams / UDP datagrams: without one, bytes are neither buffered nor
    * dispatched (`analyze` with decoders: [] measures the per-packet path alone this way).
@@ -122,10 +135,8 @@ export class PassiveEngine {
       if (!isDecoderError(err)) throw err;
       this.#skip(`${err.name === 'TruncatedError' ? 'truncated' : 'malformed'}_${err.protocol}`);
     }
-    if (++this.#sinceSweep >= SWEEP_EVERY) {
-      this.#sinceSweep = 0;
-      this.#sweep();
-    }
+    const due = ++this.#sinceSweep >= SWEEP_EVERY;
+    if (due || this.#sinceSweep === this.#primeSweepAt) this.#sweep(due);
   };
 
   /** Finishes every flow (end of input): pending application bytes are decoded now. */
@@ -217,16 +228,29 @@ export class PassiveEngine {
       this.#rec.syn(id, dir, info, this.#num[3]!);
     }
     const streams = this.streams;
-    if (info.payloadLen > 0 && this.#tcpApps && streams.state[fd] !== 3) {
-      if (streams.add(fd, info.seq, info.buf, info.payloadOff, info.payloadLen))
-        this.#rec.decodeStream(id, dir);
-    }
+    let full = false;
+    if (info.payloadLen > 0 && this.#tcpApps && streams.state[fd] !== 3)
+      full = streams.add(fd, info.seq, info.buf, info.payloadOff, info.payloadLen);
+    if (
+      full ||
+      (flags & (TCP_FLAGS.FIN | TCP_FLAGS.RST)) !== 0 ||
+      (this.#tcpUnprimed && this.#sinceSweep >= PRIME_AT)
+    )
+      this.#tcpEnd(id, dir, fd, flags, full);
+  }
+
+  /** Out of the per-packet line: a direction's buffer is full (time to decode it), or a FIN or RST. */
+  #tcpEnd(id: number, dir: number, fd: number, flags: number, full: boolean): void {
+    if (full) this.#rec.decodeStream(id, dir);
     if (flags & (TCP_FLAGS.FIN | TCP_FLAGS.RST)) {
+      const streams = this.streams;
       const ts = this.#num[3]!;
       if (streams.pending(fd)) this.#rec.decodeStream(id, dir);
       const other = fd ^ 1;
       if (flags & TCP_FLAGS.RST && streams.pending(other)) this.#rec.decodeStream(id, dir ^ 1);
       this.#closed.tcpFlags(id, dir, (flags & TCP_FLAGS.FIN) !== 0, (flags & TCP_FLAGS.RST) !== 0, ts);
+    } else if (!full) {
+      this.#tcpUnprimed = false; // the early entry with nothing to do (PRIME_AT)
     }
   }
 
@@ -291,8 +315,13 @@ export class PassiveEngine {
     return ep;
   }
 
-  /** Finishes flows idle longer than the timeout, oldest first. */
-  #sweep(): void {
+  /** Finishes flows idle longer than the timeout, oldest first (when `due`: see PRIME_AT). */
+  #sweep(due: boolean): void {
+    if (!due) {
+      this.#primeSweepAt = -1;
+      return;
+    }
+    this.#sinceSweep = 0;
     const now = this.#num[2]!;
     this.#closed.expire(now, this.#endClosed);
     const limit = now - this.#idle;

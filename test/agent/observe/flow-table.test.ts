@@ -83,7 +83,7 @@ describe('flow table', () => {
   });
 
   it('keeps finding every flow while its index grows and shrinks back by removal', () => {
-    // 8192 flows max: the index starts at 4096 slots and doubles twice on the way to 5000 live flows.
+    // 8192 flows max: the index starts at 64 slots and doubles eight times on the way to 5000 live flows.
     const t = new FlowTable({ maxFlows: 8192 });
     const ids: number[] = [];
     for (let i = 0; i < 5000; i++) ids.push(at(t, packet(i, 70_000 + (i % 7), 1000 + (i % 13), 80), i));
