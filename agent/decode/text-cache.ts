@@ -7,9 +7,16 @@ export const TEXT_CACHE_ENTRIES = 4096;
 /** Longer inputs are not remembered: they are rare, and the copy kept to verify a hit would cost. */
 export const TEXT_CACHE_MAX_BYTES = 256;
 
-interface Entry<T> {
-  bytes: Uint8Array;
-  value: T;
+/**
+ * A class, not an object literal: V8 tracks a literal's allocation site, and when the GC finds its
+ * objects long-lived (these are) it moves the site to old-space allocation and throws away the
+ * optimised code of every function that inlined it (the HTTP, TLS and SSH observers among them).
+ */
+class Entry<T> {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly value: T,
+  ) {}
 }
 
 /**
@@ -35,7 +42,7 @@ export class BytesCache<T> {
     const value = this.#make(bytes);
     if (this.#entries.size >= TEXT_CACHE_ENTRIES) this.#entries.clear();
     // A copy, never a view: a Buffer's slice() is a view of memory the capture reader reuses.
-    this.#entries.set(h, { bytes: new Uint8Array(bytes), value });
+    this.#entries.set(h, new Entry(new Uint8Array(bytes), value));
     return value;
   }
 }

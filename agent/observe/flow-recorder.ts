@@ -53,13 +53,26 @@ export function initialTtl(ttl: number): number {
   return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
 }
 
+/**
+ * An entry of the IPv4 endpoint cache. A class, not an object literal: the GC moves a literal whose
+ * objects live long (these do) to old-space allocation, and that throws away the optimised code of
+ * every function that inlined it (#endpoint, created, firstFromSide) to be compiled again.
+ */
+class KnownV4 {
+  constructor(
+    readonly hi: number,
+    readonly lo: number,
+    public id: number,
+  ) {}
+}
+
 export class FlowRecorder implements Emitter {
   readonly #bits: Uint8Array;
   readonly #ep: Int32Array;
   /** UDP payload bytes decoded per flow direction. */
   readonly #udpBytes: Uint32Array;
   /** Last endpoint seen per IPv4 address, with its MAC as two 24-bit halves (-1: none). */
-  readonly #v4Endpoints = new Map<number, { hi: number; lo: number; id: number }>();
+  readonly #v4Endpoints = new Map<number, KnownV4>();
   /** The one context handed to the decoders for TCP directions and datagrams (see #context). */
   readonly #ctx: AppContext = {
     ts: 0,
@@ -463,7 +476,7 @@ export class FlowRecorder implements Emitter {
     const mac = hasMac ? macText(buf, macOff) : null;
     const id = this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
     if (v4 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
-      this.#v4Endpoints.set(ip4, { hi, lo, id });
+      this.#v4Endpoints.set(ip4, new KnownV4(hi, lo, id));
     return id;
   }
 }
