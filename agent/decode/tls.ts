@@ -34,8 +34,8 @@ export interface TlsPdu {
   certificate: CertificateNames | null;
   /** An SSL 2.0-compatible ClientHello (no extensions, so no SNI and no fingerprint). */
   sslv2Hello: Sslv2ClientHello | null;
-  /** Content type of the record that ended the cleartext handshake, if one did. */
-  stoppedBy: number | null;
+  /** Content type of the record that ended the cleartext handshake, 0 if none did (see RecordWalk). */
+  stoppedBy: number;
   anomalies: string[];
 }
 
@@ -73,7 +73,7 @@ function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
       serverHello: null,
       certificate: null,
       sslv2Hello: parseSslv2Hello(bytes),
-      stoppedBy: null,
+      stoppedBy: 0,
       anomalies: ['tls.sslv2_client_hello'],
     };
   }

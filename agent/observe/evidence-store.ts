@@ -44,6 +44,13 @@ const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 
  */
 export const HOT = { TTL: 0, VLAN: 1, SYN: 2, SYN_ACK: 3, SERVICE: 4 } as const;
 const HOT_SLOTS = 5;
+/**
+ * Endpoints the hot slots first have room for (doubling after). Small on purpose: the first
+ * doublings then happen while endpoint() still runs in V8's interpreter, which records the call; at
+ * 1024 the first one came after endpoint() was optimised (inlined into the flow recorder), and met
+ * cold, it sent that code back to the compiler.
+ */
+const HOT_START = 64;
 
 export class Endpoint {
   first = Number.POSITIVE_INFINITY;
@@ -275,7 +282,7 @@ export class EvidenceStore {
   }
 
   #growHot(end: number): void {
-    const size = Math.max(end, this.#hotRow.length * 2, 1024 * HOT_SLOTS);
+    const size = Math.max(end, this.#hotRow.length * 2, HOT_START * HOT_SLOTS);
     const rows = new Int32Array(size);
     rows.set(this.#hotRow);
     this.#hotRow = rows;
