@@ -225,7 +225,9 @@ export class EvidenceStore {
       rows.bump(row, ts);
       return row;
     }
-    const cap = WIDE_KEYS.has(key) ? this.#limits.maxValuesPerKey * 4 : this.#limits.maxValuesPerKey;
+    // One load on either branch: V8 compiled record() before the first new value of a wide key, and
+    // a field load met cold there sent it back to the compiler.
+    const cap = this.#limits.maxValuesPerKey * (WIDE_KEYS.has(key) ? 4 : 1);
     if (rows.length(head) >= cap) return this.#tooMany(key);
     return rows.append(head, value, ts, source);
   }

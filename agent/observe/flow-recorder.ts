@@ -5,10 +5,10 @@ import type { CidrSet } from '../../core/net/cidr.js';
 import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import { IP_PROTO, type PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
-import { tcpOptionSignature } from '../decode/tcp.js';
 import type { AppContext, Emitter, Transport } from '../decode/types.js';
 import { ipText, isStationIp, isStationMac, keyIpText, macText } from './address-text.js';
 import { type Endpoint, HOT } from './evidence-store.js';
+import { initialTtl, ServiceTexts, SynTexts } from './flow-texts.js';
 import type { PassiveEngine } from './passive-engine.js';
 
 // Per-flow bits.
@@ -70,11 +70,6 @@ const MAX_V4_ENDPOINT_CACHE = 262_144;
 /** Bound on the IPv4 address-text cache of application contexts. */
 const MAX_V4_TEXT_CACHE = 65_536;
 
-/** Initial TTL/hop limit: the nearest common default at or above the observed value. */
-export function initialTtl(ttl: number): number {
-  return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
-}
-
 /**
  * An entry of the IPv4 endpoint cache. A class, not an object literal: the GC moves a literal whose
  * objects live long (these do) to old-space allocation, and that throws away the optimised code of
@@ -103,8 +98,10 @@ export class FlowRecorder implements Emitter {
     dst: { mac: null, ip: null, port: 0 },
     fromClient: null,
   };
-  /** IPv4 address → its text, for application contexts (see #ipText). */
+  /** IPv4 address → its text, for application contexts and connections (see #ipText). */
   readonly #v4Texts = new Map<number, string>();
+  readonly #synTexts = new SynTexts();
+  readonly #tcpServices = new ServiceTexts('tcp');
   /** Per flow: packets (id*2) and bytes (id*2 + 1) already added to the connection table. */
   readonly #reported: Float64Array;
   // Current emitter target.
@@ -196,12 +193,10 @@ export class FlowRecorder implements Emitter {
     // signature and build the text only when it changes.
     const h = synDigest(info);
     if (!store.bumpHot(ep, slot, h, ts)) {
-      const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
-      const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
-      store.recordHot(ep, slot, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts, h);
+      store.recordHot(ep, slot, ack ? 'tcp.syn_ack' : 'tcp.syn', this.#synTexts.text(info, h), ts, h);
     }
     if (ack && !store.bumpHot(ep, HOT.SERVICE, info.srcPort, ts)) {
-      store.recordHot(ep, HOT.SERVICE, 'net.service', `tcp/${info.srcPort}`, ts, info.srcPort);
+      store.recordHot(ep, HOT.SERVICE, 'net.service', this.#tcpServices.text(info.srcPort), ts, info.srcPort);
     }
   }
 
@@ -223,7 +218,8 @@ export class FlowRecorder implements Emitter {
   }
 
   /**
-   * Decodes a direction's buffered bytes (its buffer is full, it ended, or its flow did). What the
+   * Decodes a direction's buffered bytes (its buffer is full, it ended, or its flow did), and
+   * releases the direction (one with no bytes buffered is only released). What the
    * decoders find carries the capture time of the direction's first buffered segment, not of this
    * moment, which may be minutes later (a flow finished by the idle timeout).
    */
@@ -267,8 +263,11 @@ export class FlowRecorder implements Emitter {
 
   finish(id: number): void {
     const engine = this.engine;
-    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0);
-    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1);
+    // Both directions, buffering or not (decodeStream only releases one with nothing buffered):
+    // tested first, the calls were a path V8 met cold when the first flow ended with bytes still
+    // buffered, late in a capture, and it threw finish away.
+    this.decodeStream(id, 0);
+    this.decodeStream(id, 1);
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
@@ -356,7 +355,7 @@ export class FlowRecorder implements Emitter {
     engine.connections.add(
       {
         endpoint: ep,
-        remoteIp: keyIpText(key, side ^ 1),
+        remoteIp: this.#ipText(key, side ^ 1),
         remotePort: localClient && hasPorts ? ports[server]! : null,
         localPort: !localClient && hasPorts ? ports[server]! : null,
         direction: localClient ? 'outbound' : 'inbound',
