@@ -155,6 +155,17 @@ export const enipDecoder: AppDecoder<EnipPdu> = {
   id: 'enip',
   transports: ['tcp', 'udp'],
   ports: [ENIP_PORT, ENIP_IO_PORT],
+  // A command's low byte (its high byte is zero; NOP excluded), or an I/O sequence item count 1-4.
+  firstBytes: [
+    ...Object.keys(ENIP_COMMANDS)
+      .map(Number)
+      .filter((c) => c !== 0)
+      .map((c) => c & 0xff),
+    1,
+    2,
+    3,
+    4,
+  ],
   sniff(bytes: Uint8Array, ctx: AppContext): boolean {
     if (isIo(ctx)) return bytes.length >= 6 && u16le(bytes, 0) >= 1 && u16le(bytes, 0) <= 4;
     if (bytes.length < 24) return false;

@@ -2,7 +2,9 @@
 // JA4), the ServerHello (JA3S) and, up to TLS 1.2, the leaf certificate's subject and issuer names.
 import { cleanText } from '../../core/observation.js';
 import { DecodeError, isDecoderError } from './errors.js';
+import { bytesFrom } from './first-bytes.js';
 import { dnsName } from './host-names.js';
+import { reportAnomalies } from './problems.js';
 import { BytesCache } from './text-cache.js';
 import { CONTENT, EXT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './tls.codes.js';
 import { clientFingerprints, ja3s } from './tls-fingerprint.js';
@@ -58,6 +60,8 @@ export function createTlsDecoder(options: TlsOptions = TLS_OPTIONS): AppDecoder<
     id: 'tls',
     transports: ['tcp'],
     ports: [443, 8443, 993, 995, 465, 636, 853, 4443],
+    // A handshake record, or an SSL 2.0 record header (its length's top bit set).
+    firstBytes: [CONTENT.handshake, ...bytesFrom(0x80)],
     sniff: (bytes) => sniffTls(bytes),
     decode: (bytes) => decodeTls(bytes, options),
     observe: observeTls,
@@ -199,7 +203,7 @@ const versionTexts = new BytesCache((data) => {
 });
 
 function observeTls(pdu: TlsPdu, ctx: AppContext, out: Emitter): void {
-  for (const a of pdu.anomalies) out.anomaly(a);
+  reportAnomalies(pdu.anomalies, out);
   const h = pdu.clientHello;
   if (h) {
     if (h.serverName) observeSni(h.serverName, ctx, out);

@@ -1,6 +1,7 @@
 // Hands application bytes (a TCP direction's prefix, a UDP datagram, a link-layer frame) to the
 // registered decoders: the ones whose ports match first, then every other one that sniffs the
-// bytes (HTTP and TLS run on any port). Malformed input is counted per decoder, never fatal.
+// bytes (HTTP and TLS run on any port), skipping those whose first bytes (AppDecoder.firstBytes)
+// rule the bytes out. Malformed input is counted per decoder, never fatal.
 import { isDecoderError, TruncatedError } from '../decode/errors.js';
 import type { AppContext, AppDecoder, Emitter, Transport } from '../decode/types.js';
 
@@ -15,6 +16,8 @@ interface Entry {
   readonly d: AppDecoder;
   /** Position in the transport's list: the registry order both passes keep. */
   readonly rank: number;
+  /** Per first byte, 1 when the decoder's sniff may accept it (AppDecoder.firstBytes); null: any. */
+  readonly takes: Uint8Array | null;
   readonly decoded: Counter;
   readonly truncated: Counter;
   readonly malformed: Counter;
@@ -25,7 +28,13 @@ interface Lane {
   readonly all: readonly Entry[];
   readonly byPort: ReadonlyMap<number, readonly Entry[]>;
   /** Try-orders by the pair of port lists (source's, destination's): see #order. */
-  readonly orders: Map<readonly Entry[], Map<readonly Entry[], readonly Entry[]>>;
+  readonly orders: Map<readonly Entry[], Map<readonly Entry[], Order>>;
+}
+
+/** A try-order, and per first byte the part of it that may accept bytes starting so (see forFirst). */
+interface Order {
+  readonly all: readonly Entry[];
+  readonly byFirst: (readonly Entry[] | undefined)[];
 }
 
 const NONE: readonly Entry[] = [];
@@ -51,6 +60,7 @@ export class AppDispatcher {
         .map((d, rank) => ({
           d,
           rank,
+          takes: d.firstBytes ? takesTable(d.firstBytes) : null,
           decoded: this.#counter(`decoded.${d.id}`),
           truncated: this.#counter(`truncated.${d.id}`),
           malformed: this.#counter(`malformed.${d.id}`),
@@ -70,21 +80,27 @@ export class AppDispatcher {
 
   /** Decodes with the first decoder that accepts the bytes; returns its id, or null. */
   run(bytes: Uint8Array, ctx: AppContext, out: Emitter): string | null {
+    if (ctx.transport === 'link') return this.#runLink(bytes, ctx, out);
     const lane = this.#lanes[ctx.transport];
-    if (ctx.transport === 'link') {
-      for (const e of lane.all) {
-        const types = e.d.ethertypes;
-        if (types && ctx.ethertype !== undefined && !types.includes(ctx.ethertype)) continue;
-        if (this.#try(e, bytes, ctx, out)) return e.d.id;
-      }
-      return null;
-    }
     // First the decoders naming either port, in registry order; then all the others, in order.
     const sp = lane.byPort.get(ctx.src.port) ?? NONE;
     const dp = ctx.dst.port === ctx.src.port ? NONE : (lane.byPort.get(ctx.dst.port) ?? NONE);
     const order = this.#order(lane, sp, dp);
-    for (let i = 0; i < order.length; i++) {
-      const e = order[i]!;
+    const list = bytes.length === 0 ? order.all : (order.byFirst[bytes[0]!] ?? forFirst(order, bytes[0]!));
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (this.#try(e, bytes, ctx, out)) return e.d.id;
+    }
+    return null;
+  }
+
+  /** Link frames: every link decoder that takes the frame's EtherType, in registry order. */
+  #runLink(bytes: Uint8Array, ctx: AppContext, out: Emitter): string | null {
+    const all = this.#lanes.link.all;
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
+      const types = e.d.ethertypes;
+      if (types && ctx.ethertype !== undefined && !types.includes(ctx.ethertype)) continue;
       if (this.#try(e, bytes, ctx, out)) return e.d.id;
     }
     return null;
@@ -95,7 +111,7 @@ export class AppDispatcher {
    * (one per service port, NONE for the rest), and merging them and skipping the port decoders in
    * the full list on every call was the dispatcher's main cost (~50 ms on the bench capture).
    */
-  #order(lane: Lane, sp: readonly Entry[], dp: readonly Entry[]): readonly Entry[] {
+  #order(lane: Lane, sp: readonly Entry[], dp: readonly Entry[]): Order {
     let bySrc = lane.orders.get(sp);
     if (!bySrc) {
       bySrc = new Map();
@@ -104,7 +120,8 @@ export class AppDispatcher {
     let order = bySrc.get(dp);
     if (!order) {
       const named = new Set([...sp, ...dp]);
-      order = [...[...named].sort((a, b) => a.rank - b.rank), ...lane.all.filter((e) => !named.has(e))];
+      const all = [...[...named].sort((a, b) => a.rank - b.rank), ...lane.all.filter((e) => !named.has(e))];
+      order = { all, byFirst: new Array(256).fill(undefined) };
       bySrc.set(dp, order);
     }
     return order;
@@ -138,4 +155,17 @@ export class AppDispatcher {
     }
     return c;
   }
+}
+
+function takesTable(firstBytes: readonly number[]): Uint8Array {
+  const t = new Uint8Array(256);
+  for (const b of firstBytes) t[b] = 1;
+  return t;
+}
+
+/** The decoders of `order`, in order, that may accept bytes starting with `first`; made once per byte. */
+function forFirst(order: Order, first: number): readonly Entry[] {
+  const list = order.all.filter((e) => e.takes === null || e.takes[first] === 1);
+  order.byFirst[first] = list;
+  return list;
 }
