@@ -39,6 +39,14 @@ export class BytesCache<T> {
     for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
     const hit = this.#entries.get(h);
     if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.value;
+    return this.#miss(bytes, h);
+  }
+
+  /**
+   * Makes and remembers a value. A method of its own: misses are rare, and TurboFan then keeps this
+   * out of the code it compiles for get() in every observer that inlines it.
+   */
+  #miss(bytes: Uint8Array, h: number): T {
     const value = this.#make(bytes);
     if (this.#entries.size >= TEXT_CACHE_ENTRIES) this.#entries.clear();
     // A copy, never a view: a Buffer's slice() is a view of memory the capture reader reuses.

@@ -119,9 +119,7 @@ export class AppDispatcher {
     }
     let order = bySrc.get(dp);
     if (!order) {
-      const named = new Set([...sp, ...dp]);
-      const all = [...[...named].sort((a, b) => a.rank - b.rank), ...lane.all.filter((e) => !named.has(e))];
-      order = { all, byFirst: new Array(256).fill(undefined) };
+      order = newOrder(lane, sp, dp);
       bySrc.set(dp, order);
     }
     return order;
@@ -168,4 +166,15 @@ function forFirst(order: Order, first: number): readonly Entry[] {
   const list = order.all.filter((e) => e.takes === null || e.takes[first] === 1);
   order.byFirst[first] = list;
   return list;
+}
+
+/**
+ * The order for a pair of port lists: the decoders naming either port in registry order, then the
+ * others. A function of its own, run a few dozen times a capture: called that rarely, TurboFan leaves
+ * its spreads, sort and filter out of the code it compiles for every run() call.
+ */
+function newOrder(lane: Lane, sp: readonly Entry[], dp: readonly Entry[]): Order {
+  const named = new Set([...sp, ...dp]);
+  const all = [...[...named].sort((a, b) => a.rank - b.rank), ...lane.all.filter((e) => !named.has(e))];
+  return { all, byFirst: new Array(256).fill(undefined) };
 }
