@@ -95,7 +95,10 @@ function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
     if (walk.stoppedBy === CONTENT.alert) return pdu;
     throw new DecodeError('tls', 0, 'record.type', 'no handshake message before other records');
   }
-  walk.messages.forEach((msg, i) => {
+  // An indexed loop, not forEach and a closure: this runs for every TLS direction.
+  const messages = walk.messages;
+  for (let i = 0; i < messages.length; i++) {
+    const msg = messages[i]!;
     try {
       readMessage(msg, pdu, options);
     } catch (err) {
@@ -103,7 +106,7 @@ function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
       if (i === 0 || !isDecoderError(err)) throw err;
       pdu.anomalies.push(`tls.bad_handshake_${msg.type}`);
     }
-  });
+  }
   return pdu;
 }
 

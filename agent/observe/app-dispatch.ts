@@ -23,12 +23,19 @@ interface Entry {
   readonly malformed: Counter;
 }
 
-/** One transport's decoders, and per port the ones that name it (in registry order). */
+/**
+ * One transport's decoders, and per port the ones that name it (in registry order), as numbered
+ * lists: a dispatch reads two port numbers in a table and one array slot where it looked up two
+ * Maps by port and two by list (~70,000 dispatches on the bench capture).
+ */
 interface Lane {
   readonly all: readonly Entry[];
-  readonly byPort: ReadonlyMap<number, readonly Entry[]>;
-  /** Try-orders by the pair of port lists (source's, destination's): see #order. */
-  readonly orders: Map<readonly Entry[], Map<readonly Entry[], Order>>;
+  /** Per port, the number of the list of decoders naming it in `lists` (0: none). */
+  readonly portList: Uint16Array;
+  /** Lists of decoders by number; lists[0] is empty. */
+  readonly lists: readonly (readonly Entry[])[];
+  /** Try-orders by source and destination list (src * lists.length + dst), made on first use. */
+  readonly orders: (Order | undefined)[];
 }
 
 /** A try-order, and per first byte the part of it that may accept bytes starting so (see forFirst). */
@@ -73,7 +80,20 @@ export class AppDispatcher {
           byPort.set(port, list);
         }
       }
-      return { all, byPort, orders: new Map() };
+      // Ports naming the same decoders share a list number.
+      const lists: (readonly Entry[])[] = [NONE];
+      const numbers = new Map<string, number>();
+      const portList = new Uint16Array(65536);
+      for (const [port, list] of byPort) {
+        const id = list.map((e) => e.rank).join(',');
+        let n = numbers.get(id);
+        if (n === undefined) {
+          n = lists.push(list) - 1;
+          numbers.set(id, n);
+        }
+        portList[port] = n;
+      }
+      return { all, portList, lists, orders: new Array(lists.length * lists.length).fill(undefined) };
     };
     this.#lanes = { tcp: lane('tcp'), udp: lane('udp'), link: lane('link') };
   }
@@ -81,11 +101,11 @@ export class AppDispatcher {
   /** Decodes with the first decoder that accepts the bytes; returns its id, or null. */
   run(bytes: Uint8Array, ctx: AppContext, out: Emitter): string | null {
     if (ctx.transport === 'link') return this.#runLink(bytes, ctx, out);
-    const lane = this.#lanes[ctx.transport];
+    const lane = ctx.transport === 'tcp' ? this.#lanes.tcp : this.#lanes.udp;
     // First the decoders naming either port, in registry order; then all the others, in order.
-    const sp = lane.byPort.get(ctx.src.port) ?? NONE;
-    const dp = ctx.dst.port === ctx.src.port ? NONE : (lane.byPort.get(ctx.dst.port) ?? NONE);
-    const order = this.#order(lane, sp, dp);
+    const sp = lane.portList[ctx.src.port] ?? 0;
+    const dp = ctx.dst.port === ctx.src.port ? 0 : (lane.portList[ctx.dst.port] ?? 0);
+    const order = lane.orders[sp * lane.lists.length + dp] ?? newOrder(lane, sp, dp);
     const list = bytes.length === 0 ? order.all : (order.byFirst[bytes[0]!] ?? forFirst(order, bytes[0]!));
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
@@ -104,25 +124,6 @@ export class AppDispatcher {
       if (this.#try(e, bytes, ctx, out)) return e.d.id;
     }
     return null;
-  }
-
-  /**
-   * The order to try for a pair of port lists, made once per pair: ports take few distinct lists
-   * (one per service port, NONE for the rest), and merging them and skipping the port decoders in
-   * the full list on every call was the dispatcher's main cost (~50 ms on the bench capture).
-   */
-  #order(lane: Lane, sp: readonly Entry[], dp: readonly Entry[]): Order {
-    let bySrc = lane.orders.get(sp);
-    if (!bySrc) {
-      bySrc = new Map();
-      lane.orders.set(sp, bySrc);
-    }
-    let order = bySrc.get(dp);
-    if (!order) {
-      order = newOrder(lane, sp, dp);
-      bySrc.set(dp, order);
-    }
-    return order;
   }
 
   #try(e: Entry, bytes: Uint8Array, ctx: AppContext, out: Emitter): boolean {
@@ -169,12 +170,15 @@ function forFirst(order: Order, first: number): readonly Entry[] {
 }
 
 /**
- * The order for a pair of port lists: the decoders naming either port in registry order, then the
- * others. A function of its own, run a few dozen times a capture: called that rarely, TurboFan leaves
- * its spreads, sort and filter out of the code it compiles for every run() call.
+ * The order for a pair of port lists (by number), made once per pair: the decoders naming either
+ * port in registry order, then the others (merging them on every call was the dispatcher's main
+ * cost, ~50 ms on the bench capture). A function of its own, run a few dozen times a capture: called
+ * that rarely, TurboFan leaves its spreads, sort and filter out of the code it compiles for run().
  */
-function newOrder(lane: Lane, sp: readonly Entry[], dp: readonly Entry[]): Order {
-  const named = new Set([...sp, ...dp]);
+function newOrder(lane: Lane, sp: number, dp: number): Order {
+  const named = new Set([...lane.lists[sp]!, ...lane.lists[dp]!]);
   const all = [...[...named].sort((a, b) => a.rank - b.rank), ...lane.all.filter((e) => !named.has(e))];
-  return { all, byFirst: new Array(256).fill(undefined) };
+  const order = { all, byFirst: new Array(256).fill(undefined) };
+  lane.orders[sp * lane.lists.length + dp] = order;
+  return order;
 }

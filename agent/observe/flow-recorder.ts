@@ -213,7 +213,6 @@ export class FlowRecorder implements Emitter {
     }
     const bytes = buf.subarray(info.payloadOff, info.payloadOff + info.payloadLen);
     const ctx = this.#context(id, dir, 'udp', ts, info);
-    this.#emitTo(id, dir, ts);
     this.engine.dispatcher.run(bytes, ctx, this);
   }
 
@@ -230,7 +229,6 @@ export class FlowRecorder implements Emitter {
     if (bytes) {
       const ts = streams.since(fd);
       const ctx = this.#context(id, dir, 'tcp', ts, null);
-      this.#emitTo(id, dir, ts);
       this.engine.dispatcher.run(bytes, ctx, this);
     }
     streams.release(fd);
@@ -402,7 +400,7 @@ export class FlowRecorder implements Emitter {
   /**
    * The context of the bytes about to be decoded, in one object reused for every direction and
    * datagram (decoders use it during the call only: types.ts); a fresh one per call was ~37 MB of
-   * short-lived objects on the bench capture.
+   * short-lived objects on the bench capture. Also points the emitter at the sender and receiver.
    */
   #context(id: number, dir: number, transport: Transport, ts: number, info: PacketInfo | null): AppContext {
     const key = this.engine.flows.keyOf(id);
@@ -410,6 +408,9 @@ export class FlowRecorder implements Emitter {
     const p1 = key[8]! & 0xffff;
     const src = this.#endpointOf(id, dir);
     const dst = this.#endpointOf(id, dir ^ 1);
+    this.#src = src;
+    this.#dst = dst;
+    this.#ts = ts;
     const client = transport === 'tcp' ? this.#clientOf(id, p0, p1) : -1;
     const ctx = this.#ctx;
     ctx.ts = ts;
@@ -444,13 +445,6 @@ export class FlowRecorder implements Emitter {
     if (this.#v4Texts.size >= MAX_V4_TEXT_CACHE) this.#v4Texts.clear();
     this.#v4Texts.set(ip4, text);
     return text;
-  }
-
-  /** Points the emitter at the sender and receiver of the bytes about to be decoded. */
-  #emitTo(id: number, dir: number, ts: number): void {
-    this.#src = this.#endpointOf(id, dir);
-    this.#dst = this.#endpointOf(id, dir ^ 1);
-    this.#ts = ts;
   }
 
   #macAt(info: PacketInfo, off: number): string | null {
