@@ -82,6 +82,7 @@ export const dnp3Decoder: AppDecoder<Dnp3Pdu> = {
   id: 'dnp3',
   transports: ['tcp', 'udp'],
   ports: [20000],
+  firstBytes: [0x05],
   sniff(bytes: Uint8Array): boolean {
     return bytes.length >= 10 && bytes[0] === 0x05 && bytes[1] === 0x64 && bytes[2]! >= 5;
   },

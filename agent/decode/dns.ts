@@ -36,8 +36,9 @@ export const dnsDecoder: AppDecoder<DnsMessage> = {
     if (!header.response) {
       if (header.opcode !== DNS_OPCODE.QUERY) return;
       const seen = new Set<string>();
-      for (const q of msg.questions) {
-        const name = cleanText(q.name.toLowerCase());
+      const questions = msg.questions;
+      for (let i = 0; i < questions.length; i++) {
+        const name = cleanText(questions[i]!.name.toLowerCase());
         if (name && !seen.has(name)) {
           seen.add(name);
           out.observe('src', 'dns.query', name);
@@ -60,15 +61,21 @@ export const dnsDecoder: AppDecoder<DnsMessage> = {
 export function bindAnswers(msg: DnsMessage, protocol: string, out: Emitter): void {
   const question = msg.questions[0];
   if (!question || question.name === '') return;
-  const answers = msg.records.filter((r) => r.section === 'answer');
+  // Indexed loops over the records, answers picked in place: no closures, no filtered copy, no
+  // iterator (this runs for every DNS and mDNS answer, and TurboFan compiled all of that).
+  const records = msg.records;
   const chain = [question.name.toLowerCase()];
   for (let i = 0; i < MAX_CNAME_CHAIN; i++) {
     const last = chain[chain.length - 1];
-    const alias = answers.find(
-      (r) => r.type === DNS_TYPE.CNAME && r.data.kind === 'name' && r.name.toLowerCase() === last,
-    );
-    if (alias?.data.kind !== 'name') break;
-    const target = alias.data.name.toLowerCase();
+    let target: string | null = null;
+    for (let j = 0; j < records.length; j++) {
+      const r = records[j]!;
+      if (r.section !== 'answer' || r.type !== DNS_TYPE.CNAME || r.data.kind !== 'name') continue;
+      if (r.name.toLowerCase() !== last) continue;
+      target = r.data.name.toLowerCase();
+      break;
+    }
+    if (target === null) break;
     if (chain.includes(target)) {
       out.anomaly(`${protocol}.cname_loop`);
       break;
@@ -76,8 +83,9 @@ export function bindAnswers(msg: DnsMessage, protocol: string, out: Emitter): vo
     chain.push(target);
   }
   const asked = cleanText(chain[0]!);
-  for (const r of answers) {
-    if (r.data.kind !== 'address') continue;
+  for (let j = 0; j < records.length; j++) {
+    const r = records[j]!;
+    if (r.section !== 'answer' || r.data.kind !== 'address') continue;
     const owner = r.name.toLowerCase();
     if (!chain.includes(owner)) {
       out.anomaly(`${protocol}.unrelated_answer`);

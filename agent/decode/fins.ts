@@ -10,6 +10,7 @@ import {
   ICF_RESPONSE,
   MAX_GCT,
 } from './fins.codes.js';
+import { bytesFrom } from './first-bytes.js';
 import {
   fixedText,
   isPrintable,
@@ -101,6 +102,8 @@ export const finsDecoder: AppDecoder<FinsPdu> = {
   id: 'fins',
   transports: ['udp', 'tcp'],
   ports: [FINS_PORT],
+  // "FINS" over TCP; over UDP an ICF with its fixed bit set and bits 1-5 clear.
+  firstBytes: [FINS_TCP_MAGIC[0]!, ...bytesFrom(0).filter((b) => b & ICF_FIXED && !(b & 0x3e))],
   sniff(bytes: Uint8Array, ctx: AppContext): boolean {
     if (ctx.transport === 'tcp') {
       return bytes.length >= 16 && FINS_TCP_MAGIC.every((c, i) => bytes[i] === c);

@@ -10,12 +10,14 @@ import {
   skipReply,
   sniff220,
 } from './banner.js';
+import { firstChars } from './first-bytes.js';
 import type { AppDecoder } from './types.js';
 
 export const ftpDecoder: AppDecoder<GreetingPdu> = {
   id: 'ftp',
   transports: ['tcp'],
   ports: [21, 2121],
+  firstBytes: firstChars(['220']),
   sniff: (bytes, ctx) => sniff220(bytes, ctx, 'ftp'),
   decode(bytes, ctx) {
     rejectClientBytes(ctx, 'ftp');

@@ -54,6 +54,7 @@ export const hartipDecoder: AppDecoder<HartIpPdu> = {
   id: 'hartip',
   transports: ['tcp', 'udp'],
   ports: [HARTIP_PORT],
+  firstBytes: [...HARTIP_VERSIONS],
   sniff(bytes: Uint8Array): boolean {
     return (
       bytes.length >= 8 &&

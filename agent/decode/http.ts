@@ -2,6 +2,7 @@
 // Host and User-Agent, the server's Server header, WWW-Authenticate realms and small pages' titles.
 import { cleanText } from '../../core/observation.js';
 import { DecodeError } from './errors.js';
+import { firstChars } from './first-bytes.js';
 import { dnsName, hostOfAuthority } from './host-names.js';
 import {
   authRealms,
@@ -20,6 +21,7 @@ import {
   type TextMessage,
 } from './http-message.js';
 import { OnceEmitter } from './ot-bytes.js';
+import { reportAnomalies } from './problems.js';
 import { BytesCache } from './text-cache.js';
 import { ascii, hasAscii, wireText } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
@@ -93,6 +95,7 @@ export function createHttpDecoder(limits: MessageLimits = HTTP_LIMITS): AppDecod
     id: 'http',
     transports: ['tcp'],
     ports: [80, 8080, 8000, 8008, 8081, 8888, 81],
+    firstBytes: firstChars(['HTTP/1.', ...HTTP_METHODS]),
     sniff: (bytes) => sniffHttp(bytes),
     decode(bytes) {
       if (!hasAscii(bytes, 0, 'HTTP/') && !sniffHttp(bytes)) {
@@ -127,10 +130,14 @@ const hostTexts = new BytesCache((value) => {
 });
 
 function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
-  for (const a of pdu.anomalies) out.anomaly(a);
+  // Indexed loops, not for-of, and the rarer parts in functions of their own: this runs once per
+  // direction, and TurboFan compiled a for-of as an iterator inside a try/finally.
+  reportAnomalies(pdu.anomalies, out);
   // Each value once per direction (a keep-alive connection repeats its User-Agent and Server).
   const once = new OnceEmitter(out);
-  for (const m of pdu.messages) {
+  const messages = pdu.messages;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     // The first of each field read here, found in one pass (a lookup per name scanned the fields
     // five times). Locals, not a shared record: storing fresh fields into an old object costs a
     // write barrier each.
@@ -140,7 +147,9 @@ function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
     let contentType: FieldAt | undefined;
     let contentEncoding: FieldAt | undefined;
     let authenticate = false;
-    for (const f of m.headers) {
+    const fields = m.headers;
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j]!;
       switch (f.nameEnd - f.nameStart) {
         case 4:
           if (!host && isField(f, 'host')) host = f;
@@ -164,38 +173,50 @@ function observeHttp(pdu: HttpPdu, ctx: AppContext, out: Emitter): void {
     if (m.kind === 'request') {
       if (ctx.fromClient === false) out.anomaly('http.request_from_server');
       if (userAgent) once.observe('src', 'http.user_agent', valueTexts.get(userAgent.value));
-      if (host) {
-        const texts = hostTexts.get(host.value);
-        once.observe('src', 'http.host', texts.value);
-        if (namesServer(m, ctx)) {
-          if (texts.name) out.nameAddress(ctx.dst.ip!, texts.name, 'http');
-          else if (texts.bad) out.anomaly('http.bad_host');
-        }
-      }
+      if (host) observeHost(m, host, ctx, once, out);
     } else {
       if (server) once.observe('src', 'http.server', valueTexts.get(server.value));
-      if (authenticate) {
-        // Every WWW-Authenticate field, in order (rare: only these responses scan again).
-        for (const h of headers(m, 'www-authenticate')) {
-          for (const realm of authRealms(wireText(h.value)))
-            once.observe('src', 'http.www_authenticate', fieldText(realm));
-        }
-      }
+      if (authenticate) observeRealms(m, once);
       const title = findTitle(m, contentType, contentEncoding);
-      if (title) {
-        const offset = title.byteOffset - m.body.byteOffset;
-        const charset =
-          (contentType && contentCharsets.get(contentType.value)) || metaCharset(m.body, offset);
-        once.observe(
-          'src',
-          'http.title',
-          !charset || charset === 'utf-8' || charset === 'utf8'
-            ? utf8Titles.get(title)
-            : fieldText(titleText(title, charset)),
-        );
-      }
+      if (title) observeTitle(m, title, contentType, once);
     }
   }
+}
+
+/** A request's Host: the value, and a name for the server's address when it is one. */
+function observeHost(m: TextMessage, host: FieldAt, ctx: AppContext, once: OnceEmitter, out: Emitter): void {
+  const texts = hostTexts.get(host.value);
+  once.observe('src', 'http.host', texts.value);
+  if (namesServer(m, ctx)) {
+    if (texts.name) out.nameAddress(ctx.dst.ip!, texts.name, 'http');
+    else if (texts.bad) out.anomaly('http.bad_host');
+  }
+}
+
+/** Every WWW-Authenticate field's realms, in order (rare: only these responses scan again). */
+function observeRealms(m: TextMessage, once: OnceEmitter): void {
+  for (const h of headers(m, 'www-authenticate')) {
+    for (const realm of authRealms(wireText(h.value)))
+      once.observe('src', 'http.www_authenticate', fieldText(realm));
+  }
+}
+
+/** A page title, in the body's charset (the Content-Type's, else a <meta> one). */
+function observeTitle(
+  m: TextMessage,
+  title: Uint8Array,
+  contentType: FieldAt | undefined,
+  once: OnceEmitter,
+): void {
+  const offset = title.byteOffset - m.body.byteOffset;
+  const charset = (contentType && contentCharsets.get(contentType.value)) || metaCharset(m.body, offset);
+  once.observe(
+    'src',
+    'http.title',
+    !charset || charset === 'utf-8' || charset === 'utf8'
+      ? utf8Titles.get(title)
+      : fieldText(titleText(title, charset)),
+  );
 }
 
 /**

@@ -89,6 +89,7 @@ export const iec104Decoder: AppDecoder<Iec104Pdu> = {
   id: 'iec104',
   transports: ['tcp'],
   ports: [2404],
+  firstBytes: [APCI_START],
   sniff(bytes: Uint8Array): boolean {
     if (bytes.length < 6 || bytes[0] !== APCI_START || bytes[1]! < 4 || bytes[1]! > 253) return false;
     const c1 = bytes[2]!;

@@ -2,6 +2,7 @@
 // "[response code]" such as CAPABILITY). The banner is the human text after status and code.
 import { type GreetingPdu, greetingLine, observeGreeting, rejectClientBytes } from './banner.js';
 import { DecodeError } from './errors.js';
+import { firstChars } from './first-bytes.js';
 import { ascii, hasAscii, skipSpaces } from './text-lines.js';
 import type { AppDecoder } from './types.js';
 
@@ -11,6 +12,7 @@ export const imapDecoder: AppDecoder<GreetingPdu> = {
   id: 'imap',
   transports: ['tcp'],
   ports: [143],
+  firstBytes: firstChars(STATUSES.map((s) => `* ${s}`)),
   sniff: (bytes, ctx) => ctx.fromClient !== true && STATUSES.some((s) => hasAscii(bytes, 0, `* ${s}`)),
   decode(bytes, ctx) {
     rejectClientBytes(ctx, 'imap');

@@ -100,6 +100,8 @@ export const melsecDecoder: AppDecoder<MelsecPdu> = {
   id: 'melsec',
   transports: ['tcp', 'udp'],
   ports: [...MELSEC_PORTS],
+  // The subheader's first byte (its second is zero).
+  firstBytes: Object.values(SUBHEADER).map((h) => h >> 8),
   sniff(bytes: Uint8Array, ctx: AppContext): boolean {
     if (bytes.length < 11 || bytes[1] !== 0) return false;
     const h = bytes[0];

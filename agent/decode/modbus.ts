@@ -290,7 +290,8 @@ export const modbusDecoder: AppDecoder<ModbusPdu> = {
         const text = serverIdText(run.dataAt(i));
         if (text) out.observe('src', 'modbus.server_id', text);
       }
-      for (const object of deviceId ?? []) {
+      for (let j = 0; deviceId !== null && j < deviceId.length; j++) {
+        const object = deviceId[j]!;
         const text = latin1(object.value).trim();
         const key = OBJECT_KEYS[object.id as keyof typeof OBJECT_KEYS];
         if (key) out.observe('src', key, text);

@@ -1,5 +1,6 @@
 // OPC UA binary (TCP 4840): Hello endpoint URL and, on SecurityPolicy#None channels, discovery answers.
 import { DecodeError, need, TruncatedError } from './errors.js';
+import { firstChars } from './first-bytes.js';
 import {
   APPLICATION_TYPE,
   CHUNK_INTERMEDIATE,
@@ -119,6 +120,7 @@ export const opcuaDecoder: AppDecoder<OpcuaPdu> = {
   id: 'opcua',
   transports: ['tcp'],
   ports: [4840],
+  firstBytes: firstChars(MESSAGE_TYPES),
   sniff(bytes: Uint8Array): boolean {
     if (bytes.length < 8) return false;
     const type = String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!);

@@ -2,6 +2,7 @@
 // The banner is the text after "+OK", as Recog's pop_banners match it.
 import { type GreetingPdu, greetingLine, observeGreeting, rejectClientBytes } from './banner.js';
 import { DecodeError } from './errors.js';
+import { firstChars } from './first-bytes.js';
 import { hasAscii, skipSpaces } from './text-lines.js';
 import type { AppDecoder } from './types.js';
 
@@ -9,6 +10,7 @@ export const pop3Decoder: AppDecoder<GreetingPdu> = {
   id: 'pop3',
   transports: ['tcp'],
   ports: [110],
+  firstBytes: firstChars(['+OK', '-ERR']),
   sniff: (bytes, ctx) => ctx.fromClient !== true && (hasAscii(bytes, 0, '+OK') || hasAscii(bytes, 0, '-ERR')),
   decode(bytes, ctx) {
     rejectClientBytes(ctx, 'pop3');

@@ -2,6 +2,7 @@
 // Requests are framed too (so pipelined and interleaved streams stay in step) but say nothing here.
 import { cleanText } from '../../core/observation.js';
 import { DecodeError } from './errors.js';
+import { firstChars } from './first-bytes.js';
 import { header } from './http-fields.js';
 import { type Dialect, type MessageLimits, parseStream, type TextMessage } from './http-message.js';
 import { ascii, hasAscii, wireText } from './text-lines.js';
@@ -67,6 +68,7 @@ export function createRtspDecoder(limits: MessageLimits = RTSP_LIMITS): AppDecod
     transports: ['tcp'],
     // 554 is IANA's; 8554 and 7070 (RealServer heritage) are common on cameras and drones.
     ports: [554, 8554, 7070],
+    firstBytes: firstChars(['RTSP/1.', ...RTSP_METHODS]),
     sniff: (bytes) => sniffRtsp(bytes),
     decode(bytes) {
       if (!sniffRtsp(bytes))

@@ -158,6 +158,7 @@ export const s7commDecoder: AppDecoder<S7Pdu> = {
   id: 's7comm',
   transports: ['tcp'],
   ports: [102],
+  firstBytes: [3],
   sniff(bytes: Uint8Array): boolean {
     if (bytes.length < 7 || bytes[0] !== 3 || bytes[1] !== 0) return false;
     const length = (bytes[2]! << 8) | bytes[3]!;

@@ -8,12 +8,14 @@ import {
   rejectClientBytes,
   sniff220,
 } from './banner.js';
+import { firstChars } from './first-bytes.js';
 import type { AppDecoder } from './types.js';
 
 export const smtpDecoder: AppDecoder<GreetingPdu> = {
   id: 'smtp',
   transports: ['tcp'],
   ports: [25, 587, 2525],
+  firstBytes: firstChars(['220']),
   sniff: (bytes, ctx) => sniff220(bytes, ctx, 'smtp'),
   decode(bytes, ctx) {
     rejectClientBytes(ctx, 'smtp');

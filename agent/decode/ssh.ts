@@ -3,6 +3,8 @@
 import { cleanText } from '../../core/observation.js';
 import { printableStart } from './banner.js';
 import { DecodeError, TruncatedError } from './errors.js';
+import { PRINTABLE_FIRST } from './first-bytes.js';
+import { reportAnomalies } from './problems.js';
 import { BytesCache } from './text-cache.js';
 import { ascii, hasAscii, isPrintable, readLine } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
@@ -30,6 +32,8 @@ export const sshDecoder: AppDecoder<SshPdu> = {
   id: 'ssh',
   transports: ['tcp'],
   ports: SSH_PORTS,
+  // "SSH-", or a server's line before it (printable).
+  firstBytes: PRINTABLE_FIRST,
   sniff(bytes, ctx) {
     if (hasAscii(bytes, 0, 'SSH-')) return true;
     // Only a server may precede its identification with other lines; only a port hint says so.
@@ -87,7 +91,7 @@ function decodeSsh(bytes: Uint8Array, ctx: AppContext): SshPdu {
 const bannerTexts = new BytesCache((ident) => cleanText(ascii(ident)));
 
 function observeSsh(pdu: SshPdu, _ctx: AppContext, out: Emitter): void {
-  for (const a of pdu.anomalies) out.anomaly(a);
+  reportAnomalies(pdu.anomalies, out);
   const value = bannerTexts.get(pdu.ident);
   if (value) out.observe('src', 'ssh.banner', value);
 }

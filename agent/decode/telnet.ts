@@ -3,6 +3,7 @@
 import { cleanText } from '../../core/observation.js';
 import { BANNER_LIMITS, printableStart, rejectClientBytes } from './banner.js';
 import { DecodeError, TruncatedError } from './errors.js';
+import { PRINTABLE_FIRST } from './first-bytes.js';
 import { FIRST_COMMAND, IAC, isNegotiation, SB, SE } from './telnet.codes.js';
 import { isPrintable, wireText } from './text-lines.js';
 import type { AppContext, AppDecoder, Emitter } from './types.js';
@@ -28,6 +29,7 @@ export const telnetDecoder: AppDecoder<TelnetPdu> = {
   id: 'telnet',
   transports: ['tcp'],
   ports: TELNET_PORTS,
+  firstBytes: [IAC, 0x0d, 0x0a, ...PRINTABLE_FIRST],
   sniff(bytes, ctx) {
     if (ctx.fromClient === true) return false;
     if (bytes[0] === IAC && (isNegotiation(bytes[1]) || bytes[1] === SB)) return true;

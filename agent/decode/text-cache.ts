@@ -7,9 +7,16 @@ export const TEXT_CACHE_ENTRIES = 4096;
 /** Longer inputs are not remembered: they are rare, and the copy kept to verify a hit would cost. */
 export const TEXT_CACHE_MAX_BYTES = 256;
 
-interface Entry<T> {
-  bytes: Uint8Array;
-  value: T;
+/**
+ * A class, not an object literal: V8 tracks a literal's allocation site, and when the GC finds its
+ * objects long-lived (these are) it moves the site to old-space allocation and throws away the
+ * optimised code of every function that inlined it (the HTTP, TLS and SSH observers among them).
+ */
+class Entry<T> {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly value: T,
+  ) {}
 }
 
 /**
@@ -32,10 +39,18 @@ export class BytesCache<T> {
     for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
     const hit = this.#entries.get(h);
     if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.value;
+    return this.#miss(bytes, h);
+  }
+
+  /**
+   * Makes and remembers a value. A method of its own: misses are rare, and TurboFan then keeps this
+   * out of the code it compiles for get() in every observer that inlines it.
+   */
+  #miss(bytes: Uint8Array, h: number): T {
     const value = this.#make(bytes);
     if (this.#entries.size >= TEXT_CACHE_ENTRIES) this.#entries.clear();
     // A copy, never a view: a Buffer's slice() is a view of memory the capture reader reuses.
-    this.#entries.set(h, { bytes: new Uint8Array(bytes), value });
+    this.#entries.set(h, new Entry(new Uint8Array(bytes), value));
     return value;
   }
 }

@@ -69,7 +69,7 @@ export function ja3s(s: ServerHello): string {
   d.mix(s.legacyVersion);
   d.mix(s.cipherSuite);
   d.mix(0x20000 + s.extensions.length);
-  for (const e of s.extensions) d.mix(e.type);
+  for (let i = 0; i < s.extensions.length; i++) d.mix(s.extensions[i]!.type);
   const key = d.value();
   let fp = serverFingerprints.get(key);
   if (fp === undefined) {
@@ -193,7 +193,7 @@ export function clientFingerprints(h: ClientHello): { ja3: string; ja4: string }
   d.mix(h.legacyVersion);
   d.list(h.cipherSuites);
   d.mix(0x20000 + h.extensions.length);
-  for (const e of h.extensions) d.mix(e.type);
+  for (let i = 0; i < h.extensions.length; i++) d.mix(h.extensions[i]!.type);
   d.list(h.supportedGroups);
   d.list(h.ecPointFormats);
   d.list(h.signatureAlgorithms);

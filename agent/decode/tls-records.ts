@@ -17,8 +17,12 @@ export interface HandshakeMessage {
 
 export interface RecordWalk {
   messages: HandshakeMessage[];
-  /** Content type of the record that ended the handshake (CCS, alert, application data), if any. */
-  stoppedBy: number | null;
+  /**
+   * Content type of the record that ended the handshake (CCS, alert, application data), 0 if none
+   * did. A number either way: V8 compiled this object's field for the small integers of the first
+   * walks, then threw away the TLS decoder's code at the first null.
+   */
+  stoppedBy: number;
   anomalies: string[];
 }
 
@@ -118,7 +122,7 @@ class FragmentedStream {
 export function walkRecords(bytes: Uint8Array, maxHandshakeLength: number): RecordWalk {
   const anomalies: string[] = [];
   const stream = new FragmentedStream(bytes);
-  let stoppedBy: number | null = null;
+  let stoppedBy = 0;
   let pos = 0;
   while (pos < bytes.length) {
     if (pos + 5 > bytes.length) {

@@ -2,7 +2,9 @@
 // JA4), the ServerHello (JA3S) and, up to TLS 1.2, the leaf certificate's subject and issuer names.
 import { cleanText } from '../../core/observation.js';
 import { DecodeError, isDecoderError } from './errors.js';
+import { bytesFrom } from './first-bytes.js';
 import { dnsName } from './host-names.js';
+import { reportAnomalies } from './problems.js';
 import { BytesCache } from './text-cache.js';
 import { CONTENT, EXT, HANDSHAKE, isGrease, MAX_RECORD_LENGTH, versionName } from './tls.codes.js';
 import { clientFingerprints, ja3s } from './tls-fingerprint.js';
@@ -34,8 +36,8 @@ export interface TlsPdu {
   certificate: CertificateNames | null;
   /** An SSL 2.0-compatible ClientHello (no extensions, so no SNI and no fingerprint). */
   sslv2Hello: Sslv2ClientHello | null;
-  /** Content type of the record that ended the cleartext handshake, if one did. */
-  stoppedBy: number | null;
+  /** Content type of the record that ended the cleartext handshake, 0 if none did (see RecordWalk). */
+  stoppedBy: number;
   anomalies: string[];
 }
 
@@ -58,6 +60,8 @@ export function createTlsDecoder(options: TlsOptions = TLS_OPTIONS): AppDecoder<
     id: 'tls',
     transports: ['tcp'],
     ports: [443, 8443, 993, 995, 465, 636, 853, 4443],
+    // A handshake record, or an SSL 2.0 record header (its length's top bit set).
+    firstBytes: [CONTENT.handshake, ...bytesFrom(0x80)],
     sniff: (bytes) => sniffTls(bytes),
     decode: (bytes) => decodeTls(bytes, options),
     observe: observeTls,
@@ -73,7 +77,7 @@ function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
       serverHello: null,
       certificate: null,
       sslv2Hello: parseSslv2Hello(bytes),
-      stoppedBy: null,
+      stoppedBy: 0,
       anomalies: ['tls.sslv2_client_hello'],
     };
   }
@@ -91,7 +95,10 @@ function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
     if (walk.stoppedBy === CONTENT.alert) return pdu;
     throw new DecodeError('tls', 0, 'record.type', 'no handshake message before other records');
   }
-  walk.messages.forEach((msg, i) => {
+  // An indexed loop, not forEach and a closure: this runs for every TLS direction.
+  const messages = walk.messages;
+  for (let i = 0; i < messages.length; i++) {
+    const msg = messages[i]!;
     try {
       readMessage(msg, pdu, options);
     } catch (err) {
@@ -99,7 +106,7 @@ function decodeTls(bytes: Uint8Array, options: TlsOptions): TlsPdu {
       if (i === 0 || !isDecoderError(err)) throw err;
       pdu.anomalies.push(`tls.bad_handshake_${msg.type}`);
     }
-  });
+  }
   return pdu;
 }
 
@@ -199,7 +206,7 @@ const versionTexts = new BytesCache((data) => {
 });
 
 function observeTls(pdu: TlsPdu, ctx: AppContext, out: Emitter): void {
-  for (const a of pdu.anomalies) out.anomaly(a);
+  reportAnomalies(pdu.anomalies, out);
   const h = pdu.clientHello;
   if (h) {
     if (h.serverName) observeSni(h.serverName, ctx, out);

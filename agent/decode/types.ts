@@ -57,6 +57,12 @@ export interface AppDecoder<Pdu = unknown> {
   readonly ports: readonly number[];
   /** Link-layer decoders: the EtherTypes (or 0x0000 with an LLC/SNAP check in sniff) they take. */
   readonly ethertypes?: readonly number[];
+  /**
+   * Every first byte sniff() may accept, in any context (omit: any byte). The dispatcher does not
+   * call sniff for bytes that start otherwise: a TCP direction no decoder claims was sniffed by
+   * twenty of them. test/agent/decode/first-bytes.test.ts holds each list to its sniff.
+   */
+  readonly firstBytes?: readonly number[];
   /** Cheap check on the first bytes: may this decoder understand them? Never throws. */
   sniff(bytes: Uint8Array, ctx: AppContext): boolean;
   /**

@@ -11,14 +11,23 @@ const FIN_B = 2;
 const RST = 4;
 const QUEUED = 8;
 
+/**
+ * First capacity of the queue (a power of two; it doubles when full). Small on purpose: the first
+ * doublings then happen while tcpFlags still runs in V8's interpreter, which records the call, so
+ * optimised code never meets the growth path cold and is not thrown away for it.
+ */
+const QUEUE_START = 64;
+
 export class ClosedFlows {
   readonly #state: Uint8Array;
   /** Incremented each time a flow id is reused, so a queued id that was finished otherwise is skipped. */
   readonly #generation: Uint32Array;
-  #ids: number[] = [];
-  #gens: number[] = [];
-  #times: number[] = [];
+  // The queue: a ring of closed flows in capture order (id, its generation, the close time).
+  #ids = new Int32Array(QUEUE_START);
+  #gens = new Uint32Array(QUEUE_START);
+  #times = new Float64Array(QUEUE_START);
   #head = 0;
+  #size = 0;
 
   constructor(maxFlows: number) {
     this.#state = new Uint8Array(maxFlows);
@@ -37,35 +46,25 @@ export class ClosedFlows {
     if (rst) s |= RST;
     if (!(s & QUEUED) && ((s & FIN_A && s & FIN_B) || s & RST)) {
       s |= QUEUED;
-      this.#ids.push(id);
-      this.#gens.push(this.#generation[id]!);
-      this.#times.push(ts);
+      if (this.#size === this.#ids.length) this.#grow();
+      const at = (this.#head + this.#size++) & (this.#ids.length - 1);
+      this.#ids[at] = id;
+      this.#gens[at] = this.#generation[id]!;
+      this.#times[at] = ts;
     }
     this.#state[id] = s;
   }
 
   /** Calls `end` for every queued flow closed before `now - linger` that is still the same flow. */
   expire(now: number, end: (id: number) => void): void {
-    this.#drain(now - CLOSE_LINGER_MS, end);
-    // Drop the consumed prefix now and then so the queue does not grow for the life of the process.
-    if (this.#head > 4096 && this.#head * 2 > this.#ids.length) {
-      this.#ids = this.#ids.slice(this.#head);
-      this.#gens = this.#gens.slice(this.#head);
-      this.#times = this.#times.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  /**
-   * The loop of expire(), apart from the compaction after it: V8 compiles the loop while it runs, and
-   * with the compaction in the same function it threw that code away at the first compaction, a
-   * tenth into the bench capture.
-   */
-  #drain(limit: number, end: (id: number) => void): void {
-    while (this.#head < this.#ids.length && this.#times[this.#head]! < limit) {
-      const id = this.#ids[this.#head]!;
-      const gen = this.#gens[this.#head]!;
-      this.#head++;
+    const limit = now - CLOSE_LINGER_MS;
+    // Fields read on every turn: `end` may queue another flow, and a full queue is replaced.
+    while (this.#size > 0 && this.#times[this.#head]! < limit) {
+      const at = this.#head;
+      const id = this.#ids[at]!;
+      const gen = this.#gens[at]!;
+      this.#head = (at + 1) & (this.#ids.length - 1);
+      this.#size--;
       if (this.#generation[id] === gen && this.#state[id]! & QUEUED) {
         this.#state[id] = 0;
         end(id);
@@ -77,5 +76,23 @@ export class ClosedFlows {
   ended(id: number): void {
     this.#state[id] = 0;
     this.#generation[id]!++;
+  }
+
+  /** Doubles the queue, its entries moved to the front in order. */
+  #grow(): void {
+    const n = this.#ids.length;
+    const ids = new Int32Array(n * 2);
+    const gens = new Uint32Array(n * 2);
+    const times = new Float64Array(n * 2);
+    for (let i = 0; i < this.#size; i++) {
+      const at = (this.#head + i) & (n - 1);
+      ids[i] = this.#ids[at]!;
+      gens[i] = this.#gens[at]!;
+      times[i] = this.#times[at]!;
+    }
+    this.#ids = ids;
+    this.#gens = gens;
+    this.#times = times;
+    this.#head = 0;
   }
 }

@@ -44,6 +44,13 @@ const WIDE_KEYS = new Set<ObservationKey>(['dns.query', 'tls.sni', 'http.host', 
  */
 export const HOT = { TTL: 0, VLAN: 1, SYN: 2, SYN_ACK: 3, SERVICE: 4 } as const;
 const HOT_SLOTS = 5;
+/**
+ * Endpoints the hot slots first have room for (doubling after). Small on purpose: the first
+ * doublings then happen while endpoint() still runs in V8's interpreter, which records the call; at
+ * 1024 the first one came after endpoint() was optimised (inlined into the flow recorder), and met
+ * cold, it sent that code back to the compiler.
+ */
+const HOT_START = 64;
 
 export class Endpoint {
   first = Number.POSITIVE_INFINITY;
@@ -200,11 +207,7 @@ export class EvidenceStore {
     if (typeof value === 'string' && value.length === 0) return -1;
     ep.seen(ts);
     const rows = this.rows;
-    let n = this.#keyNumbers.get(key);
-    if (n === undefined) {
-      n = this.#keyNames.push(key) - 1;
-      this.#keyNumbers.set(key, n);
-    }
+    const n = this.#keyNumbers.get(key) ?? this.#numberKey(key);
     const head = rows.findKey(ep.firstKey, n);
     if (head < 0) {
       if (this.#limits.maxValuesPerKey <= 0) return this.#tooMany(key);
@@ -218,9 +221,33 @@ export class EvidenceStore {
       rows.bump(row, ts);
       return row;
     }
-    const cap = WIDE_KEYS.has(key) ? this.#limits.maxValuesPerKey * 4 : this.#limits.maxValuesPerKey;
-    if (rows.length(head) >= cap) return this.#tooMany(key);
-    return rows.append(head, value, ts, source);
+    return this.#append(head, key, value, ts, source);
+  }
+
+  /**
+   * record() for a value new to a key the endpoint has: appended while under the key's cap. A
+   * method of its own: ~12 % of records, rare enough that TurboFan keeps it out of record's code,
+   * which is compiled into every caller that inlines record.
+   */
+  #append(
+    head: number,
+    key: ObservationKey,
+    value: ObservationValue,
+    ts: number,
+    source: ObservationSource,
+  ): number {
+    // One load on either branch: V8 compiled this before the first new value of a wide key, and a
+    // field load met cold there sent it back to the compiler.
+    const cap = this.#limits.maxValuesPerKey * (WIDE_KEYS.has(key) ? 4 : 1);
+    if (this.rows.length(head) >= cap) return this.#tooMany(key);
+    return this.rows.append(head, value, ts, source);
+  }
+
+  /** A key's number, given the first time the key is recorded. */
+  #numberKey(key: ObservationKey): number {
+    const n = this.#keyNames.push(key) - 1;
+    this.#keyNumbers.set(key, n);
+    return n;
   }
 
   nameAddress(ip: string, rawName: string): void {
@@ -275,7 +302,7 @@ export class EvidenceStore {
   }
 
   #growHot(end: number): void {
-    const size = Math.max(end, this.#hotRow.length * 2, 1024 * HOT_SLOTS);
+    const size = Math.max(end, this.#hotRow.length * 2, HOT_START * HOT_SLOTS);
     const rows = new Int32Array(size);
     rows.set(this.#hotRow);
     this.#hotRow = rows;

@@ -85,8 +85,12 @@ export class FactRows {
   /** Another sighting at `ts`. */
   bump(row: number, ts: number): void {
     this.#count[row]!++;
-    if (ts < this.#first[row]!) this.#first[row] = ts;
-    if (ts > this.#last[row]!) this.#last[row] = ts;
+    // Both stores always run: a store first reached late (the first out-of-order timestamp) sends
+    // every function that inlined bump back to V8's compiler.
+    const first = this.#first[row]!;
+    this.#first[row] = ts < first ? ts : first;
+    const last = this.#last[row]!;
+    this.#last[row] = ts > last ? ts : last;
   }
 
   /** The row of `value` in the chain starting at `head`, or -1 (values compare as Map keys do). */

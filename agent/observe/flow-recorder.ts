@@ -5,10 +5,10 @@ import type { CidrSet } from '../../core/net/cidr.js';
 import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import { IP_PROTO, type PacketInfo, TCP_FLAGS } from '../decode/packet-info.js';
-import { tcpOptionSignature } from '../decode/tcp.js';
 import type { AppContext, Emitter, Transport } from '../decode/types.js';
 import { ipText, isStationIp, isStationMac, keyIpText, macText } from './address-text.js';
 import { type Endpoint, HOT } from './evidence-store.js';
+import { initialTtl, ServiceTexts, SynTexts } from './flow-texts.js';
 import type { PassiveEngine } from './passive-engine.js';
 
 // Per-flow bits.
@@ -16,18 +16,40 @@ const SYN_FROM = [0x01, 0x02];
 const SYNACK_FROM = [0x04, 0x08];
 const LOCAL = [0x10, 0x20];
 const CREATED_BY_B = 0x40;
-
 /** Ports that identify a server side when no handshake was seen (well-known and common ICS/IoT ports). */
-const SERVICE_PORTS = new Set([
+const SERVICE_PORTS = [
   102, 502, 1883, 1900, 2222, 2404, 4840, 5006, 5007, 5094, 5353, 5355, 5560, 5683, 8080, 8443, 8883, 9600,
   20000, 44818, 47808, 554, 8000, 37777, 34964, 4011,
-]);
+];
 /** Well-known ports that are the client's: BOOTP/DHCP (68) and DHCPv6 (546) clients never serve on them. */
-const CLIENT_PORTS = new Set([68, 546]);
+const CLIENT_PORTS = [68, 546];
+
+/** Per port, 1 when it looks like a service's: below 1024 or a SERVICE_PORTS one, and not a CLIENT_PORTS one. */
+const SERVICE_PORT = new Uint8Array(65536).fill(1, 0, 1024);
+for (const p of SERVICE_PORTS) SERVICE_PORT[p] = 1;
+for (const p of CLIENT_PORTS) SERVICE_PORT[p] = 0;
 
 function looksLikeService(port: number): boolean {
-  return !CLIENT_PORTS.has(port) && (port < 1024 || SERVICE_PORTS.has(port));
+  return SERVICE_PORT[port] === 1;
 }
+
+/**
+ * Which side opened a flow, by (flow bits & 0x4f) | whether port 0 / port 1 looks like a service
+ * (0x10 / 0x20): from the handshake (a SYN names its sender, else a SYN-ACK its receiver), else the
+ * side whose port does not look like a service's when exactly one does, else who spoke first. One
+ * lookup, not a chain of tests: V8 compiled the chain before the first flow that showed only a
+ * SYN-ACK, or none, ended, and threw the code away then (in #report, finish and #context).
+ */
+const CLIENT_OF = Int8Array.from({ length: 128 }, (_, i) => {
+  if (i & SYN_FROM[0]!) return 0;
+  if (i & SYN_FROM[1]!) return 1;
+  if (i & SYNACK_FROM[0]!) return 1;
+  if (i & SYNACK_FROM[1]!) return 0;
+  const s0 = (i & 0x10) !== 0;
+  const s1 = (i & 0x20) !== 0;
+  if (s0 !== s1) return s0 ? 1 : 0;
+  return i & CREATED_BY_B ? 1 : 0;
+});
 
 /**
  * FNV-1a over what a SYN signature is made of (initial TTL, window, the option bytes), kept within
@@ -48,9 +70,17 @@ const MAX_V4_ENDPOINT_CACHE = 262_144;
 /** Bound on the IPv4 address-text cache of application contexts. */
 const MAX_V4_TEXT_CACHE = 65_536;
 
-/** Initial TTL/hop limit: the nearest common default at or above the observed value. */
-export function initialTtl(ttl: number): number {
-  return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+/**
+ * An entry of the IPv4 endpoint cache. A class, not an object literal: the GC moves a literal whose
+ * objects live long (these do) to old-space allocation, and that throws away the optimised code of
+ * every function that inlined it (#endpoint, created, firstFromSide) to be compiled again.
+ */
+class KnownV4 {
+  constructor(
+    readonly hi: number,
+    readonly lo: number,
+    public id: number,
+  ) {}
 }
 
 export class FlowRecorder implements Emitter {
@@ -59,7 +89,7 @@ export class FlowRecorder implements Emitter {
   /** UDP payload bytes decoded per flow direction. */
   readonly #udpBytes: Uint32Array;
   /** Last endpoint seen per IPv4 address, with its MAC as two 24-bit halves (-1: none). */
-  readonly #v4Endpoints = new Map<number, { hi: number; lo: number; id: number }>();
+  readonly #v4Endpoints = new Map<number, KnownV4>();
   /** The one context handed to the decoders for TCP directions and datagrams (see #context). */
   readonly #ctx: AppContext = {
     ts: 0,
@@ -68,8 +98,10 @@ export class FlowRecorder implements Emitter {
     dst: { mac: null, ip: null, port: 0 },
     fromClient: null,
   };
-  /** IPv4 address → its text, for application contexts (see #ipText). */
+  /** IPv4 address → its text, for application contexts and connections (see #ipText). */
   readonly #v4Texts = new Map<number, string>();
+  readonly #synTexts = new SynTexts();
+  readonly #tcpServices = new ServiceTexts('tcp');
   /** Per flow: packets (id*2) and bytes (id*2 + 1) already added to the connection table. */
   readonly #reported: Float64Array;
   // Current emitter target.
@@ -161,12 +193,10 @@ export class FlowRecorder implements Emitter {
     // signature and build the text only when it changes.
     const h = synDigest(info);
     if (!store.bumpHot(ep, slot, h, ts)) {
-      const o = tcpOptionSignature(info.buf, info.tcpOptOff, info.tcpOptLen);
-      const sig = `${initialTtl(info.ttl)}:${info.window}:${o.mss < 0 ? '*' : o.mss}:${o.wscale < 0 ? '*' : o.wscale}:${o.layout}`;
-      store.recordHot(ep, slot, ack ? 'tcp.syn_ack' : 'tcp.syn', sig, ts, h);
+      store.recordHot(ep, slot, ack ? 'tcp.syn_ack' : 'tcp.syn', this.#synTexts.text(info, h), ts, h);
     }
     if (ack && !store.bumpHot(ep, HOT.SERVICE, info.srcPort, ts)) {
-      store.recordHot(ep, HOT.SERVICE, 'net.service', `tcp/${info.srcPort}`, ts, info.srcPort);
+      store.recordHot(ep, HOT.SERVICE, 'net.service', this.#tcpServices.text(info.srcPort), ts, info.srcPort);
     }
   }
 
@@ -183,12 +213,12 @@ export class FlowRecorder implements Emitter {
     }
     const bytes = buf.subarray(info.payloadOff, info.payloadOff + info.payloadLen);
     const ctx = this.#context(id, dir, 'udp', ts, info);
-    this.#emitTo(id, dir, ts);
     this.engine.dispatcher.run(bytes, ctx, this);
   }
 
   /**
-   * Decodes a direction's buffered bytes (its buffer is full, it ended, or its flow did). What the
+   * Decodes a direction's buffered bytes (its buffer is full, it ended, or its flow did), and
+   * releases the direction (one with no bytes buffered is only released). What the
    * decoders find carries the capture time of the direction's first buffered segment, not of this
    * moment, which may be minutes later (a flow finished by the idle timeout).
    */
@@ -199,7 +229,6 @@ export class FlowRecorder implements Emitter {
     if (bytes) {
       const ts = streams.since(fd);
       const ctx = this.#context(id, dir, 'tcp', ts, null);
-      this.#emitTo(id, dir, ts);
       this.engine.dispatcher.run(bytes, ctx, this);
     }
     streams.release(fd);
@@ -232,8 +261,11 @@ export class FlowRecorder implements Emitter {
 
   finish(id: number): void {
     const engine = this.engine;
-    if (engine.streams.pending(id * 2)) this.decodeStream(id, 0);
-    if (engine.streams.pending(id * 2 + 1)) this.decodeStream(id, 1);
+    // Both directions, buffering or not (decodeStream only releases one with nothing buffered):
+    // tested first, the calls were a path V8 met cold when the first flow ended with bytes still
+    // buffered, late in a capture, and it threw finish away.
+    this.decodeStream(id, 0);
+    this.decodeStream(id, 1);
     const key = engine.flows.keyOf(id);
     const proto = key[9]! & 0xff;
     const ports = [key[8]! >>> 16, key[8]! & 0xffff];
@@ -321,7 +353,7 @@ export class FlowRecorder implements Emitter {
     engine.connections.add(
       {
         endpoint: ep,
-        remoteIp: keyIpText(key, side ^ 1),
+        remoteIp: this.#ipText(key, side ^ 1),
         remotePort: localClient && hasPorts ? ports[server]! : null,
         localPort: !localClient && hasPorts ? ports[server]! : null,
         direction: localClient ? 'outbound' : 'inbound',
@@ -360,21 +392,15 @@ export class FlowRecorder implements Emitter {
 
   /** Which side opened the flow: from the handshake, else a service-looking port, else who spoke first. */
   #clientOf(id: number, port0: number, port1: number): number {
-    const bits = this.#bits[id]!;
-    if (bits & SYN_FROM[0]!) return 0;
-    if (bits & SYN_FROM[1]!) return 1;
-    if (bits & SYNACK_FROM[0]!) return 1;
-    if (bits & SYNACK_FROM[1]!) return 0;
-    const s0 = looksLikeService(port0);
-    const s1 = looksLikeService(port1);
-    if (s0 !== s1) return s0 ? 1 : 0;
-    return bits & CREATED_BY_B ? 1 : 0;
+    const bits =
+      this.#bits[id]! & (SYN_FROM[0]! | SYN_FROM[1]! | SYNACK_FROM[0]! | SYNACK_FROM[1]! | CREATED_BY_B);
+    return CLIENT_OF[bits | (SERVICE_PORT[port0]! << 4) | (SERVICE_PORT[port1]! << 5)]!;
   }
 
   /**
    * The context of the bytes about to be decoded, in one object reused for every direction and
    * datagram (decoders use it during the call only: types.ts); a fresh one per call was ~37 MB of
-   * short-lived objects on the bench capture.
+   * short-lived objects on the bench capture. Also points the emitter at the sender and receiver.
    */
   #context(id: number, dir: number, transport: Transport, ts: number, info: PacketInfo | null): AppContext {
     const key = this.engine.flows.keyOf(id);
@@ -382,6 +408,9 @@ export class FlowRecorder implements Emitter {
     const p1 = key[8]! & 0xffff;
     const src = this.#endpointOf(id, dir);
     const dst = this.#endpointOf(id, dir ^ 1);
+    this.#src = src;
+    this.#dst = dst;
+    this.#ts = ts;
     const client = transport === 'tcp' ? this.#clientOf(id, p0, p1) : -1;
     const ctx = this.#ctx;
     ctx.ts = ts;
@@ -407,20 +436,15 @@ export class FlowRecorder implements Emitter {
     // As a signed 32-bit number: a small integer to V8, where addresses from 128.0.0.0 up read as
     // unsigned would be heap numbers, allocated and hashed as doubles on every lookup.
     const ip4 = key[side]! | 0;
-    let text = this.#v4Texts.get(ip4);
-    if (text === undefined) {
-      text = keyIpText(key, side);
-      if (this.#v4Texts.size >= MAX_V4_TEXT_CACHE) this.#v4Texts.clear();
-      this.#v4Texts.set(ip4, text);
-    }
-    return text;
+    return this.#v4Texts.get(ip4) ?? this.#newIpText(key, side, ip4);
   }
 
-  /** Points the emitter at the sender and receiver of the bytes about to be decoded. */
-  #emitTo(id: number, dir: number, ts: number): void {
-    this.#src = this.#endpointOf(id, dir);
-    this.#dst = this.#endpointOf(id, dir ^ 1);
-    this.#ts = ts;
+  /** #ipText's miss, a method of its own: rare enough that TurboFan keeps it out of its callers' code. */
+  #newIpText(key: Uint32Array, side: number, ip4: number): string {
+    const text = keyIpText(key, side);
+    if (this.#v4Texts.size >= MAX_V4_TEXT_CACHE) this.#v4Texts.clear();
+    this.#v4Texts.set(ip4, text);
+    return text;
   }
 
   #macAt(info: PacketInfo, off: number): string | null {
@@ -460,10 +484,28 @@ export class FlowRecorder implements Emitter {
       const known = this.#v4Endpoints.get(ip4);
       if (known && known.hi === hi && known.lo === lo) return known.id;
     }
+    return this.#textEndpoint(info, macOff, ipOff, hasMac, ip4, hi, lo);
+  }
+
+  /**
+   * #endpoint past the IPv4 cache (a new station, a changed MAC, IPv6): the endpoint by its text
+   * key. A method of its own: it runs for ~4,000 of the bench capture's ~70,000 lookups, and called
+   * that rarely TurboFan leaves it out of #endpoint's code instead of compiling it in.
+   */
+  #textEndpoint(
+    info: PacketInfo,
+    macOff: number,
+    ipOff: number,
+    hasMac: boolean,
+    ip4: number,
+    hi: number,
+    lo: number,
+  ): number {
+    const buf = info.buf;
     const mac = hasMac ? macText(buf, macOff) : null;
     const id = this.engine.store.endpoint(mac, ipText(buf, ipOff, info.ipVersion))?.id ?? -1;
-    if (v4 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
-      this.#v4Endpoints.set(ip4, { hi, lo, id });
+    if (info.ipVersion === 4 && id >= 0 && this.#v4Endpoints.size < MAX_V4_ENDPOINT_CACHE)
+      this.#v4Endpoints.set(ip4, new KnownV4(hi, lo, id));
     return id;
   }
 }

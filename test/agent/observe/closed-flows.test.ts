@@ -32,4 +32,23 @@ describe('closed flows', () => {
     c.expire(CLOSE_LINGER_MS + 1, (id) => ended.push(id));
     expect(ended).toEqual([]);
   });
+
+  it('keeps capture order while its queue wraps around and grows', () => {
+    const c = new ClosedFlows(1000);
+    const ended: number[] = [];
+    const end = (id: number) => ended.push(id);
+    const close = (id: number, ts: number) => {
+      c.created(id);
+      c.tcpFlags(id, 0, false, true, ts);
+    };
+    // 50 closed and expired (the ring's head moves on), then 300 more across the ring's end.
+    for (let id = 0; id < 50; id++) close(id, id);
+    c.expire(50 + CLOSE_LINGER_MS, end);
+    expect(ended).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    for (let id = 50; id < 350; id++) close(id, id);
+    c.expire(200 + CLOSE_LINGER_MS, end);
+    expect(ended.length).toBe(200);
+    c.expire(1_000_000, end);
+    expect(ended).toEqual(Array.from({ length: 350 }, (_, i) => i));
+  });
 });
