@@ -16,6 +16,7 @@ import type {
   VendorCatalog,
   VendorInfo,
 } from './contracts.js';
+import { copyIdentity } from './identity-copy.js';
 import {
   CATALOG_CLASS_WEIGHT,
   GENERIC_FACTOR,
@@ -38,6 +39,8 @@ export const MATCH_CACHE_SIZE = 20_000;
 
 /** What one observed (key, value) adds to a device's evidence. */
 interface Known {
+  /** Its number in the keys of `decided` (unique per identifier, never reused). */
+  id: number;
   /** Shared by the values of one (key, text). */
   mark: Mark;
   /** A class the value implies as a fact (ot.role, net.service), else null and the rules' claims. */
@@ -61,6 +64,12 @@ interface Read extends Weighted {
   ruleVendor: string | null;
 }
 
+/** The observations of a device that add evidence, in order: what its identity is decided from. */
+interface Pieces {
+  known: Known[];
+  facts: EvidenceFact[];
+}
+
 function prefix(key: string): string {
   return key.slice(0, key.indexOf('.'));
 }
@@ -75,6 +84,12 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
   // (key, text) → its mark: 5 and "5" are one value, as the rules read text.
   const texts = new Map<string, Map<string, Mark>>();
   let cached = 0;
+  let knownIds = 0;
+  // Identities by what they were decided from (registrant and the pieces of evidence, see
+  // evidenceKey): devices share far more often than they differ (the bench inventory: 4,000 devices,
+  // 112 distinct), and deciding one costs five decide() calls and a dozen objects.
+  const decided = new Map<string, Identity>();
+  const pieces: Pieces = { known: [], facts: [] };
   const knownOf = (o: EvidenceFact): Known => {
     let byValue = known.get(o.key);
     if (!byValue) {
@@ -106,6 +121,7 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
       null;
     const claims = serves ? [] : rules.match(o.key, o.value);
     return {
+      id: knownIds++,
       mark,
       serves,
       claims,
@@ -139,7 +155,42 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
     return ids;
   };
 
-  function reads(evidence: DeviceEvidence, registrant: Registrant | null): Read[] {
+  /**
+   * The observations of a device that add evidence, into `pieces`: those of read keys, the first of
+   * each (key, text) (a value repeated under one key, from another source or as 5 and "5", counts
+   * once), and only those that imply a class or that a rule claims something of.
+   */
+  function collect(evidence: DeviceEvidence): void {
+    pieces.known.length = 0;
+    pieces.facts.length = 0;
+    const stamp = ++device;
+    const list = evidence.observations;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      if (!read.has(o.key)) continue;
+      const k = knownOf(o);
+      if (k.mark.device === stamp) continue;
+      k.mark.device = stamp;
+      if (k.serves === null && k.claims.length === 0) continue;
+      pieces.known.push(k);
+      pieces.facts.push(o);
+    }
+  }
+
+  /** Everything an identity is decided from, as text: equal keys give equal identities. */
+  function evidenceKey(registrant: Registrant | null, randomizedMac: boolean): string {
+    // Lengths before texts: no organisation name can pass for another's name and country.
+    let key = registrant
+      ? `${registrant.organisation.length}:${registrant.organisation}${registrant.country?.length ?? -1}:${registrant.country ?? ''}`
+      : randomizedMac
+        ? 'random'
+        : 'none';
+    // A Known is one (key, value); its number and the source are all a piece adds.
+    for (let i = 0; i < pieces.known.length; i++) key += `|${pieces.known[i]!.id}${pieces.facts[i]!.source}`;
+    return key;
+  }
+
+  function reads(registrant: Registrant | null): Read[] {
     const out: Read[] = [];
     if (registrant) {
       const v = byRegistrant(registrant.organisation);
@@ -155,15 +206,9 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
         });
       }
     }
-    // A value repeated under one key (from another source, or 5 and "5") counts once.
-    const stamp = ++device;
-    const list = evidence.observations;
-    for (let i = 0; i < list.length; i++) {
-      const o = list[i]!;
-      if (!read.has(o.key)) continue;
-      const k = knownOf(o);
-      if (k.mark.device === stamp) continue;
-      k.mark.device = stamp;
+    for (let i = 0; i < pieces.known.length; i++) {
+      const k = pieces.known[i]!;
+      const o = pieces.facts[i]!;
       if (k.serves) {
         out.push({
           field: 'class',
@@ -193,9 +238,10 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
   function identify(evidence: DeviceEvidence): Identity {
     // Crude but bounded: a full cache starts over rather than growing without limit; only between
     // devices, so a device's marks stay valid while it is read.
-    if (cached >= MATCH_CACHE_SIZE) {
+    if (cached >= MATCH_CACHE_SIZE || decided.size >= MATCH_CACHE_SIZE) {
       known.clear();
       texts.clear();
+      decided.clear();
       cached = 0;
     }
     // One parse gives both flag bits (as isGroupMac and isRandomizedMac read them).
@@ -205,7 +251,19 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
     const randomizedMac = m === null ? false : m.local && !m.group;
     // A locally administered or group address has no registrant, whatever a registry might say.
     const registrant = mac !== null && !randomizedMac && !group ? registry.lookup(mac) : null;
-    const all = reads(evidence, registrant);
+    collect(evidence);
+    const key = evidenceKey(registrant, randomizedMac);
+    let identity = decided.get(key);
+    if (identity === undefined) {
+      identity = decideIdentity(registrant, randomizedMac);
+      decided.set(key, identity);
+    }
+    return copyIdentity(identity);
+  }
+
+  /** The identity of the evidence in `pieces`, with the registrant's. */
+  function decideIdentity(registrant: Registrant | null, randomizedMac: boolean): Identity {
+    const all = reads(registrant);
 
     const vendor = decide('vendor', all);
     const info = vendor ? catalog.byName(vendor.value) : undefined;
@@ -244,7 +302,7 @@ export function createIdentifier({ rules, registry, catalog }: IdentifierDeps): 
       vendor: vendor?.value ?? null,
       vendorCountry: info?.country ?? null,
       vendorParent: info?.parent ?? null,
-      watchlists: info ? watchlistsOf(info).slice() : [],
+      watchlists: info ? watchlistsOf(info) : [],
       registrant: registrant?.organisation ?? null,
       registrantCountry: registrant?.country ?? null,
       randomizedMac,
