@@ -300,3 +300,26 @@ describe('identify: conflicts and honesty', () => {
     expect(used.identify(evidence)).toEqual(fresh().identify(evidence));
   });
 });
+
+describe('identify: one decision per distinct evidence', () => {
+  it('quotes each device its own value: 5 and "5" decide alike but are not one piece of evidence', () => {
+    const fresh = createIdentifier({ rules: loadRules(), registry: loadMacRegistry(), catalog });
+    const asNumber = fresh.identify({ mac: '00:19:07:00:00:65', observations: [obs('bacnet.vendor_id', 5)] });
+    const asText = fresh.identify({ mac: '00:19:07:00:00:66', observations: [obs('bacnet.vendor_id', '5')] });
+    expect(asNumber.vendor).toBe(asText.vendor);
+    const quoted = (id: Identity) =>
+      reason(id, 'vendor')?.evidence.find((e) => e.key === 'bacnet.vendor_id')?.value;
+    expect(quoted(asNumber)).toBe(5);
+    expect(quoted(asText)).toBe('5');
+  });
+
+  it('gives each device its own copy: changing one identity leaves the next equal one alone', () => {
+    const fresh = createIdentifier({ rules: loadRules(), registry: loadMacRegistry(), catalog });
+    const device = { mac: '00:19:07:00:00:65', observations: [obs('bacnet.vendor_id', 5)] };
+    const first = fresh.identify(device);
+    const before = JSON.stringify(first);
+    first.reasons.length = 0;
+    first.watchlists.push('x');
+    expect(JSON.stringify(fresh.identify(device))).toBe(before);
+  });
+});
