@@ -2,22 +2,11 @@
 // otherwise, so a byte missing from a list would lose that decoder's traffic. Every seed of every
 // decoder, with each first byte the list leaves out, in the seeds' contexts and on the decoder's
 // own ports from either side, must be refused.
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APP_DECODERS } from '../../../agent/decode/registry.js';
 import type { AppContext, AppDecoder } from '../../../agent/decode/types.js';
 import { rng } from '../../../scripts/lib/xorshift.js';
-import { ctx, type FuzzSeed } from './helpers.js';
-
-async function loadSeeds(): Promise<Map<string, FuzzSeed[]>> {
-  const dir = new URL('./seeds/', import.meta.url);
-  const seeds = new Map<string, FuzzSeed[]>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.seeds.ts'))) {
-    const mod = (await import(new URL(file, dir).href)) as { seeds: FuzzSeed[] };
-    seeds.set(file.replace(/\.seeds\.ts$/, ''), mod.seeds);
-  }
-  return seeds;
-}
+import { ctx, type FuzzSeed, loadSeeds } from './helpers.js';
 
 /** The seeds' own contexts, and the decoder's ports as sender or receiver, each way a connection may go. */
 function contexts(d: AppDecoder, seeds: readonly FuzzSeed[]): AppContext[] {

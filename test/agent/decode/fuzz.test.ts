@@ -1,13 +1,12 @@
 // The decoder contract under hostile input: random and mutated bytes through every registered
 // decoder; sniff never throws, decode throws only DecodeError/TruncatedError, observe never throws.
 // FUZZ_ITERATIONS raises the count for a longer run; FUZZ_SEED replays one.
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isDecoderError } from '../../../agent/decode/errors.js';
 import { APP_DECODERS } from '../../../agent/decode/registry.js';
 import type { AppContext, AppDecoder } from '../../../agent/decode/types.js';
 import { rng } from '../../../scripts/lib/xorshift.js';
-import { ctx, type FuzzSeed, RecordingEmitter } from './helpers.js';
+import { ctx, loadSeeds, RecordingEmitter } from './helpers.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
@@ -37,16 +36,6 @@ function exercise(decoder: AppDecoder, bytes: Uint8Array, c: AppContext): void {
     throw new Error(`${decoder.id}: decode threw ${String(err)} on ${Buffer.from(bytes).toString('hex')}`);
   }
   decoder.observe(pdu, c, new RecordingEmitter());
-}
-
-async function loadSeeds(): Promise<Map<string, FuzzSeed[]>> {
-  const dir = new URL('./seeds/', import.meta.url);
-  const seeds = new Map<string, FuzzSeed[]>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.seeds.ts'))) {
-    const mod = (await import(new URL(file, dir).href)) as { seeds: FuzzSeed[] };
-    seeds.set(file.replace(/\.seeds\.ts$/, ''), mod.seeds);
-  }
-  return seeds;
 }
 
 describe('decoder fuzz contract', async () => {

@@ -1,4 +1,6 @@
-// Test helpers for application decoders: a context builder, a recording emitter, hex parsing.
+// Test helpers for application decoders: a context builder, a recording emitter, hex parsing, the
+// fuzz seeds.
+import { readdirSync } from 'node:fs';
 import type { AppContext, Emitter, Transport } from '../../../agent/decode/types.js';
 import type { ObservationValue } from '../../../core/observation.js';
 import type { ObservationKey } from '../../../core/observation-keys.js';
@@ -57,4 +59,15 @@ export interface FuzzSeed {
   bytes: Uint8Array;
   /** Context overrides (ports, ethertype, direction) the message needs to be sniffed. */
   ctx?: Partial<AppContext>;
+}
+
+/** Every decoder's fuzz seeds (seeds/<decoder id>.seeds.ts), by decoder id. */
+export async function loadSeeds(): Promise<Map<string, FuzzSeed[]>> {
+  const dir = new URL('./seeds/', import.meta.url);
+  const seeds = new Map<string, FuzzSeed[]>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.seeds.ts'))) {
+    const mod = (await import(new URL(file, dir).href)) as { seeds: FuzzSeed[] };
+    seeds.set(file.replace(/\.seeds\.ts$/, ''), mod.seeds);
+  }
+  return seeds;
 }
