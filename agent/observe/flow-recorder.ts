@@ -102,6 +102,7 @@ export class FlowRecorder implements Emitter {
   readonly #v4Texts = new Map<number, string>();
   readonly #synTexts = new SynTexts();
   readonly #tcpServices = new ServiceTexts('tcp');
+  readonly #udpServices = new ServiceTexts('udp');
   /** Per flow: packets (id*2) and bytes (id*2 + 1) already added to the connection table. */
   readonly #reported: Float64Array;
   // Current emitter target.
@@ -281,7 +282,7 @@ export class FlowRecorder implements Emitter {
     // A UDP service: the non-initiating side answered from a service-looking port.
     if (proto === IP_PROTO.UDP && engine.flows.packets(id, server) > 0 && looksLikeService(ports[server]!)) {
       const ep = this.#endpointOf(id, server);
-      if (ep) engine.store.record(ep, 'net.service', `udp/${ports[server]}`, last);
+      if (ep) engine.store.record(ep, 'net.service', this.#udpServices.text(ports[server]!), last);
     }
     this.#report(id);
   }

@@ -21,6 +21,11 @@ const ID_BITS = 24;
 const ID_MASK = (1 << ID_BITS) - 1;
 const TAG_MASK = 0x7f << ID_BITS;
 
+/** The tag of a key's hash: its top 7 bits, where an index slot keeps them (above the flow id). */
+function tagOf(h: number): number {
+  return (h >>> 25) << ID_BITS;
+}
+
 /**
  * Per flow, two records of 64 bytes (one cache line each), as Float64 indices (F_*) and as 32-bit
  * word indices (W_*, twice the double index). The hot record is all a packet of an IPv4 flow reads
@@ -179,7 +184,7 @@ export class FlowTable {
     const slots = this.#slots;
     const w = this.#hw;
     const mask = this.#mask;
-    const tag = (h >>> 25) << ID_BITS;
+    const tag = tagOf(h);
     let slot = h & mask;
     for (;;) {
       const entry = slots[slot]!;
@@ -282,7 +287,7 @@ export class FlowTable {
     const slots = this.#slots;
     if (this.size * 2 > slots.length && slots.length < this.#maxSlots) this.#grow();
     else {
-      slots[slot] = ((h >>> 25) << ID_BITS) | id;
+      slots[slot] = tagOf(h) | id;
       cw[wb + W_SLOT] = slot;
     }
     return id;
@@ -307,7 +312,7 @@ export class FlowTable {
       const h = cw[id * W_STRIDE + W_HASH]!;
       let slot = h & mask;
       while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-      slots[slot] = ((h >>> 25) << ID_BITS) | id;
+      slots[slot] = tagOf(h) | id;
       cw[id * W_STRIDE + W_SLOT] = slot;
     }
     this.#slots = slots;
