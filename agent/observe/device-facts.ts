@@ -1,10 +1,10 @@
-// A device's facts: its endpoints' fact rows merged by key (a key seen on one endpoint is read in
-// place), and read back in the inventory's order (by key, then value) for the observation list
-// and for identification.
+// A device's facts: its endpoints' fact rows by key (a key seen on one endpoint is read in place,
+// one on several merged), and read back in the inventory's order (by key, then value) for the
+// observation list and for identification.
 import type { ObservationSource, ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
 import type { Endpoint, EvidenceStore } from './evidence-store.js';
-import type { FactRows } from './fact-rows.js';
+import { type FactColumns, type FactRows, SOURCES } from './fact-rows.js';
 
 /** A fact merged from several endpoints' rows. */
 interface MergedFact {
@@ -15,7 +15,6 @@ interface MergedFact {
 }
 /** One key of a device: the first row of one endpoint's values, or values merged from several. */
 export type KeyFacts = number | Map<ObservationValue, MergedFact>;
-export type FactMap = ReadonlyMap<ObservationKey, KeyFacts>;
 
 /** Makes one item of a device's ordered facts (a module-level function: no closure per device). */
 export type FactMaker<T> = (
@@ -27,84 +26,193 @@ export type FactMaker<T> = (
   last: number,
 ) => T;
 
-/** The facts of a device's endpoints by key; a key seen on one endpoint only is read in place. */
-export function mergedFacts(store: EvidenceStore, eps: readonly Endpoint[]): FactMap {
-  const rows = store.rows;
-  const out = new Map<ObservationKey, KeyFacts>();
-  for (const ep of eps) {
-    for (let head = ep.firstKey; head >= 0; head = rows.nextKey(head)) {
-      const k = store.keyOf(head);
-      const into = out.get(k);
-      if (into === undefined) {
-        out.set(k, head);
-        continue;
+/** In DeviceFacts' heads: the key's values are merged from several endpoints. */
+const MERGED = -2;
+
+/**
+ * The facts of one device's endpoints by key number (the store's: rows.key), one device at a time.
+ * Arrays indexed by key number, not a Map per device: a device's ~13 keys cost two stores each, and
+ * nothing is allocated unless a key is on two of its endpoints (its values then merged into a map,
+ * in order of first sight). Loading the next device needs no clearing: a key's entry counts only
+ * when it was written for the device loaded (its `loadedFor` is the load's number). Rows are read
+ * from the store's columns (FactColumns): the store takes no rows while an inventory is built.
+ */
+export class DeviceFacts {
+  readonly rows: FactRows;
+  readonly cols: FactColumns;
+  /** The store's key names by number. */
+  readonly names: readonly ObservationKey[];
+  /** Key number → the first row of its values on the device (MERGED: in #merged). */
+  readonly head: Int32Array;
+  /** Key number → the number of the load that wrote its head (0: none yet). */
+  readonly loadedFor: Int32Array;
+  /** The number of the device loaded (1, 2, …). */
+  loaded = 0;
+  readonly #merged = new Map<number, Map<ObservationValue, MergedFact>>();
+
+  constructor(store: EvidenceStore) {
+    this.rows = store.rows;
+    this.cols = store.rows.columns();
+    this.names = store.keys;
+    this.head = new Int32Array(store.keys.length);
+    this.loadedFor = new Int32Array(store.keys.length);
+  }
+
+  /** Makes these the facts of the device of `eps` (a key seen on one endpoint only is read in place). */
+  load(eps: readonly Endpoint[]): void {
+    const { key, nextKey } = this.cols;
+    const head = this.head;
+    const loadedFor = this.loadedFor;
+    const load = ++this.loaded;
+    if (this.#merged.size > 0) this.#merged.clear();
+    for (let e = 0; e < eps.length; e++) {
+      for (let h = eps[e]!.firstKey; h >= 0; h = nextKey[h]!) {
+        const k = key[h]!;
+        if (loadedFor[k] !== load) {
+          loadedFor[k] = load;
+          head[k] = h;
+        } else this.#merge(k, head[k]!, h);
       }
-      // The key is on two endpoints: merge the values in order of first sight.
-      let merged: Map<ObservationValue, MergedFact>;
-      if (typeof into === 'number') {
-        merged = new Map();
-        addRows(rows, merged, into);
-        out.set(k, merged);
-      } else merged = into;
-      addRows(rows, merged, head);
     }
   }
-  return out;
+
+  /** The values of key number `k` (a number of the store's keys), or undefined when the device has none. */
+  get(k: number): KeyFacts | undefined {
+    if (this.loadedFor[k] !== this.loaded) return undefined;
+    const h = this.head[k]!;
+    return h === MERGED ? this.#merged.get(k)! : h;
+  }
+
+  /** Appends the values of key number `k` (in order of first sight) to `into`. */
+  values(k: number, into: ObservationValue[]): void {
+    if (this.loadedFor[k] !== this.loaded) return;
+    const h = this.head[k]!;
+    if (h === MERGED) {
+      for (const v of this.#merged.get(k)!.keys()) into.push(v);
+      return;
+    }
+    const { values, next } = this.cols;
+    for (let r = h; r >= 0; r = next[r]!) into.push(values[r]!);
+  }
+
+  /** Appends the values of key number `k` as text (in order of first sight) to `into`. */
+  texts(k: number, into: string[]): void {
+    if (this.loadedFor[k] !== this.loaded) return;
+    const h = this.head[k]!;
+    if (h === MERGED) {
+      for (const v of this.#merged.get(k)!.keys()) into.push(String(v));
+      return;
+    }
+    const { values, next } = this.cols;
+    for (let r = h; r >= 0; r = next[r]!) into.push(String(values[r]!));
+  }
+
+  /** The key is on two endpoints: its values merged in order of first sight. */
+  #merge(k: number, have: number, head: number): void {
+    let merged = this.#merged.get(k);
+    if (have !== MERGED) {
+      merged = new Map();
+      addRows(this.rows, merged, have);
+      this.#merged.set(k, merged);
+      this.head[k] = MERGED;
+    }
+    addRows(this.rows, merged!, head);
+  }
 }
 
-/** The store's keys in code-unit order, those `keep` refuses left out: an `order` for orderedFacts. */
-export function keyOrder(store: EvidenceStore, keep: ReadonlySet<ObservationKey> | null): ObservationKey[] {
-  const keys = keep === null ? store.keys.slice() : store.keys.filter((k) => keep.has(k));
-  return keys.sort();
+/** The numbers of the store's keys in code-unit order of their names, those `keep` refuses left out. */
+export function keyOrder(store: EvidenceStore, keep: ReadonlySet<ObservationKey> | null): number[] {
+  const names = store.keys;
+  const order: number[] = [];
+  for (let k = 0; k < names.length; k++) if (keep === null || keep.has(names[k]!)) order.push(k);
+  return order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+}
+
+/** The store's number of each key of `keys` it has (keys it has never recorded are left out). */
+export function keyNumbers(store: EvidenceStore, keys: readonly ObservationKey[]): number[] {
+  const out: number[] = [];
+  for (const key of keys) {
+    const k = store.keys.indexOf(key);
+    if (k >= 0) out.push(k);
+  }
+  return out;
 }
 
 /**
  * A device's facts sorted by key, then value (numbers numerically, text by code unit), each made by
- * `make`: the keys of `order` (from keyOrder: the keys in their order, made once per inventory, so a
- * device's keys need no sort), the others left out.
+ * `make`: the keys of `order` (from keyOrder: key numbers in the order of their names, made once
+ * per inventory, so a device's keys need no sort), the others left out.
  */
-export function orderedFacts<T>(
-  rows: FactRows,
-  facts: FactMap,
-  order: readonly ObservationKey[],
-  make: FactMaker<T>,
-): T[] {
+export function orderedFacts<T>(facts: DeviceFacts, order: readonly number[], make: FactMaker<T>): T[] {
+  const { values, next, count, first, last, source } = facts.cols;
+  const { head, loadedFor, loaded } = facts;
   const out: T[] = [];
   // Indexed loops: this runs before it is optimised, where for-of allocates an iterator result per step.
-  for (let k = 0; k < order.length; k++) {
-    const key = order[k]!;
-    const of = facts.get(key);
-    if (of === undefined) continue;
-    if (typeof of !== 'number') {
-      const values = Array.from(of.keys());
-      sortSmall(values, comparatorFor(values));
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i]!;
-        const f = of.get(value)!;
-        out.push(make(key, value, f.source, f.count, f.first, f.last));
-      }
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i]!;
+    if (loadedFor[k] !== loaded) continue;
+    const h = head[k]!;
+    const key = facts.names[k]!;
+    if (h === MERGED) {
+      mergedFacts(key, facts.get(k) as Map<ObservationValue, MergedFact>, make, out);
       continue;
     }
-    // Most keys hold one value: no array of rows to sort.
-    if (rows.next(of) < 0) {
-      out.push(make(key, rows.value(of), rows.source(of), rows.count(of), rows.first(of), rows.last(of)));
+    // Most keys hold one value: nothing to sort.
+    if (next[h]! < 0) {
+      out.push(make(key, values[h]!, SOURCES[source[h]!]!, count[h]!, first[h]!, last[h]!));
       continue;
     }
-    const values: ObservationValue[] = [];
-    const byValue: number[] = [];
-    for (let r = of; r >= 0; r = rows.next(r)) {
-      values.push(rows.value(r));
-      byValue.push(r);
-    }
-    // The rows in the order of their values (both sorts are stable, as the sort of the values was).
-    const compare = comparatorFor(values);
-    sortSmall(byValue, (a, b) => compare(rows.value(a), rows.value(b)));
-    for (let i = 0; i < byValue.length; i++) {
-      const r = byValue[i]!;
-      out.push(make(key, rows.value(r), rows.source(r), rows.count(r), rows.first(r), rows.last(r)));
+    const rows = rowsByValue(facts.cols, h);
+    for (let j = 0; j < rows.length; j++) {
+      const r = rows[j]!;
+      out.push(make(key, values[r]!, SOURCES[source[r]!]!, count[r]!, first[r]!, last[r]!));
     }
   }
   return out;
+}
+
+/** The facts of a key merged from several endpoints, in the order of their values. */
+function mergedFacts<T>(
+  key: ObservationKey,
+  of: Map<ObservationValue, MergedFact>,
+  make: FactMaker<T>,
+  out: T[],
+): void {
+  const values = Array.from(of.keys());
+  sortSmall(values, comparatorFor(values));
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    const f = of.get(value)!;
+    out.push(make(key, value, f.source, f.count, f.first, f.last));
+  }
+}
+
+/**
+ * The rows of the chain from `head` in the order of their values: stable, and by the comparisons
+ * sortSmall makes (an insertion sort moving each row with its value, no function per chain).
+ */
+function rowsByValue(cols: FactColumns, head: number): number[] {
+  const vals: ObservationValue[] = [];
+  const rows: number[] = [];
+  for (let r = head; r >= 0; r = cols.next[r]!) {
+    vals.push(cols.values[r]!);
+    rows.push(r);
+  }
+  const compare = comparatorFor(vals);
+  if (vals.length > SMALL_SORT) return rows.sort((a, b) => compare(cols.values[a]!, cols.values[b]!));
+  for (let i = 1; i < vals.length; i++) {
+    const v = vals[i]!;
+    const r = rows[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(vals[j]!, v) > 0) {
+      vals[j + 1] = vals[j]!;
+      rows[j + 1] = rows[j]!;
+      j--;
+    }
+    vals[j + 1] = v;
+    rows[j + 1] = r;
+  }
+  return rows;
 }
 
 /** Longest list sorted by insertion here: a sort call allocates its state (~2 KB a device in all). */
@@ -123,14 +231,6 @@ export function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): T[] {
     list[j + 1] = x;
   }
   return list;
-}
-
-/** The values of one key of a device, in the order they were first seen. */
-export function valuesOf(rows: FactRows, of: KeyFacts): ObservationValue[] {
-  if (typeof of !== 'number') return Array.from(of.keys());
-  const out: ObservationValue[] = [];
-  for (let r = of; r >= 0; r = rows.next(r)) out.push(rows.value(r));
-  return out;
 }
 
 function addRows(rows: FactRows, into: Map<ObservationValue, MergedFact>, head: number): void {

@@ -11,7 +11,25 @@ import type { ObservationSource, ObservationValue } from '../../core/observation
  */
 const LINEAR_MAX = 8;
 const INITIAL_ROWS = 1024;
-const SOURCES: readonly ObservationSource[] = ['passive', 'active'];
+/** A row's source, by its number in FactColumns.source. */
+export const SOURCES: readonly ObservationSource[] = ['passive', 'active'];
+
+/**
+ * The columns of the rows as they stand, for a reader that walks many rows (the inventory): plain
+ * array reads instead of a method call per field, which is what a cold walk pays most for. Valid
+ * until a row is added (the arrays grow by replacement); read only.
+ */
+export interface FactColumns {
+  readonly values: readonly (ObservationValue | undefined)[];
+  readonly count: Float64Array;
+  readonly first: Float64Array;
+  readonly last: Float64Array;
+  /** Index in SOURCES. */
+  readonly source: Uint8Array;
+  readonly next: Int32Array;
+  readonly key: Int32Array;
+  readonly nextKey: Int32Array;
+}
 
 export class FactRows {
   #count = new Float64Array(INITIAL_ROWS);
@@ -35,6 +53,20 @@ export class FactRows {
   /** Rows handed out so far (the high-water mark); freed rows are reused first. */
   #used = 0;
   #free = -1;
+
+  /** The columns as they stand (see FactColumns: valid until the next row is added). */
+  columns(): FactColumns {
+    return {
+      values: this.#values,
+      count: this.#count,
+      first: this.#first,
+      last: this.#last,
+      source: this.#source,
+      next: this.#next,
+      key: this.#key,
+      nextKey: this.#nextKey,
+    };
+  }
 
   value(row: number): ObservationValue {
     return this.#values[row]!;

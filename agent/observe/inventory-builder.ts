@@ -1,6 +1,6 @@
 // Endpoints, facts and connections → the inventory document of `analyze --json` (DESIGN.md §4):
 // devices with their evidence and identity, connections with their geography and names.
-import type { GeoLookup, RemoteFacts } from '../../core/geo/contracts.js';
+import type { GeoLookup } from '../../core/geo/contracts.js';
 import type { EvidenceFact, Identifier } from '../../core/identify/contracts.js';
 import {
   type ConnectionRecord,
@@ -8,19 +8,16 @@ import {
   emptyIdentity,
   type ObservationSummary,
 } from '../../core/inventory.js';
+import type { ObservationValue } from '../../core/observation.js';
 import type { ObservationKey } from '../../core/observation-keys.js';
+import { connectionRecords } from './connection-records.js';
 import type { ConnectionTable } from './connection-table.js';
 import { assignDevices } from './device-assignment.js';
-import {
-  type FactMaker,
-  type FactMap,
-  keyOrder,
-  mergedFacts,
-  orderedFacts,
-  valuesOf,
-} from './device-facts.js';
+import { DeviceFacts, type FactMaker, keyNumbers, keyOrder, orderedFacts } from './device-facts.js';
 import type { Endpoint, EvidenceStore } from './evidence-store.js';
-import type { FactRows } from './fact-rows.js';
+import { iso } from './iso-time.js';
+
+export { iso };
 
 /** Keys whose values are names people use for a device. */
 export const NAME_KEYS: readonly ObservationKey[] = [
@@ -54,38 +51,6 @@ export interface BuiltInventory {
   routers: string[];
 }
 
-/**
- * Date-time heads ("2024-05-01T12:00:00") by second. Keyed by the second less EPOCH_SECOND so that
- * the keys of this century are small integers (Smis): a raw 1.7e9 is a heap number, allocated per
- * Math.floor and slower to hash (the bench inventory's 147 k calls: ~35 → ~15 ms).
- */
-const secondText = new Map<number, string>();
-const EPOCH_SECOND = 1_500_000_000;
-/** ".000Z" … ".999Z": one concatenation per call instead of a template of three parts. */
-const MILLI_TEXT = Array.from({ length: 1000 }, (_, m) => `.${String(m).padStart(3, '0')}Z`);
-let lastMs = Number.NaN;
-let lastText = '';
-
-/** ISO 8601 with milliseconds; the date-time part is cached per second (inventories repeat seconds a lot). */
-export function iso(ms: number): string {
-  // Consecutive calls often ask for the same time (a fact's first and last, a device's facts).
-  if (ms === lastMs) return lastText;
-  const t = Number.isFinite(ms) ? ms : 0;
-  const sec = Math.floor(t / 1000);
-  let head = secondText.get(sec - EPOCH_SECOND);
-  if (head === undefined) {
-    head = new Date(sec * 1000).toISOString().slice(0, 19);
-    if (secondText.size > 100_000) secondText.clear();
-    secondText.set(sec - EPOCH_SECOND, head);
-  }
-  const milli = Math.floor(t - sec * 1000);
-  // Float error on a huge time can put milli just outside 0..999: padded as before the table then.
-  const tail = MILLI_TEXT[milli] ?? `.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-  lastMs = ms;
-  lastText = head + tail;
-  return lastText;
-}
-
 export function buildInventory(
   store: EvidenceStore,
   connections: ConnectionTable | null,
@@ -102,28 +67,40 @@ export function buildInventory(
     if (list) list.push(ep);
     else byDevice.set(key, [ep]);
   }
+  // Devices are made in the order they were first seen (sorted by id, they come a maker's OUI at a
+  // time, and V8 compiles the loop on the first makers' devices only, then throws that code away).
+  const ids = Array.from(byDevice.keys());
 
-  const rows = store.rows;
   const identifier = opts.identifier;
   const withObservations = opts.observations ?? true;
   const allKeys = keyOrder(store, null);
   const readKeys = identifier?.keys ? keyOrder(store, identifier.keys) : allKeys;
+  const special: SpecialKeys = {
+    names: keyNumbers(store, NAME_KEYS),
+    vlan: store.keys.indexOf('net.vlan'),
+    service: store.keys.indexOf('net.service'),
+    role: store.keys.indexOf('ot.role'),
+  };
+  const facts = new DeviceFacts(store);
   const devices: DeviceRecord[] = [];
-  for (const [id, eps] of byDevice) {
+  for (let d = 0; d < ids.length; d++) {
+    const id = ids[d]!;
+    const eps = byDevice.get(id)!;
     const mac = id.startsWith('mac:') ? id.slice(4) : null;
-    const facts = mergedFacts(store, eps);
+    facts.load(eps);
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
-    for (const ep of eps) {
+    for (let e = 0; e < eps.length; e++) {
+      const ep = eps[e]!;
       if (ep.first < first) first = ep.first;
       if (ep.last > last) last = ep.last;
     }
     // Without the list, identification gets only the facts it reads, as small objects of three fields.
-    const observations = withObservations ? orderedFacts(rows, facts, allKeys, summary) : [];
+    const observations = withObservations ? orderedFacts(facts, allKeys, summary) : [];
     const identity = identifier
       ? identifier.identify({
           mac,
-          observations: withObservations ? observations : orderedFacts(rows, facts, readKeys, evidenceFact),
+          observations: withObservations ? observations : orderedFacts(facts, readKeys, evidenceFact),
         })
       : emptyIdentity(mac);
     // Fields listed, not spread: a spread in the middle of a literal copies through the runtime per device.
@@ -131,7 +108,7 @@ export function buildInventory(
       id,
       mac,
       ips: sortAddresses(addresses.get(id)),
-      hostnames: hostnames(rows, facts),
+      hostnames: hostnames(facts, special.names),
       vendor: identity.vendor,
       vendorCountry: identity.vendorCountry,
       vendorParent: identity.vendorParent,
@@ -145,19 +122,37 @@ export function buildInventory(
       os: identity.os,
       confidence: identity.confidence,
       reasons: identity.reasons,
-      vlans: vlans(rows, facts),
-      services: textValues(rows, facts, 'net.service').sort(),
-      roles: textValues(rows, facts, 'ot.role').sort(),
+      vlans: vlans(facts, special.vlan),
+      services: sortedTexts(facts, special.service),
+      roles: sortedTexts(facts, special.role),
       firstSeen: iso(first),
       lastSeen: iso(last),
       observations,
     });
   }
-  devices.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const connectionList = connections
-    ? connectionRecords(connections, deviceOf, byDevice, store, opts.geo)
-    : [];
-  return { devices, connections: connectionList, routers: [...routers].sort() };
+  const connectionList = connections ? connectionRecords(connections, deviceOf, store, opts.geo) : [];
+  return { devices: byId(devices, ids), connections: connectionList, routers: [...routers].sort() };
+}
+
+/**
+ * The devices (made in the order of `ids`) in the order of their ids: the ids sorted by the built-in
+ * comparison of strings, not a comparator called ~50 k times.
+ */
+function byId(devices: readonly DeviceRecord[], ids: readonly string[]): DeviceRecord[] {
+  const of = new Map<string, DeviceRecord>();
+  for (let d = 0; d < devices.length; d++) of.set(ids[d]!, devices[d]!);
+  const sorted = ids.slice().sort();
+  const out: DeviceRecord[] = [];
+  for (let d = 0; d < sorted.length; d++) out.push(of.get(sorted[d]!)!);
+  return out;
+}
+
+/** The numbers of the keys a device record lists apart (-1: the store has none). */
+interface SpecialKeys {
+  names: readonly number[];
+  vlan: number;
+  service: number;
+  role: number;
 }
 
 /** One entry of a device's observation list; a fact seen once (most of them) has one time string for both ends. */
@@ -170,115 +165,58 @@ const summary: FactMaker<ObservationSummary> = (key, value, source, count, first
 /** What identification reads of a fact. */
 const evidenceFact: FactMaker<EvidenceFact> = (key, value, source) => ({ key, value, source });
 
-function textValues(rows: FactRows, facts: FactMap, key: ObservationKey): string[] {
-  const of = facts.get(key);
-  return of === undefined ? [] : valuesOf(rows, of).map(String);
+/** A key's values as text, sorted (by code unit, as Array.prototype.sort does). */
+function sortedTexts(facts: DeviceFacts, key: number): string[] {
+  const out: string[] = [];
+  if (key >= 0) facts.texts(key, out);
+  return out.length > 1 ? out.sort() : out;
 }
 
-/** The names people use for the device, sorted; no set is made for the many devices without one. */
-function hostnames(rows: FactRows, facts: FactMap): string[] {
-  let names: Set<string> | null = null;
-  for (const k of NAME_KEYS) {
-    const of = facts.get(k);
-    if (of === undefined) continue;
-    names ??= new Set();
-    for (const v of valuesOf(rows, of)) names.add(String(v));
-  }
-  return names === null ? [] : Array.from(names).sort();
+/** The names people use for the device, distinct and sorted. */
+function hostnames(facts: DeviceFacts, keys: readonly number[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < keys.length; i++) facts.texts(keys[i]!, names);
+  if (names.length < 2) return names;
+  // Sorted, a name under two keys (or as 5 and "5") is next to itself: kept once.
+  names.sort();
+  let kept = 1;
+  for (let i = 1; i < names.length; i++) if (names[i] !== names[kept - 1]) names[kept++] = names[i]!;
+  names.length = kept;
+  return names;
 }
 
 /** Outer VLAN ids ("100" of a "100.200" stack), distinct, in numeric order. */
-function vlans(rows: FactRows, facts: FactMap): number[] {
-  const of = facts.get('net.vlan');
-  if (of === undefined) return [];
-  const ids = new Set<number>();
-  for (const v of valuesOf(rows, of)) ids.add(Number(String(v).split('.')[0]));
-  return ids.size === 1 ? Array.from(ids) : Array.from(ids).sort((a, b) => a - b);
+function vlans(facts: DeviceFacts, key: number): number[] {
+  const tags: ObservationValue[] = [];
+  if (key >= 0) facts.values(key, tags);
+  const ids: number[] = [];
+  for (let i = 0; i < tags.length; i++) {
+    const id = outerVlan(tags[i]!);
+    // includes() compares as a Set does (NaN equals NaN).
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids.length > 1 ? ids.sort(byNumber) : ids;
 }
 
-/**
- * Connection rows by device, with their geography and names. A row is one endpoint's; only a device
- * of several endpoints can have two rows for one remote service, so only those rows are merged by
- * key (no key string is made for the others). Records keep the rows' order, which the sort's ties keep.
- */
-function connectionRecords(
-  table: ConnectionTable,
-  deviceOf: readonly (string | undefined)[],
-  byDevice: ReadonlyMap<string, readonly Endpoint[]>,
-  store: EvidenceStore,
-  geo: GeoLookup | null,
-): ConnectionRecord[] {
-  const list: ConnectionRecord[] = [];
-  const merged = new Map<string, ConnectionRecord>();
-  // One lookup per remote address: many devices talk to the same few (the bench capture: 7,290 rows,
-  // 9 addresses), and each lookup walks the country MMDB and decodes its record (~85 ms in all).
-  const geoOf = new Map<string, RemoteFacts | undefined>();
-  // Sorted names per remote address, copied for each record (records do not share arrays).
-  const namesOf = new Map<string, string[]>();
-  for (const c of table.rows.values()) {
-    const device = deviceOf[c.endpoint];
-    if (!device) continue;
-    let key: string | null = null;
-    if (byDevice.get(device)!.length > 1) {
-      key = `${device}|${c.remoteIp}|${c.remotePort}|${c.localPort}|${c.proto}|${c.direction}`;
-      const have = merged.get(key);
-      if (have) {
-        have.packets += c.packets;
-        have.bytes += c.bytes;
-        if (iso(c.first) < have.firstSeen) have.firstSeen = iso(c.first);
-        if (iso(c.last) > have.lastSeen) have.lastSeen = iso(c.last);
-        continue;
-      }
-    }
-    let facts = geoOf.get(c.remoteIp);
-    if (facts === undefined && !geoOf.has(c.remoteIp)) {
-      facts = geo?.lookup(c.remoteIp);
-      geoOf.set(c.remoteIp, facts);
-    }
-    let names = namesOf.get(c.remoteIp);
-    if (names === undefined) {
-      names = [...(store.names.get(c.remoteIp) ?? [])].sort();
-      namesOf.set(c.remoteIp, names);
-    }
-    const record: ConnectionRecord = {
-      device,
-      remoteIp: c.remoteIp,
-      remotePort: c.remotePort,
-      localPort: c.localPort,
-      direction: c.direction,
-      proto: c.proto,
-      country: facts?.country ?? null,
-      asn: facts?.asn ?? null,
-      asOrg: facts?.asOrg ?? null,
-      provider: facts?.provider ?? null,
-      providerKind: facts?.providerKind ?? null,
-      names: names.length ? names.slice() : [],
-      packets: c.packets,
-      bytes: c.bytes,
-      firstSeen: iso(c.first),
-      lastSeen: iso(c.last),
-    };
-    list.push(record);
-    if (key !== null) merged.set(key, record);
-  }
-  return list.sort((a, b) =>
-    a.device < b.device
-      ? -1
-      : a.device > b.device
-        ? 1
-        : a.remoteIp < b.remoteIp
-          ? -1
-          : a.remoteIp > b.remoteIp
-            ? 1
-            : (a.remotePort ?? 0) - (b.remotePort ?? 0),
-  );
+function byNumber(a: number, b: number): number {
+  return a - b;
+}
+
+/** The first id of a VLAN stack's text ("100.200" → 100), as Number() reads it. */
+function outerVlan(v: ObservationValue): number {
+  // A single tag is recorded as its number: an integer's text has no dot, and reads back as itself
+  // (+ 0: -0 reads back as 0). No text is made and parsed for the ~9 k tags of the bench capture.
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v + 0;
+  const text = String(v);
+  const dot = text.indexOf('.');
+  return Number(dot < 0 ? text : text.slice(0, dot));
 }
 
 /** IPv4 first in numeric order, then IPv6 as text. */
 function sortAddresses(set: ReadonlySet<string> | undefined): string[] {
   if (set === undefined) return [];
+  if (set.size === 1) return [set.values().next().value!];
   const ips = Array.from(set);
-  if (ips.length === 1) return ips;
   const v4 = ips.filter((ip) => !ip.includes(':'));
   // Numeric keys made once per address, not twice per comparison.
   const keyOf = new Map(v4.map((ip) => [ip, num(ip)]));
