@@ -174,12 +174,15 @@ describe.skipIf(!built)('originmap server on its worker thread', () => {
   });
 
   it('ends non-zero with the error logged when the collector thread dies', async () => {
-    // An engine module that throws on the collector's thread once it listens.
+    // An engine module that throws on the collector's thread when the test says so, after it listens
+    // (a fixed delay from loading it raced the start on a loaded machine: the thread died first).
     const mod = join(dir, 'crashing-identifier.mjs');
+    const trigger = join(dir, 'explode-now');
     writeFileSync(
       mod,
-      `export async function loadIdentifier() {
-  setTimeout(() => { throw new Error('engine exploded'); }, 200);
+      `import { existsSync } from 'node:fs';
+export async function loadIdentifier() {
+  setInterval(() => { if (existsSync(${JSON.stringify(trigger)})) throw new Error('engine exploded'); }, 20);
   return { identifier: { identify() { throw new Error('unused'); } }, signaturesVersion: 'x' };
 }\n`,
     );
@@ -200,6 +203,7 @@ describe.skipIf(!built)('originmap server on its worker thread', () => {
       { log: log as never },
     );
     expect(thread.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    writeFileSync(trigger, '');
     expect(await thread.ended).toBe(70);
     expect(logged.join('\n')).toContain('engine exploded');
     expect(logged.join('\n')).toContain('the collector stopped unexpectedly');
