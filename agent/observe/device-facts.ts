@@ -39,13 +39,14 @@ const MERGED = -2;
  */
 export class DeviceFacts {
   readonly rows: FactRows;
-  readonly cols: FactColumns;
-  /** The store's key names by number. */
+  /** The rows' columns, taken again by load() when rows were added beyond them. */
+  cols: FactColumns;
+  /** The store's key names by number (the store's own list: keys it records later are in it). */
   readonly names: readonly ObservationKey[];
   /** Key number → the first row of its values on the device (MERGED: in #merged). */
-  readonly head: Int32Array;
+  head: Int32Array;
   /** Key number → the number of the load that wrote its head (0: none yet). */
-  readonly loadedFor: Int32Array;
+  loadedFor: Int32Array;
   /** The number of the device loaded (1, 2, …). */
   loaded = 0;
   readonly #merged = new Map<number, Map<ObservationValue, MergedFact>>();
@@ -60,6 +61,10 @@ export class DeviceFacts {
 
   /** Makes these the facts of the device of `eps` (a key seen on one endpoint only is read in place). */
   load(eps: readonly Endpoint[]): void {
+    // The store takes no rows while an inventory is built; were it to, stale columns would drop
+    // facts without a word, so they are checked (one comparison a device).
+    if (this.cols.generation !== this.rows.generation || this.head.length < this.names.length)
+      this.#refresh();
     const { key, nextKey } = this.cols;
     const head = this.head;
     const loadedFor = this.loadedFor;
@@ -105,6 +110,19 @@ export class DeviceFacts {
     }
     const { values, next } = this.cols;
     for (let r = h; r >= 0; r = next[r]!) into.push(String(values[r]!));
+  }
+
+  /** Columns and per-key arrays for rows and keys the store took after these were made. */
+  #refresh(): void {
+    this.cols = this.rows.columns();
+    if (this.head.length < this.names.length) {
+      const head = new Int32Array(this.names.length);
+      head.set(this.head);
+      this.head = head;
+      const loadedFor = new Int32Array(this.names.length);
+      loadedFor.set(this.loadedFor);
+      this.loadedFor = loadedFor;
+    }
   }
 
   /** The key is on two endpoints: its values merged in order of first sight. */

@@ -17,7 +17,8 @@ export const SOURCES: readonly ObservationSource[] = ['passive', 'active'];
 /**
  * The columns of the rows as they stand, for a reader that walks many rows (the inventory): plain
  * array reads instead of a method call per field, which is what a cold walk pays most for. Valid
- * until a row is added (the arrays grow by replacement); read only.
+ * while FactRows.generation is unchanged: a row added beyond the arrays replaces them by larger
+ * ones. Read only.
  */
 export interface FactColumns {
   readonly values: readonly (ObservationValue | undefined)[];
@@ -29,6 +30,8 @@ export interface FactColumns {
   readonly next: Int32Array;
   readonly key: Int32Array;
   readonly nextKey: Int32Array;
+  /** FactRows.generation when these were taken: the arrays are the rows' while it is unchanged. */
+  readonly generation: number;
 }
 
 export class FactRows {
@@ -53,10 +56,17 @@ export class FactRows {
   /** Rows handed out so far (the high-water mark); freed rows are reused first. */
   #used = 0;
   #free = -1;
+  #generation = 0;
 
-  /** The columns as they stand (see FactColumns: valid until the next row is added). */
+  /** Counts the times the columns were replaced by larger ones (FactColumns taken before are stale). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The columns as they stand (see FactColumns: valid while `generation` is unchanged). */
   columns(): FactColumns {
     return {
+      generation: this.#generation,
       values: this.#values,
       count: this.#count,
       first: this.#first,
@@ -210,6 +220,7 @@ export class FactRows {
   }
 
   #grow(): void {
+    this.#generation++;
     const size = this.#count.length * 2;
     this.#count = grown(this.#count, new Float64Array(size));
     this.#first = grown(this.#first, new Float64Array(size));
