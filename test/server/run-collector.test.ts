@@ -221,7 +221,11 @@ export async function loadIdentifier() {
       log,
       walCheckpointer: false,
     });
-    await new Promise((r) => setTimeout(r, 700));
+    // The checkpointer looks at an idle WAL every 500 ms: waited for, not timed (a loaded machine
+    // can be late by more than a fixed margin).
+    const end = Date.now() + 15_000;
+    while (statSync(withIt).size <= 40 * 4096 && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
     expect(statSync(withIt).size).toBeGreaterThan(40 * 4096);
     expect(statSync(join(dir, 'without.db')).size).toBeLessThan(40 * 4096);
     expect(await a.stop()).toBe(0);
