@@ -185,15 +185,29 @@ function hostnames(facts: DeviceFacts, keys: readonly number[]): string[] {
   return names;
 }
 
+/** Distinct outer VLAN ids found by a scan of the list; past this many, by a Set. */
+const FEW_VLANS = 16;
+
 /** Outer VLAN ids ("100" of a "100.200" stack), distinct, in numeric order. */
 function vlans(facts: DeviceFacts, key: number): number[] {
   const tags: ObservationValue[] = [];
   if (key >= 0) facts.values(key, tags);
   const ids: number[] = [];
+  // A device has a tag or two; one with thousands of endpoints on thousands of VLANs (a hostile
+  // capture can make it) would make a scan per tag quadratic, so a Set takes over past FEW_VLANS.
+  let seen: Set<number> | null = null;
   for (let i = 0; i < tags.length; i++) {
     const id = outerVlan(tags[i]!);
-    // includes() compares as a Set does (NaN equals NaN).
-    if (!ids.includes(id)) ids.push(id);
+    if (seen !== null) {
+      if (!seen.has(id)) {
+        seen.add(id);
+        ids.push(id);
+      }
+      // includes() compares as a Set does (NaN equals NaN).
+    } else if (!ids.includes(id)) {
+      ids.push(id);
+      if (ids.length > FEW_VLANS) seen = new Set(ids);
+    }
   }
   return ids.length > 1 ? ids.sort(byNumber) : ids;
 }

@@ -62,6 +62,23 @@ describe('buildInventory', () => {
     expect(keys).toEqual([...keys].sort());
   });
 
+  it('lists a device’s outer VLANs once each, in order, also past the few a scan handles', () => {
+    const many = new EvidenceStore();
+    const mac = many.endpoint(MAC_A, null)!;
+    mac.sent = true;
+    // 60 addresses the MAC claims, on 40 outer VLANs (some stacked, each several times), numbers and text.
+    for (let i = 0; i < 60; i++) {
+      const ep = many.endpoint(MAC_A, `10.1.0.${i}`)!;
+      ep.sent = true;
+      many.record(mac, 'mac.ip', `10.1.0.${i}`, 1000);
+      const outer = 100 + ((i * 7) % 40);
+      many.record(ep, 'net.vlan', i % 2 ? outer : `${outer}.${i}`, 1000);
+      many.record(ep, 'net.vlan', 4094, 1000);
+    }
+    const device = buildInventory(many, new ConnectionTable(), { identifier: null, geo: null }).devices[0]!;
+    expect(device.vlans).toEqual([...Array.from({ length: 40 }, (_, i) => 100 + i), 4094]);
+  });
+
   it('adds up one device rows for the same remote service and keeps single rows apart', () => {
     expect(
       inv.connections.map((c) => [c.device, c.remotePort, c.packets, c.bytes, c.firstSeen, c.lastSeen]),
