@@ -11,7 +11,8 @@ import type { ConnectionAgg } from '../observe/connection-table.js';
 import { assignDevices } from '../observe/device-assignment.js';
 import type { Endpoint, EvidenceStore } from '../observe/evidence-store.js';
 import type { FactRows } from '../observe/fact-rows.js';
-import { iso, NAME_KEYS } from '../observe/inventory-builder.js';
+import { NAME_KEYS } from '../observe/inventory-builder.js';
+import { iso } from '../observe/iso-time.js';
 
 const ROLE = /^[a-z0-9_.-]{1,32}:(server|client)$/;
 const SERVICE = /^(tcp|udp)\/\d{1,5}$/;

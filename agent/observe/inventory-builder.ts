@@ -17,8 +17,6 @@ import { DeviceFacts, type FactMaker, keyNumbers, keyOrder, orderedFacts } from 
 import type { Endpoint, EvidenceStore } from './evidence-store.js';
 import { iso } from './iso-time.js';
 
-export { iso };
-
 /** Keys whose values are names people use for a device. */
 export const NAME_KEYS: readonly ObservationKey[] = [
   'dhcp.hostname',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionTable } from '../../../agent/observe/connection-table.js';
 import { EvidenceStore } from '../../../agent/observe/evidence-store.js';
-import { buildInventory, iso } from '../../../agent/observe/inventory-builder.js';
+import { buildInventory } from '../../../agent/observe/inventory-builder.js';
+import { iso } from '../../../agent/observe/iso-time.js';
 import { loadIdentifier } from '../../../core/identify/load-identifier.js';
 import { allFixtureFrames } from '../../../scripts/fixtures/index.js';
 import { engineOver } from '../../helpers/run-engine.js';
