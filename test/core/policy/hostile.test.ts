@@ -17,6 +17,8 @@ import { generateInventory } from '../../../scripts/lib/inventory-gen.js';
 import { rng } from '../../../scripts/lib/xorshift.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
+// ~1.3 ms a round for policy packs here: a longer run by FUZZ_ITERATIONS gets the time it needs.
+const LONG_RUN = { timeout: Math.max(30_000, ITERATIONS * 5) };
 
 const PIECES = [
   '{',
@@ -57,7 +59,7 @@ function mutateText(text: string, rand: () => number): string {
 }
 
 describe('hostile input', () => {
-  it('mutated policy packs load or fail with PolicyError and file:line problems', () => {
+  it('mutated policy packs load or fail with PolicyError and file:line problems', LONG_RUN, () => {
     const rand = rng(0x51);
     const text = readFileSync(`${policiesDir()}/jp-espa.yaml`, 'utf8');
     let failed = 0;
@@ -75,7 +77,7 @@ describe('hostile input', () => {
     expect(failed).toBeGreaterThan(ITERATIONS / 4);
   });
 
-  it('mutated analyze documents parse or fail with InputError', () => {
+  it('mutated analyze documents parse or fail with InputError', LONG_RUN, () => {
     const rand = rng(0x52);
     const text = JSON.stringify(generateInventory({ seed: 2, devices: 3 }));
     for (let i = 0; i < ITERATIONS; i++) {
@@ -88,7 +90,7 @@ describe('hostile input', () => {
     }
   });
 
-  it('mutated signed reports never verify and fail with SignatureError', () => {
+  it('mutated signed reports never verify and fail with SignatureError', LONG_RUN, () => {
     const rand = rng(0x53);
     const keys = generateSigningKeys();
     const signed = signDocument({ schema: 'x', a: [1, 2, { b: 'ドイツ' }] }, loadPrivateKey(keys.privatePem));
