@@ -11,7 +11,7 @@ import { relink } from '../../../scripts/lib/link-types.js';
 import { rng } from '../../../scripts/lib/xorshift.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 40);
-// A round takes ~20 ms here: a longer run by FUZZ_ITERATIONS gets the time it needs (the suite's
+// A round takes ~10 ms here: a longer run by FUZZ_ITERATIONS gets the time it needs (the suite's
 // 30 s would fail the README's 20,000-round run on time alone, after it had run to the end).
 const TIMEOUT_MS = Math.max(30_000, ITERATIONS * 100);
 const LINK_TYPES = [1, 113, 276, 101, 228, 229, 0];
