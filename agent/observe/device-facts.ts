@@ -150,7 +150,7 @@ export function keyOrder(store: EvidenceStore, keep: ReadonlySet<ObservationKey>
 export function keyNumbers(store: EvidenceStore, keys: readonly ObservationKey[]): number[] {
   const out: number[] = [];
   for (const key of keys) {
-    const k = store.keys.indexOf(key);
+    const k = store.keyNumber(key);
     if (k >= 0) out.push(k);
   }
   return out;

@@ -124,8 +124,13 @@ export class EvidenceStore {
 
   /** The first row of the values of `key` on `ep` (walk on with rows.next), or -1. */
   head(ep: Endpoint, key: ObservationKey): number {
-    const n = this.#keyNumbers.get(key);
-    return n === undefined ? -1 : this.rows.findKey(ep.firstKey, n);
+    const n = this.keyNumber(key);
+    return n < 0 ? -1 : this.rows.findKey(ep.firstKey, n);
+  }
+
+  /** The number of `key` (as rows.key gives it, an index of `keys`), or -1 when it was never recorded. */
+  keyNumber(key: ObservationKey): number {
+    return this.#keyNumbers.get(key) ?? -1;
   }
 
   /** The key of the values whose chain starts at `head` (a row from ep.firstKey / rows.nextKey). */

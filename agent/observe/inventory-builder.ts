@@ -75,9 +75,9 @@ export function buildInventory(
   const readKeys = identifier?.keys ? keyOrder(store, identifier.keys) : allKeys;
   const special: SpecialKeys = {
     names: keyNumbers(store, NAME_KEYS),
-    vlan: store.keys.indexOf('net.vlan'),
-    service: store.keys.indexOf('net.service'),
-    role: store.keys.indexOf('ot.role'),
+    vlan: store.keyNumber('net.vlan'),
+    service: store.keyNumber('net.service'),
+    role: store.keyNumber('ot.role'),
   };
   const facts = new DeviceFacts(store);
   const devices: DeviceRecord[] = [];

@@ -29,7 +29,7 @@ describe('DeviceFacts', () => {
     const facts = new DeviceFacts(store);
     const texts = (key: string) => {
       const out: string[] = [];
-      facts.texts(store.keys.indexOf(key as never), out);
+      facts.texts(store.keyNumber(key as never), out);
       return out;
     };
     facts.load([ep]);
