@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
 import { openDatabase } from '../../server/db/database.js';
 import { attachSearch } from '../../server/db/search-store.js';
@@ -223,9 +223,10 @@ export async function loadIdentifier() {
     });
     // The checkpointer looks at an idle WAL every 500 ms: waited for, not timed (a loaded machine
     // can be late by more than a fixed margin).
-    const end = Date.now() + 15_000;
-    while (statSync(withIt).size <= 40 * 4096 && Date.now() < end)
-      await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(statSync(withIt).size).toBeGreaterThan(40 * 4096), {
+      timeout: 15_000,
+      interval: 50,
+    });
     expect(statSync(withIt).size).toBeGreaterThan(40 * 4096);
     expect(statSync(join(dir, 'without.db')).size).toBeLessThan(40 * 4096);
     expect(await a.stop()).toBe(0);

@@ -11,7 +11,7 @@ import { ctx, loadSeeds, RecordingEmitter } from './helpers.js';
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 // A longer run by FUZZ_ITERATIONS gets the time it needs, not the suite's 30 s.
-const TIMEOUT_MS = Math.max(30_000, ITERATIONS * 2);
+const LONG_RUN = { timeout: Math.max(30_000, ITERATIONS * 2) };
 
 function mutate(input: Uint8Array, rand: () => number): Uint8Array {
   const out = Uint8Array.from(input);
@@ -50,7 +50,7 @@ describe('decoder fuzz contract', async () => {
   });
 
   for (const decoder of APP_DECODERS) {
-    it(`${decoder.id}: random and mutated input raise only decoder errors`, { timeout: TIMEOUT_MS }, () => {
+    it(`${decoder.id}: random and mutated input raise only decoder errors`, LONG_RUN, () => {
       const rand = rng(SEED ^ decoder.id.length);
       const own = seeds.get(decoder.id) ?? [];
       for (let i = 0; i < ITERATIONS; i++) {

@@ -13,11 +13,11 @@ import { rng } from '../../../scripts/lib/xorshift.js';
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 40);
 // A round takes ~10 ms here: a longer run by FUZZ_ITERATIONS gets the time it needs (the suite's
 // 30 s would fail the README's 20,000-round run on time alone, after it had run to the end).
-const TIMEOUT_MS = Math.max(30_000, ITERATIONS * 100);
+const LONG_RUN = { timeout: Math.max(30_000, ITERATIONS * 100) };
 const LINK_TYPES = [1, 113, 276, 101, 228, 229, 0];
 
 describe('packet fuzz', () => {
-  it('survives mutated and random frames on every link type', { timeout: TIMEOUT_MS }, () => {
+  it('survives mutated and random frames on every link type', LONG_RUN, () => {
     const rand = rng(Number(process.env.FUZZ_SEED ?? 0xf00d));
     const frames = allFixtureFrames();
     for (const linkType of LINK_TYPES) {
