@@ -38,7 +38,7 @@ describe('DeviceFacts', () => {
     // Enough rows on other endpoints that the columns grow (they start at 1,024 rows), then a new
     // value and a new key on the device.
     for (let i = 0; i < 3_000; i++) {
-      store.record(store.endpoint(null, `10.1.${i >> 8}.${i & 255}`)!, 'net.ttl', 64, 2);
+      store.record(store.endpoint(null, `10.1.${i >> 8}.${i & 255}`)!, 'ip.ttl', 64, 2);
     }
     expect(store.rows.generation).toBeGreaterThan(generation);
     store.record(ep, 'dhcp.hostname', 'plc-1b', 3);
